@@ -1,0 +1,9 @@
+"""Stage 1: bytes → ``Document`` of structured ``Block``s (PDF, HTML, text)."""
+
+from .api import IngestOptions, IngestOutcome, expand_paths, ingest_file, ingest_paths, parse_bytes
+from .errors import InputError, PayerkgError
+from .model import Block, BlockKind, Document, MediaType, TableRow
+
+__all__ = ["Block", "BlockKind", "Document", "IngestOptions", "IngestOutcome", "InputError",
+           "MediaType", "PayerkgError", "TableRow", "expand_paths", "ingest_file", "ingest_paths",
+           "parse_bytes"]

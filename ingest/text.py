@@ -1,0 +1,153 @@
+"""Plain text / markdown → Document (the fallback for ``.txt`` and ``.md``).
+
+* ``#`` headings give their level; a standalone short line (blank lines around it, no closing
+  punctuation) is a heading too: level 1 when it is ALL CAPS, else level 2 when a paragraph
+  follows it, else level 3 (a label over a list: "Resources", "Notes");
+* ``-``/``*``/``•``/``1.`` items, depth from indentation ranked within the list;
+* ``**bold**`` becomes a bold span (markers dropped); ``[text](url)`` keeps ``text``;
+* tab-separated lines form a table (first row is the header); HTML left in cells is flattened.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .assemble import DocumentBuilder, clean_inline, is_continuation_line
+from .model import BlockKind, Document, MediaType, TableRow
+
+HEADING_MD_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+BULLET_RE = re.compile(r"^(\s*)(?:[-*+•◦▪]|\d{1,2}[.)])\s+(.*)$")
+LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
+MARK_RE = re.compile(r"\[([®™℠©])\]")
+ITALIC_RE = re.compile(r"(?:(?<=^)|(?<=[\s(“\"]))\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?=[\s.,;:)”\"]|$)")
+BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+ESCAPE_RE = re.compile(r"\\([()\[\]*_#])")
+#: A standalone line longer than this is a paragraph, not a heading.
+MAX_HEADING_CHARS = 90
+HEADING_END_PUNCT = (".", ":", ";", ",", "?", "!")
+
+
+def _inline(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Strip markdown links/escapes and ``**bold**`` markers; return text and bold spans."""
+    text = LINK_RE.sub(r"\1", text)
+    text = MARK_RE.sub(r"\1", text)
+    text = ESCAPE_RE.sub(r"\1", text)
+    text = ITALIC_RE.sub(r"\1", text)
+    out, spans, pos = [], [], 0
+    length = 0
+    for m in BOLD_RE.finditer(text):
+        before = text[pos:m.start()]
+        out.append(before)
+        length += len(before)
+        inner = m.group(1)
+        spans.append((length, length + len(inner)))
+        out.append(inner)
+        length += len(inner)
+        pos = m.end()
+    out.append(text[pos:])
+    flat = "".join(out)
+    # collapse spaces but keep span offsets right: only strip at the ends
+    lead = len(flat) - len(flat.lstrip())
+    flat = flat.strip()
+    spans = [(max(a - lead, 0), min(b - lead, len(flat))) for a, b in spans if b - lead > 0]
+    return flat, [(a, b) for a, b in spans if a < b]
+
+
+def _cell(text: str) -> str:
+    if "<" in text and ">" in text:
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(text, "lxml")
+        parts = [clean_inline(s) for s in soup.stripped_strings]
+        return "\n".join(p for p in parts if p)
+    return clean_inline(_inline(text)[0])
+
+
+def _paragraphs(lines: list[str]):
+    """Group raw lines into (kind, payload) runs separated by blank lines."""
+    run: list[str] = []
+    for raw in lines + [""]:
+        if raw.strip():
+            run.append(raw.rstrip("\n"))
+        elif run:
+            yield run
+            run = []
+
+
+def parse_text(data: str, source: str, doc_id: str, size_bytes: int) -> Document:
+    b = DocumentBuilder()
+    runs = list(_paragraphs(data.splitlines()))
+    for i, run in enumerate(runs):
+        nxt = runs[i + 1] if i + 1 < len(runs) else None
+        last = b.last
+        prev_caps = last is not None and last.kind is BlockKind.HEADING and last.level == 1
+        _emit_run(b, run, nxt, prev_caps)
+    return b.build(doc_id=doc_id, source=source, media_type=MediaType.TEXT, page_count=1,
+                   size_bytes=size_bytes, fallback_title=source.rsplit("/", 1)[-1])
+
+
+def _is_heading_line(line: str) -> bool:
+    text, _ = _inline(line)
+    return (
+        0 < len(text) <= MAX_HEADING_CHARS
+        and not text.endswith(HEADING_END_PUNCT)
+        and not BULLET_RE.match(line)
+        and "\t" not in line
+        and not line.startswith((" ", "\t"))
+        and not is_continuation_line(text)
+        and any(c.isalpha() for c in text)
+        and not line.rstrip().endswith("**")  # "[link](#)**" footnoted links are not titles
+    )
+
+
+def _is_prose(run: list[str]) -> bool:
+    """A paragraph of sentences (not a list, table, link or label) follows a section title."""
+    first = run[0]
+    if BULLET_RE.match(first) or "\t" in first:
+        return False
+    text = _inline(" ".join(run))[0]
+    return text.endswith((".", ":"))
+
+
+def _emit_run(b: DocumentBuilder, run: list[str], nxt: list[str] | None, prev_caps: bool = False) -> None:
+    if len(run) == 1:
+        m = HEADING_MD_RE.match(run[0])
+        if m:
+            text, bold = _inline(m.group(2))
+            b.heading(text, len(m.group(1)), 1, bold)
+            return
+        if _is_heading_line(run[0]):
+            text, bold = _inline(run[0])
+            letters = [c for c in text if c.isalpha()]
+            if all(c.isupper() for c in letters) and len(letters) > 3:
+                level = 1
+            elif prev_caps or (nxt is not None and _is_prose(nxt)):
+                level = 2
+            else:
+                level = 3
+            b.heading(text, level, 1, bold)
+            return
+    if all("\t" in ln for ln in run):
+        rows = [TableRow(cells=tuple(_cell(c) for c in ln.split("\t")), page=1, header=i == 0)
+                for i, ln in enumerate(run)]
+        b.table(rows)
+        return
+    indents: list[int] = sorted({len(m.group(1).expandtabs(4)) for ln in run if (m := BULLET_RE.match(ln))})
+    para: list[str] = []
+
+    def flush_para():
+        if para:
+            text, bold = _inline(" ".join(p.strip() for p in para))
+            b.block(BlockKind.PARAGRAPH, text, 1, 0, bold)
+            para.clear()
+
+    for ln in run:
+        m = BULLET_RE.match(ln)
+        if m:
+            flush_para()
+            depth = indents.index(len(m.group(1).expandtabs(4))) + 1
+            text, bold = _inline(m.group(2))
+            b.block(BlockKind.LIST_ITEM, text, 1, depth, bold)
+        else:
+            para.append(ln)
+    flush_para()

@@ -1,0 +1,59 @@
+"""``payerkg ingest``: print parsed blocks so a person can check what the parser saw."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from ingest import Document, IngestOptions, ingest_paths
+
+
+def document_to_dict(doc: Document) -> dict:
+    d = dataclasses.asdict(doc)
+    d["media_type"] = doc.media_type.value
+    for b in d["blocks"]:
+        b["kind"] = b["kind"].value if hasattr(b["kind"], "value") else b["kind"]
+    d.pop("text")
+    return d
+
+
+def format_block_line(b) -> str:
+    path = " > ".join(b.section_path)
+    head = f"p{b.page} {b.kind.value:<9} L{b.level}"
+    text = b.text.replace("\n", " ⏎ ")
+    bold = f"  [bold: {' | '.join(b.bold_text())}]" if b.bold else ""
+    return f"{head} [{path}] {text}{bold}"
+
+
+def run_ingest(paths: list[Path], fmt: str, max_bytes: int | None, out, err) -> int:
+    """Ingest ``paths``; print blocks to ``out`` and a summary to ``err``. Returns failures."""
+    options = IngestOptions(max_bytes=max_bytes) if max_bytes else IngestOptions.from_env()
+    failures = 0
+    rows = []
+    for outcome in ingest_paths(paths, options):
+        if not outcome.ok:
+            failures += 1
+            err.print(f"[red]FAILED[/red] {outcome.error}", highlight=False)
+            rows.append((outcome.path, "failed", 0, 0))
+            continue
+        doc = outcome.document
+        for w in doc.warnings:
+            err.print(f"[yellow]warning[/yellow] {doc.source}: {w}", highlight=False)
+        rows.append((doc.source, doc.media_type.value, doc.page_count, len(doc.blocks)))
+        if fmt == "json":
+            out.out(json.dumps(document_to_dict(doc), ensure_ascii=False), highlight=False)
+        elif fmt == "text":
+            out.out(f"# {doc.source}  ({doc.media_type.value}, {doc.page_count} pages, {len(doc.blocks)} blocks, sha256 {doc.doc_id[:12]})", highlight=False)
+            for b in doc.blocks:
+                out.out(format_block_line(b), highlight=False)
+                for r in b.rows:
+                    out.out(f"    row p{r.page}{' header' if r.header else ''}: " + " | ".join(c.replace("\n", " ⏎ ") for c in r.cells), highlight=False)
+    ok = len(rows) - failures
+    pages = sum(r[2] for r in rows)
+    blocks = sum(r[3] for r in rows)
+    if fmt == "summary":
+        for r in rows:
+            out.out(f"{r[0]}\t{r[1]}\t{r[2]} pages\t{r[3]} blocks", highlight=False)
+    err.print(f"ingested {ok} document(s), {pages} pages, {blocks} blocks; {failures} failed", highlight=False)
+    return failures
