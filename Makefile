@@ -19,8 +19,10 @@ $(TSTAMP): $(STAMP)
 
 install: $(STAMP)
 
+# Until the warehouse lands (`payerkg build`), the main job is ingest + extraction of seeds/.
 run: $(STAMP)
-	$(BIN)/payerkg build seeds/ --db payerkg.duckdb
+	$(BIN)/payerkg ingest seeds/ --format summary
+	$(BIN)/payerkg extract seeds/ --format summary
 
 test: $(TSTAMP)
 	$(BIN)/python -m pytest -q

@@ -1,6 +1,6 @@
 """Parse the language of scope: "Most self-funded groups* — Exceptions: A, B and C",
 "All fully insured groups, all self-funded groups* and all members with individual coverage",
-"Select fully insured groups — MESSA only", "… including X and Y", "Includes X".
+"Select fully insured groups — Acme Teachers only", "… including X and Y", "Includes X".
 
 Pure functions over normalised text plus the vocabulary; no document structure here.
 """
@@ -21,7 +21,7 @@ ONLY_RE = re.compile(r"\bonly\b\.?\s*$", re.IGNORECASE)
 GROUP_NUMBER_RE = re.compile(r"\(\s*group\s+#?\s*(\d{3,})\s*\)", re.IGNORECASE)
 ALT_VENDOR_RE = re.compile(r"\b(?:managed|handled|administered|reviewed|processed)\s+by\s+", re.IGNORECASE)
 LIST_SPLIT_RE = re.compile(r",\s*(?:and\s+|or\s+)?|\s+and\s+|;\s*")
-#: words around a group name that are not part of it ("select Ascension Health groups")
+#: words around a group name that are not part of it ("select Acme Health groups")
 GROUP_NOISE_RE = re.compile(r"^(?:select|certain|some|the|for|all|most)\s+|\s+(?:groups?|plans?|members?|only)$", re.IGNORECASE)
 
 
@@ -148,7 +148,7 @@ class ClauseParser:
             scope = self.scope_words[sm.group(1).lower()] if sm else Scope.ALL
             clauses.append(Clause(scope=scope, segments=segs, text=piece))
         if not clauses:
-            # "For UAW Retiree Medical Benefits Trust non-Medicare members only"
+            # "For Acme Retiree Trust non-Medicare members only"
             groups = self.groups_in(head)
             if ONLY_RE.search(head) and groups:
                 funding = [s for s in self.segments_in(head) if s in (Segment.FULLY_INSURED, Segment.SELF_FUNDED)]

@@ -174,6 +174,9 @@ class Extractor:
         self.item_service: dict[int, tuple[str, list[str]]] = {}
         self.last: list[Draft] = []
         self.open_exc: Optional[tuple[int, list[Draft]]] = None
+        mentioned = {m.canonical for b in doc.blocks if b.kind is not BlockKind.TABLE for m in self.annotate(b.text).of("LOB")}
+        # a document that names one line of business (a deck's "Applicable memberships") scopes its prose
+        self.doc_lob = next(iter(mentioned)) if len(mentioned) == 1 else "all"
         for b in doc.blocks:
             if b.kind is BlockKind.HEADING:
                 self._heading(b)
@@ -230,8 +233,16 @@ class Extractor:
             req = self._requirement(ann)
             if sec.vendor and not sec.service and ann.of("SERVICE"):
                 sec.service = ann.of("SERVICE")[0].canonical  # "Provides a second-opinion service …"
-            if sec.candidate and req and sec.vendor is None:
-                sec.vendor, sec.candidate = sec.stated, False
+            if sec.candidate and sec.vendor is None:
+                # an unknown vendor named by its section heading: confirmed when the section's
+                # sentence has no other subject ("Makes authorization determinations for …") or
+                # names the heading ("Acme Health manages authorizations …")
+                subjectless = bool(req) and (ann.cues and ann.cues[0][1] <= START_SLACK)
+                if req and (subjectless or key(sec.stated) in key(text)) and not self._vendor_in(ann):
+                    sec.vendor, sec.candidate = sec.stated, False
+                else:
+                    self._prose(b, ann)
+                    return
             if sec.vendor and req and not sec.requirement:
                 sec.requirement = req
             if sec.vendor and req and not sec.service:
@@ -422,7 +433,7 @@ class Extractor:
                 lobs = [m.canonical for m in self.annotate(h).of("LOB")]
                 if lobs:
                     break
-        lobs = lobs or ["all"]
+        lobs = lobs or [self.doc_lob]
         req = self._requirement(ann) or Requirement.PRIOR_AUTHORIZATION
         effective = parse_date(ann.text) or next((parse_date(h) for h in b.section_path if parse_date(h)), None)
         for svc in dict.fromkeys(m.canonical for m in services):

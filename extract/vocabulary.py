@@ -97,7 +97,7 @@ class Vocabulary(BaseModel):
     def phrases(self) -> dict[str, list[tuple[str, str]]]:
         """label → [(surface form as written, canonical name)] for the phrase matcher.
 
-        Surfaces keep their case (the tokenizer splits "2nd.MD" but not "2nd.md"); the matcher
+        Surfaces keep their case (the tokenizer splits "3rd.ID" but not "3rd.id"); the matcher
         compares lower-cased tokens. Each surface is also given without marks.
         """
         out: dict[str, list[tuple[str, str]]] = {}

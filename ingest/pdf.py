@@ -145,7 +145,7 @@ def _make_line(raw: dict, page: int) -> Line | None:
     size = sizes.most_common(1)[0][0]
     aligned = _align_fonts(text, raw["chars"])
     flags = [bool(c and _is_bold(c["fontname"])) for c in aligned]
-    # spaces between two bold characters are bold too, so "Exceptions: UAW" keeps one span
+    # spaces between two bold characters are bold too, so "Exceptions: Acme" keeps one span
     for i, c in enumerate(aligned):
         if c is None and 0 < i < len(flags) - 1 and flags[i - 1] and flags[i + 1]:
             flags[i] = True

@@ -56,6 +56,32 @@ def ingest(
     raise typer.Exit(1 if failed else 0)
 
 
+class ExtractFormat(str, Enum):
+    jsonl = "jsonl"
+    table = "table"
+    summary = "summary"
+
+
+@app.command()
+def extract(
+    paths: List[Path] = typer.Argument(..., help="Files or folders (.pdf, .html, .txt, .md)."),
+    fmt: ExtractFormat = typer.Option(ExtractFormat.table, "--format", "-f", help="jsonl: one coverage_rules record a line; table: for people; summary: counts."),
+    vocab: Optional[Path] = typer.Option(None, help="Vocabulary YAML (default: the packaged one, or $PAYERKG_VOCAB)."),
+    verbose: int = VerboseOpt,
+) -> None:
+    """Extract vendor × service × line of business × segment statements with their quotes.
+
+    Example:
+
+        payerkg extract seeds/001_e5baff2b9bde9ead.pdf --format jsonl
+    """
+    _setup_logging(verbose)
+    from .inspect import run_extract
+
+    failed = run_extract(paths, fmt.value, vocab, out, err)
+    raise typer.Exit(1 if failed else 0)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point; ``argv`` lets tests call it in-process."""
     try:

@@ -57,3 +57,31 @@ def run_ingest(paths: list[Path], fmt: str, max_bytes: int | None, out, err) -> 
             out.out(f"{r[0]}\t{r[1]}\t{r[2]} pages\t{r[3]} blocks", highlight=False)
     err.print(f"ingested {ok} document(s), {pages} pages, {blocks} blocks; {failures} failed", highlight=False)
     return failures
+
+
+def run_extract(paths: list[Path], fmt: str, vocab_path: Path | None, out, err) -> int:
+    """Ingest and extract ``paths``; print statements to ``out``. Returns the number of failures."""
+    from extract import CONTRACT_COLUMNS, Extractor, Vocabulary
+
+    from .output import render
+
+    extractor = Extractor(Vocabulary.load(vocab_path))
+    failures, rows, counts = 0, [], []
+    for outcome in ingest_paths(paths, IngestOptions.from_env()):
+        if not outcome.ok:
+            failures += 1
+            err.print(f"[red]FAILED[/red] {outcome.error}", highlight=False)
+            continue
+        stmts = sorted(extractor.extract(outcome.document), key=lambda s: (s.page, s.block_index, s.rule_id))
+        counts.append((outcome.path, len(stmts), sum(s.vendor_new for s in stmts)))
+        rows.extend([s.contract_row()[c] for c in CONTRACT_COLUMNS] for s in stmts)
+    if fmt == "jsonl":
+        render("jsonl", out, CONTRACT_COLUMNS, rows)
+    elif fmt == "table":
+        cols = ["vendor", "service", "line_of_business", "segment", "scope", "exceptions", "inclusions", "page"]
+        idx = [CONTRACT_COLUMNS.index(c) for c in cols]
+        render("table", out, cols, [[r[i] for i in idx] for r in rows])
+    for path, n, new in counts:
+        err.print(f"{path}: {n} rules ({new} from vendors not in the vocabulary)", highlight=False)
+    err.print(f"extracted {len(rows)} rules from {len(counts)} document(s); {failures} failed", highlight=False)
+    return failures

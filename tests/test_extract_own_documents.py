@@ -1,0 +1,67 @@
+"""Documents we wrote ourselves: another payer, vendors absent from the vocabulary."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import DATA, ROOT
+from extract import Extractor, Vocabulary
+from ingest import ingest_file
+
+
+def _rules(doc_name: str, vocab_name: str):
+    vocab = Vocabulary.load(DATA / vocab_name)
+    return Extractor(vocab).extract(ingest_file(DATA / doc_name))
+
+
+def test_unknown_vendors_in_section_headings_are_found_and_flagged_new():
+    rules = _rules("acme_memo.md", "acme_vocab.yml")
+    got = {(r.vendor, r.service, r.line_of_business, r.segment.value, r.scope.value, r.exceptions, r.inclusions)
+           for r in rules}
+    assert got == {
+        ("Zephyr Care Partners", "genetic testing", "Northwind Commercial PPO", "fully_insured", "all", (), ()),
+        ("Zephyr Care Partners", "genetic testing", "Northwind Commercial PPO", "self_funded", "most",
+         ("Contoso Steel Retirees", "Fabrikam Teachers Union"), ()),
+        ("Zephyr Care Partners", "genetic testing", "Northwind Medicare Choice", "group", "all", (), ()),
+        ("Zephyr Care Partners", "genetic testing", "Northwind Medicare Choice", "individual", "all", (), ()),
+        ("Quillon Health Partners", "sleep studies", "Northwind Commercial PPO", "self_funded", "select", (),
+         ("Contoso Steel Retirees",)),
+        ("Quillon Health Partners", "sleep studies", "Northwind Commercial PPO", "individual", "all", (), ()),
+    }
+    assert all(r.vendor_new for r in rules)
+    assert {r.payer for r in rules} == {"Northwind Health Plan"}
+
+
+def test_no_payer_vendor_group_or_service_name_in_python_code():
+    vocab = Vocabulary.load()
+    names = set()
+    for items in (vocab.payers, vocab.vendors, vocab.departments, vocab.employer_groups):
+        for it in items:
+            names.update(n for n in it.all_names() if len(n) > 4)
+    names.update(s.name for s in vocab.services if len(s.name) > 12)
+    offenders = []
+    for pkg in ("ingest", "extract", "graph", "warehouse", "payerkg"):
+        for py in (ROOT / pkg).rglob("*.py"):
+            text = py.read_text(encoding="utf-8")
+            for n in names:
+                if re.search(r"\b" + re.escape(n) + r"\b", text):
+                    offenders.append((str(py.relative_to(ROOT)), n))
+    assert offenders == []
+
+
+def test_cli_extract_jsonl_has_exactly_the_contract_fields():
+    import json
+
+    from typer.testing import CliRunner
+
+    from extract import CONTRACT_COLUMNS
+    from payerkg.cli import app
+
+    result = CliRunner().invoke(app, ["extract", str(ROOT / "seeds" / "001_e5baff2b9bde9ead.pdf"), "--format", "jsonl"])
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(records) == 37
+    assert all(list(r) == CONTRACT_COLUMNS for r in records)
+    sempre_ma = [r for r in records if r["vendor"] == "Sempre Health" and r["scope"] == "none"]
+    assert sempre_ma and sempre_ma[0]["quote"] == "Sempre Health doesn't provide services for Medicare Advantage members."
