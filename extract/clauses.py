@@ -169,8 +169,8 @@ class ClauseParser:
         return clauses
 
     def _apply_tail(self, clause: Clause, tail: str) -> None:
-        if EXC_RE.match(tail) or EXC_RE.search(tail):
-            before, _, after = EXC_RE.split(tail, maxsplit=1)[0], None, EXC_RE.split(tail, maxsplit=1)[-1]
+        if EXC_RE.search(tail):
+            after = EXC_RE.split(tail, maxsplit=1)[-1]
             if after.strip(" ."):
                 clause.exceptions.extend(self.exception_list(after))
             else:

@@ -344,19 +344,15 @@ class Extractor:
 
     def _emit_clauses(self, b: Block, lob: str, clauses: list[Clause], depth: int, pattern: str, quote: str | None = None,
                       service: str | None = None, extra_conditions: list[str] | None = None) -> None:
-        emitted: list[Draft] = []
         for c in clauses:
             group: list[Draft] = []
             for seg in c.segments:
                 group.append(self._emit(b, quote or b.text, lob, seg, c.scope, pattern, inclusions=list(c.inclusions),
                                         exceptions=list(c.exceptions), conditions=c.conditions + (extra_conditions or []),
                                         service=service))
-            emitted.extend(group)
             if c.open_exceptions:
                 self.open_exc = (depth, group)
             self.last = group
-        if not emitted:
-            return
 
     def _emit(self, b: Block, quote: str, lob: str, segment: Segment, scope: Scope, pattern: str, *,
               inclusions=None, exceptions=None, conditions=None, service=None, page=None) -> Optional[Draft]:
@@ -422,7 +418,7 @@ class Extractor:
         """A sentence naming a vendor, delegation language and a service, outside vendor sections."""
         if not ann.has("DETERMINES", "MANAGES", "ADMINISTERS", "ACCEPTS"):
             return
-        vendors = [m for m in ann.of("VENDOR", "DEPT", "PORTAL") if m.label != "DEPT" or True]
+        vendors = ann.of("VENDOR", "DEPT", "PORTAL")
         services = ann.of("SERVICE")
         if not vendors or not services:
             return

@@ -62,7 +62,6 @@ def _content_root(soup: BeautifulSoup) -> Tag:
 class _Walker:
     def __init__(self) -> None:
         self.b = DocumentBuilder()
-        self.heading_offset = 0
 
     # inline text with bold spans ----------------------------------------------------------
     def inline(self, nodes) -> tuple[str, list[tuple[int, int]]]:

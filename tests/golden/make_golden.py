@@ -26,9 +26,8 @@ STD_BCNA = [("BCNA", "GRP", "all"), ("BCNA", "IND", "all")]
 STD_BCNc = [("BCNc", "FI", "all"), ("BCNc", "SF", "all"), ("BCNc", "IND", "all")]
 
 
-def rules_000():
-    R = []
-
+def _adder(R):
+    """``add(vendor, service, requirement, page, rows)`` appending one rule per (LOB, segment, scope[, extra]) row."""
     def add(vendor, service, req, page, rows):
         for row in rows:
             lob, seg, scope, *rest = row
@@ -37,6 +36,12 @@ def rules_000():
                       "program_type": "care_management" if req == CM else "utilization_management",
                       "line_of_business": LOB[lob], "segment": SEG[seg], "scope": scope,
                       "exceptions": sorted(extra.get("exc", [])), "inclusions": sorted(extra.get("inc", [])), "page": page})
+    return add
+
+
+def rules_000():
+    R = []
+    add = _adder(R)
 
     # p2 2nd.MD — For commercial members
     add("2nd.MD", "second opinion", CM, 2, [("BCc", "FI", "most", {"exc": [MESSA]}), ("BCc", "SF", "select"), ("BCNc", "FI", "all")])
@@ -83,15 +88,7 @@ def rules_000():
 
 def rules_001():
     R = []
-
-    def add(vendor, service, req, page, rows):
-        for row in rows:
-            lob, seg, scope, *rest = row
-            extra = rest[0] if rest else {}
-            R.append({"vendor": vendor, "service": service, "requirement": req,
-                      "program_type": "care_management" if req == CM else "utilization_management",
-                      "line_of_business": LOB[lob], "segment": SEG[seg], "scope": scope,
-                      "exceptions": sorted(extra.get("exc", [])), "inclusions": sorted(extra.get("inc", [])), "page": page})
+    add = _adder(R)
 
     # p2 Sempre Health; "Sempre Health doesn't provide services for Medicare Advantage members."
     add("Sempre Health", "drug adherence discount program", CM, 2,
