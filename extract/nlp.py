@@ -28,7 +28,6 @@ MANAGE = {"manage", "manages", "managed", "managing", "handle", "handles", "hand
 ADMIN = {"administer", "administers", "administered", "administering", "run", "runs", "operates"}
 PROVIDE = {"provide", "provides", "provided", "offer", "offers", "offered"}
 ACCEPT = {"accept", "accepts", "accepting", "process", "processes"}
-REQUIRE = {"require", "requires", "required"}
 
 DELEGATION_PATTERNS = {
     "DETERMINES": [[{"LOWER": {"IN": sorted(MAKE)}}, {"LOWER": {"IN": ["prior", "the"]}, "OP": "?"},
@@ -50,7 +49,8 @@ DELEGATION_PATTERNS = {
                 [{"LOWER": {"IN": ["doesn't", "don't", "isn't", "aren't"]}},
                  {"LOWER": {"IN": ["provide", "apply", "required", "part", "manage", "cover"]}}],
                 [{"LOWER": "not"}, {"LOWER": {"IN": ["required", "covered", "included"]}}]],
-    "REQUIRES": [[{"LOWER": {"IN": sorted(REQUIRE)}}, {"LOWER": {"IN": ["prior", "pre"]}, "OP": "?"},
+    "REQUIRES": [[{"LOWER": {"IN": ["require", "requires"]}}, {"LOWER": {"IN": ["new", "a", "an", "the"]}, "OP": "?"},
+                  {"LOWER": {"IN": ["prior", "pre"]}, "OP": "?"},
                   {"LOWER": {"IN": sorted(AUTH | {"precertification", "notification", "authorization"})}}],
                  [{"LOWER": {"IN": ["prior", "pre"]}, "OP": "?"}, {"LOWER": {"IN": sorted(AUTH | {"precertification", "notification"})}},
                   {"LOWER": {"IN": ["is", "are"]}}, {"LOWER": {"IN": ["required", "needed"]}}]],

@@ -51,9 +51,51 @@ SERVICE_AFTER_RE = re.compile(
     r"(?:select\s+|various\s+|certain\s+)?([a-z][\w ,/&-]{3,80}?)(?=\s+(?:that|which|for the|performed|covered|to\b)|[.:;]|$)",
     re.IGNORECASE,
 )
+NOT_REQUIRED_RE = re.compile(
+    r"\b(?:not|n't)\s+(?:be\s+)?(?:required|apply|needed)\b|\bno\s+(?:prior\s+)?(?:authorization|precertification|notification)"
+    r"\s+is\s+(?:required|needed)|\bdo(?:es)?n't\s+(?:require|apply|need)\b|\bdo(?:es)?\s+not\s+(?:require|apply|need)\b",
+    re.IGNORECASE)
+DELEGATION_HEAD_RE = re.compile(r"\b(?:manag|vendor|administ|determin|contact|who\b|handl|review)", re.IGNORECASE)
+LEADING_DATE_RE = re.compile(r"^(?:(?:on or after|beginning|effective|as of|starting(?: on)?)\s+[^,]+,\s*)", re.IGNORECASE)
+REQUIREMENT_WORD_RE = re.compile(r"authoriz|precertif|pre-certif|notif|prior approval|requirements?\b", re.IGNORECASE)
+LEAD_APPLIES_RE = re.compile(r"\bappl(?:y|ies)\s+to\b", re.IGNORECASE)
+LEAD_TAIL_RE = re.compile(r"\b(?:(?:apply|applies)\s+to|required\s+for)\s+(.*?):?\s*$", re.IGNORECASE)
+NOT_INCLUDE_RE = re.compile(r"\(?\bdoes\s+not\s+include\s+([^)]+?)\)?\s*:?\s*$", re.IGNORECASE)
+WITHIN_RE = re.compile(r"\bwithin\s+\d+\s+\w+(?:\s+of\s+(?:the\s+)?\w+)?", re.IGNORECASE)
+PERFORMED_RE = re.compile(r"\bperformed\s+(?:in|at|by)\s+[^.,;:]+", re.IGNORECASE)
+FIRST_PERSON_RE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
+SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+CONDITIONAL_RE = re.compile(r"\b(?:if|when|unless|within|except)\b", re.IGNORECASE)
+FOR_LIST_RE = re.compile(r"\bnot\s+required\s+for\s+(.+?)\.?$", re.IGNORECASE)
+#: Headings that name a part of a page, not a setting of care.
+GENERIC_HEADINGS = {"overview", "resources", "introduction", "summary", "background", "details", "notes"}
 PROPER_NAME_RE = re.compile(r"^[A-Z0-9][\w.&'’-]*(?:\s+(?:[A-Z0-9][\w.&'’-]*|of|and|&))*$")
 #: A mention this close to the start of an item (characters) "starts" the item.
 START_SLACK = 5
+
+
+def _is_label(text: str) -> bool:
+    """A short name or phrase, not a sentence: at most 8 words, no sentence break, no leading number."""
+    return len(text.split()) <= 8 and not re.search(r"[.?!]\s|[?!]$", text) and not re.match(r"^\d+[.)]\s", text)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a block's original text (each a verbatim substring, so it can be a quote)."""
+    return [p for p in SENTENCE_SPLIT_RE.split(text.strip()) if p.strip()]
+
+
+def requirement_in(text: str) -> Optional[Requirement]:
+    """The kind of requirement a sentence or table cell states ("Notification within 72 hours" …)."""
+    low = text.lower()
+    if NOT_REQUIRED_RE.search(low) or re.match(r"^\s*no\b", low):
+        return Requirement.NOT_REQUIRED
+    if "notification" in low and ("not prior authorization" in low or "authorization" not in low):
+        return Requirement.NOTIFICATION
+    if "precertification" in low or "pre-certification" in low:
+        return Requirement.PRECERTIFICATION
+    if re.search(r"\bauthoriz|\bprior approval|\bpre-?approval", low) or re.match(r"^\s*yes\b", low):
+        return Requirement.PRIOR_AUTHORIZATION
+    return None
 
 
 def parse_date(text: str) -> Optional[date]:
@@ -85,6 +127,17 @@ class Section:
     lob_default: Optional[str] = None
     effective: Optional[date] = None
     candidate: bool = False  # unknown vendor waiting for delegation language
+
+
+@dataclass
+class Lead:
+    """A sentence ending in ":" whose list (or table) follows: "Prior authorization does NOT apply to …:"."""
+
+    kind: str  # "applies" | "not_required" | "plans"
+    block: Block
+    quote: str = ""
+    items: list[Block] = field(default_factory=list)
+    drafts: list["Draft"] = field(default_factory=list)
 
 
 @dataclass
@@ -139,7 +192,8 @@ class Extractor:
                 return Requirement.NOTIFICATION
             return Requirement.PRIOR_AUTHORIZATION
         if ann.has("PROVIDES", "ADMINISTERS"):
-            return Requirement.CARE_MANAGEMENT
+            # "… should request authorization for chiropractic services. Acme administers the program."
+            return Requirement.PRIOR_AUTHORIZATION if "authoriz" in low else Requirement.CARE_MANAGEMENT
         return None
 
     def _lob_at_start(self, ann: Annotated) -> Optional[tuple[str, int]]:
@@ -177,7 +231,20 @@ class Extractor:
         mentioned = {m.canonical for b in doc.blocks if b.kind is not BlockKind.TABLE for m in self.annotate(b.text).of("LOB")}
         # a document that names one line of business (a deck's "Applicable memberships") scopes its prose
         self.doc_lob = next(iter(mentioned)) if len(mentioned) == 1 else "all"
+        self.title_services = list(dict.fromkeys(
+            m.canonical for b in doc.blocks[:12] if b.kind is BlockKind.HEADING and b.level <= 2
+            for m in self.annotate(b.text).of("SERVICE")))
+        self.lead: Optional[Lead] = None
         for b in doc.blocks:
+            if self.lead is not None:
+                if b.kind is BlockKind.LIST_ITEM:
+                    self.lead.items.append(b)
+                    continue
+                if b.kind is BlockKind.TABLE and self.lead.kind == "plans" and not self.lead.items:
+                    self._lead_table(b)
+                    self.lead = None
+                    continue
+                self._close_lead()
             if b.kind is BlockKind.HEADING:
                 self._heading(b)
             elif b.kind is BlockKind.LIST_ITEM:
@@ -186,6 +253,7 @@ class Extractor:
                 self._table(b)
             elif b.kind is BlockKind.PARAGRAPH:
                 self._paragraph(b)
+        self._close_lead()
         return self._finish()
 
     def _heading(self, b: Block) -> None:
@@ -224,6 +292,8 @@ class Extractor:
         text = normalize(b.text)
         ann = self.annotate(b.text)
         sec = self.sec
+        if self._lead_in(b):
+            return
         if sec and sec.accepting:
             if EXC_RE.match(text) and self.last:
                 refs = self.clauses.exception_list(text)
@@ -254,6 +324,36 @@ class Extractor:
                 self._negated(b, ann)
             return
         self._prose(b, ann)
+
+    def _lead_in(self, b: Block) -> bool:
+        """Open a lead-in list for "… does NOT apply to services performed in:"; earlier sentences of
+        the paragraph are read as requirement sentences."""
+        sentences = split_sentences(b.text)
+        last = normalize(sentences[-1]) if sentences else ""
+        if not last.rstrip().endswith(":") or not REQUIREMENT_WORD_RE.search(last):
+            return False
+        last_ann = self.annotate(sentences[-1])
+        if NOT_REQUIRED_RE.search(last):
+            kind = "not_required"
+        elif LEAD_APPLIES_RE.search(last) and not last_ann.has("REQUIRES"):
+            kind = "applies"
+        else:
+            return False
+        for sent in sentences[:-1]:
+            self._requirement_sentence(b, self.annotate(sent), sent)
+        self.lead = Lead(kind, b, quote=sentences[-1])
+        return True
+
+    def _unknown_subject(self, ann: Annotated) -> Optional[str]:
+        """A proper name that is the subject of the delegation verb: "Orion Imaging manages authorizations …"."""
+        cue = next((c for c in ann.cues if c[0] in ("DETERMINES", "MANAGES", "ADMINISTERS", "ACCEPTS")), None)
+        if cue is None:
+            return None
+        head = LEADING_DATE_RE.sub("", ann.text[:cue[1]].strip())
+        head = re.sub(r"\s+(?:will|now|also|currently|to)$", "", head).strip()
+        if len(head.split()) >= 2 and PROPER_NAME_RE.match(head) and not self.annotate(head).mentions:
+            return head
+        return None
 
     def _service_phrase(self, text: str) -> Optional[str]:
         m = SERVICE_AFTER_RE.search(text)
@@ -372,6 +472,7 @@ class Extractor:
 
     def _table(self, b: Block) -> None:
         if not self._section_ok():
+            self._requirement_table(b)
             return
         for row in b.rows:
             if row.header:
@@ -415,14 +516,32 @@ class Extractor:
         return (self._service_in(text) or key(text)) if text else None, []
 
     def _prose(self, b: Block, ann: Annotated) -> None:
-        """A sentence naming a vendor, delegation language and a service, outside vendor sections."""
-        if not ann.has("DETERMINES", "MANAGES", "ADMINISTERS", "ACCEPTS"):
-            return
+        """Sentences outside vendor sections: delegation ("Orion manages authorizations for …") or the
+        payer's own requirements ("We require notification …"). Each rule quotes its sentence; a
+        delegation spread over two sentences ("… for chiropractic services. Acme administers the
+        program.") quotes the block."""
+        sentences = split_sentences(b.text) or [b.text]
+        drafts: list[Draft] = []
+        delegated = False
+        for sent in sentences:
+            sa = ann if len(sentences) == 1 else self.annotate(sent)
+            drafts = self._delegation(b, sa, sent)
+            delegated = delegated or bool(drafts)
+            if not drafts:
+                drafts = self._requirement_sentence(b, sa, sent)
+        if not delegated and len(sentences) > 1:
+            self._delegation(b, ann, b.text)
+        last = normalize(sentences[-1]).rstrip()
+        if drafts and last.endswith(":") and re.search(r"\bfollowing\b", last, re.I):
+            self.lead = Lead("plans", b, quote=sentences[-1], drafts=drafts)
+
+    def _delegation(self, b: Block, ann: Annotated, quote: str) -> list[Draft]:
         vendors = ann.of("VENDOR", "DEPT", "PORTAL")
         services = ann.of("SERVICE")
-        if not vendors or not services:
-            return
-        vendor = vendors[0].canonical
+        subject = None if vendors else self._unknown_subject(ann)
+        if not ann.has("DETERMINES", "MANAGES", "ADMINISTERS", "ACCEPTS") or not (vendors or subject) or not services:
+            return []
+        vendor, stated, new = (vendors[0].canonical, vendors[0].surface, False) if vendors else (subject, subject, True)
         lobs = [m.canonical for m in ann.of("LOB")]
         if not lobs:
             for h in reversed(b.section_path):
@@ -432,12 +551,286 @@ class Extractor:
         lobs = lobs or [self.doc_lob]
         req = self._requirement(ann) or Requirement.PRIOR_AUTHORIZATION
         effective = parse_date(ann.text) or next((parse_date(h) for h in b.section_path if parse_date(h)), None)
+        out = []
         for svc in dict.fromkeys(m.canonical for m in services):
             for lob in dict.fromkeys(lobs):
-                self.drafts.append(Draft(vendor=vendor, stated=vendors[0].surface, new=False, service=svc, lob=lob,
-                                         segment=Segment.ALL, scope=Scope.ALL, requirement=req, block=b, page=b.page,
-                                         quote=b.text, section=" > ".join(b.section_path), pattern="prose-sentence",
-                                         effective=effective))
+                d = Draft(vendor=vendor, stated=stated, new=new, service=svc, lob=lob, segment=Segment.ALL,
+                          scope=Scope.ALL, requirement=req, block=b, page=b.page, quote=quote,
+                          section=" > ".join(b.section_path), pattern="prose-sentence", effective=effective)
+                self.drafts.append(d)
+                out.append(d)
+        return out
+
+    # -- requirements stated by the payer itself ("we require …", "… is not required for …") ----
+    def _scope_before(self, text: str, start: int) -> Scope:
+        words = re.findall(r"[a-z]+", text[max(0, start - 24):start].lower())[-2:]
+        for w in reversed(words):
+            if w in self.clauses.scope_words:
+                return self.clauses.scope_words[w]
+        return Scope.ALL
+
+    def _heading_service(self, b: Block) -> tuple[list[str], Optional[str]]:
+        """Services named by the nearest heading that names one, and that heading."""
+        for h in reversed(b.section_path):
+            found = [m.canonical for m in self.annotate(h).of("SERVICE")]
+            if found:
+                return list(dict.fromkeys(found)), h
+        return list(self.title_services[:1]), None
+
+    def _setting(self, b: Block, service_heading: Optional[str]) -> list[str]:
+        """The nearest heading as a setting of care, when it is not the service's own heading."""
+        if len(b.section_path) < 2:
+            return []  # the document's title is not a setting
+        h = normalize(b.section_path[-1]).strip()
+        ann = self.annotate(h)
+        if h == service_heading or h.endswith("?") or h.lower() in GENERIC_HEADINGS \
+                or re.search(r"\b(?:you|your|how|what|when)\b", h, re.I) or ann.of("LOB", "SERVICE", "VENDOR", "DEPT"):
+            return []
+        return [h]
+
+    def _sentence_services(self, b: Block, ann: Annotated, negated: bool) -> tuple[list[str], Optional[str]]:
+        found = [m.canonical for m in ann.of("SERVICE")]
+        if found:
+            return list(dict.fromkeys(found)), None
+        if negated:
+            m = FOR_LIST_RE.search(ann.text)
+            if m:
+                items = [i.strip(" ,.") for i in re.split(r",\s*(?:or\s+|and\s+)?|\s+or\s+", m.group(1)) if i.strip(" ,.")]
+                if items and all(len(i.split()) <= 5 and "member" not in i.lower() for i in items):
+                    return [key(i) for i in items], None
+        return self._heading_service(b)
+
+    def _lob_mentions(self, ann: Annotated) -> list:
+        """LOB mentions, and group mentions that are also a line of business (FEP is both)."""
+        return [m for m in ann.mentions if m.label == "LOB"
+                or (m.label == "GROUP" and self.vocab.canonical("LOB", m.canonical))]
+
+    def _lobs_for(self, b: Block, ann: Annotated) -> tuple[list[str], Scope]:
+        mentions = self._lob_mentions(ann)
+        if mentions:
+            return list(dict.fromkeys(m.canonical for m in mentions)), self._scope_before(ann.text, mentions[0].start)
+        for h in reversed(b.section_path):
+            found = [m.canonical for m in self._lob_mentions(self.annotate(h))]
+            if found:
+                return list(dict.fromkeys(found)), Scope.ALL
+        # the document's only line of business, if it names just one; else nothing to go on
+        return ([self.doc_lob] if self.doc_lob != "all" else []), Scope.ALL
+
+    def _section_vendor(self, b: Block) -> Optional[tuple[str, str]]:
+        """The vendor a delegation sentence named in this block's section or an enclosing one."""
+        path = tuple(b.section_path)
+        for d in reversed(self.drafts):
+            p = tuple(d.block.section_path)
+            # a section below the document's title: the title's section is the whole document
+            if d.pattern == "prose-sentence" and len(p) >= 2 and path[:len(p)] == p:
+                return d.vendor, d.stated
+        return None
+
+    def _requirement_sentence(self, b: Block, ann: Annotated, quote: str) -> list[Draft]:
+        text = ann.text
+        negated = bool(NOT_REQUIRED_RE.search(text))
+        if not (ann.has("REQUIRES") or (negated and REQUIREMENT_WORD_RE.search(text))):
+            return []
+        req = requirement_in(text)
+        if req is None:
+            return []
+        services, svc_heading = self._sentence_services(b, ann, negated)
+        if not services:
+            return []
+        lobs, scope = self._lobs_for(b, ann)
+        if not lobs:
+            return []
+        vendors = ann.of("VENDOR", "DEPT", "PORTAL")
+        own = (self.vocab.self_department(self.payer),) * 2
+        if vendors:
+            vendor, stated = vendors[0].canonical, vendors[0].surface
+        elif FIRST_PERSON_RE.search(text):
+            vendor, stated = own  # "we require …": the payer itself
+        else:
+            vendor, stated = self._section_vendor(b) or own
+        exceptions = [ExceptionRef(name=m.group(1).strip(), quote=quote) for m in [NOT_INCLUDE_RE.search(text)] if m]
+        within = WITHIN_RE.search(text)
+        conditions = self._setting(b, svc_heading) + [m.group(0).strip(" .") for m in (within, PERFORMED_RE.search(text)) if m]
+        effective = parse_date(text) or next((parse_date(h) for h in b.section_path if parse_date(h)), None)
+        out = []
+        for svc in services:
+            for lob in lobs:
+                d = Draft(vendor=vendor, stated=stated, new=not self.vocab.is_known_vendor(vendor) and vendor != self.payer,
+                          service=svc, lob=lob, segment=Segment.ALL, scope=scope, requirement=req, block=b, page=b.page,
+                          quote=quote, section=" > ".join(b.section_path), pattern="requirement-sentence",
+                          exceptions=list(exceptions), conditions=list(conditions), effective=effective)
+                self.drafts.append(d)
+                out.append(d)
+        return out
+
+    def _grid_table(self, b: Block, header) -> bool:
+        """A service × line-of-business grid whose cells name who manages it (or "Not required")."""
+        lob_cols = {}
+        for i, c in enumerate(header.cells):
+            got = self._lob_mentions(self.annotate(c))
+            if got:
+                lob_cols[i] = got[0].canonical
+        if len(lob_cols) < 2:
+            return False
+        context = " ".join([header.cells[0]] + list(b.section_path[-1:]))
+        names_ok = bool(DELEGATION_HEAD_RE.search(context))
+        for row in b.rows:
+            if row.header or not row.cells:
+                continue
+            svc_text = normalize(row.cells[0].replace("\n", " ")).strip()
+            if not svc_text or (not self.vocab.canonical("SERVICE", svc_text) and not _is_label(svc_text)):
+                continue
+            service, conds = self._table_service(svc_text)
+            for i, lob in lob_cols.items():
+                if i >= len(row.cells) or not row.cells[i].strip():
+                    continue
+                cell = normalize(row.cells[i].replace("\n", " ")).strip(" .")
+                if not _is_label(cell):
+                    continue  # a sentence of instructions, not a name or a requirement
+                ann = self.annotate(cell)
+                req = requirement_in(cell) if REQUIREMENT_WORD_RE.search(cell) or re.match(r"^(?:no|none|n/a|not\s+required)\b", cell, re.I) else None
+                vendors = ann.of("VENDOR", "DEPT", "PORTAL")
+                if vendors:
+                    vendor, stated, new = vendors[0].canonical, vendors[0].surface, False
+                elif req is Requirement.NOT_REQUIRED:
+                    vendor = stated = self.vocab.self_department(self.payer)
+                    new = False
+                elif names_ok and PROPER_NAME_RE.match(cell) and not ann.mentions:
+                    vendor, stated, new = cell, cell, True
+                else:
+                    continue
+                self.drafts.append(Draft(
+                    vendor=vendor, stated=stated, new=new, service=service, lob=lob, segment=Segment.ALL,
+                    scope=Scope.ALL,
+                    requirement=req or Requirement.PRIOR_AUTHORIZATION, block=b, page=row.page,
+                    quote=" | ".join(row.cells), section=" > ".join(b.section_path), pattern="grid-table",
+                    conditions=list(conds), effective=parse_date(context)))
+        return True
+
+    def _requirement_table(self, b: Block) -> None:
+        """A table of requirements by plan type: "Plan type | Admission type | Requirement"."""
+        header = next((r for r in b.rows if r.header), None)
+        if header is not None and self._grid_table(b, header):
+            return
+        heads = [normalize(c).lower() for c in header.cells] if header else []
+        services, svc_heading = self._heading_service(b)
+        if not services:
+            return
+        setting = self._setting(b, svc_heading)
+        for row in b.rows:
+            if row.header:
+                continue
+            cells = [normalize(c.replace("\n", " ")).strip() for c in row.cells]
+            lob_i, lob_end, lob = None, 0, None
+            for i, c in enumerate(cells):
+                got = self._lob_at_start(self.annotate(c))
+                if got:
+                    lob_i, (lob, lob_end) = i, got
+                    break
+            if lob_i is None:
+                self._contact_row(b, row, cells)
+                continue
+            req_cols = [i for i, h in enumerate(heads) if i != lob_i and i < len(cells)
+                        and re.search(r"requirement|required|authoriz", h) and not re.search(r"who|contact", h)]
+            req_cols = req_cols or [i for i, c in enumerate(cells) if i != lob_i and requirement_in(c)]
+            if not req_cols:
+                continue
+            req_i = req_cols[0]
+            req = requirement_in(cells[req_i])
+            if req is None:
+                continue
+            vendor = None
+            for i, c in enumerate(cells):
+                if i in (lob_i, req_i):
+                    continue
+                v = self.annotate(c).of("VENDOR", "DEPT", "PORTAL")
+                if v:
+                    vendor, vendor_i = (v[0].canonical, v[0].surface), i
+                    break
+            if vendor is None:
+                name = self.vocab.self_department(self.payer)
+                vendor, vendor_i = self._section_vendor(b) or (name, name), -1
+            low = cells[req_i].lower()
+            scope = Scope.MOST if re.search(r"\bmost\b", low) else Scope.SOME if re.search(r"\bsome\b", low) else Scope.ALL
+            rest = self.annotate(cells[lob_i]).text[lob_end:].strip(" .")
+            conditions = list(setting)
+            if rest and rest.lower() not in ("members", "plan members", "plans"):
+                conditions.append(rest)
+            conditions += [c for i, c in enumerate(cells) if i not in (lob_i, req_i, vendor_i) and c]
+            if CONDITIONAL_RE.search(cells[req_i]):
+                conditions.append(cells[req_i].strip(" ."))
+            for svc in services:
+                self.drafts.append(Draft(vendor=vendor[0], stated=vendor[1], new=not self.vocab.is_known_vendor(vendor[0]) and vendor[0] != self.payer,
+                                         service=svc, lob=lob, segment=Segment.ALL, scope=scope, requirement=req, block=b,
+                                         page=row.page, quote=" | ".join(row.cells), section=" > ".join(b.section_path),
+                                         pattern="requirement-table", conditions=conditions))
+
+    def _contact_row(self, b: Block, row, cells: list[str]) -> None:
+        """"<service> | Contact <vendor>: …": the vendor named as the contact for a service."""
+        for i, c in enumerate(cells):
+            services = [m.canonical for m in self.annotate(c).of("SERVICE")]
+            if not services:
+                continue
+            for j, other in enumerate(cells):
+                if j == i or not re.match(r"\s*contact\b", other, re.I):
+                    continue
+                vendors = self.annotate(other).of("VENDOR")
+                if not vendors:
+                    continue
+                lobs, _ = self._lobs_for(b, self.annotate(c))
+                for svc in dict.fromkeys(services):
+                    for lob in lobs or ["all"]:
+                        self.drafts.append(Draft(
+                            vendor=vendors[0].canonical, stated=vendors[0].surface, new=False, service=svc, lob=lob,
+                            segment=Segment.ALL, scope=Scope.ALL, requirement=requirement_in(c) or Requirement.PRIOR_AUTHORIZATION,
+                            block=b, page=row.page, quote=" | ".join(row.cells), section=" > ".join(b.section_path),
+                            pattern="contact-table", conditions=[c]))
+                return
+
+    # -- lead-in sentences and their lists -------------------------------------------------------
+    def _close_lead(self) -> None:
+        lead, self.lead = self.lead, None
+        if lead is None or not lead.items:
+            return
+        names = [normalize(i.text).strip(" .;") for i in lead.items if i.level <= lead.items[0].level]
+        text = normalize(lead.quote or lead.block.text)
+        tail = LEAD_TAIL_RE.search(text)
+        what = (tail.group(1).strip() if tail else "").rstrip(":")
+        listed = f"{what}: {'; '.join(names)}" if what else "; ".join(names)
+        targets = [d for d in self.drafts if d.block.section_path == lead.block.section_path
+                   and d.requirement is not Requirement.NOT_REQUIRED]
+        if lead.kind == "applies":
+            for d in targets:
+                d.conditions.append(f"applies to {listed}")
+            return
+        if lead.kind == "not_required":
+            seen = set()
+            for d in targets:
+                k = (d.vendor, d.service, d.lob, d.segment)
+                if k in seen:
+                    continue
+                seen.add(k)
+                self.drafts.append(replace(d, requirement=Requirement.NOT_REQUIRED, scope=Scope.ALL, block=lead.block,
+                                           page=lead.block.page, quote=lead.quote or lead.block.text, pattern="not-required-list",
+                                           exceptions=[], inclusions=[], conditions=[listed]))
+
+    def _lead_table(self, b: Block) -> None:
+        """"… enrolled in the following plans:" and a table of plans: the plans are the inclusions."""
+        header = next((r for r in b.rows if r.header), None)
+        heads = [normalize(c).lower() for c in header.cells] if header else []
+        prefix_i = next((i for i, h in enumerate(heads) if "prefix" in h), None)
+        plans, prefixes = [], []
+        for row in b.rows:
+            if row.header or not row.cells or not row.cells[0].strip():
+                continue
+            plans.append(normalize(row.cells[0].replace("\n", " ")).strip())
+            if prefix_i is not None and prefix_i < len(row.cells) and row.cells[prefix_i].strip():
+                prefixes.append(normalize(row.cells[prefix_i]).strip())
+        for d in self.lead.drafts if self.lead else []:
+            d.scope = Scope.ONLY
+            d.inclusions.extend(plans)
+            if prefixes:
+                d.conditions.append("prefixes: " + ", ".join(dict.fromkeys(prefixes)))
 
     def _finish(self) -> list[Statement]:
         out: dict[str, Statement] = {}

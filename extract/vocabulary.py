@@ -115,6 +115,10 @@ class Vocabulary(BaseModel):
     def department_payer(self, name: str) -> Optional[str]:
         return next((d.payer for d in self.departments if d.name == name), None)
 
+    def self_department(self, payer: str) -> str:
+        """Who decides when a payer's document says "we require …": its own department, else the payer."""
+        return next((d.name for d in self.departments if d.payer == payer), payer)
+
     def group_by_number(self, number: str) -> Optional[str]:
         return next((g.name for g in self.employer_groups if number in g.group_numbers), None)
 

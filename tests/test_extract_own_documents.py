@@ -65,3 +65,42 @@ def test_cli_extract_jsonl_has_exactly_the_contract_fields():
     assert all(list(r) == CONTRACT_COLUMNS for r in records)
     sempre_ma = [r for r in records if r["vendor"] == "Sempre Health" and r["scope"] == "none"]
     assert sempre_ma and sempre_ma[0]["quote"] == "Sempre Health doesn't provide services for Medicare Advantage members."
+
+
+def _facts(rules):
+    return {(r.vendor, r.service, r.line_of_business, r.scope.value, r.requirement.value, r.conditions, r.vendor_new)
+            for r in rules}
+
+
+def test_vendor_by_line_of_business_grid_table_on_a_web_page():
+    """A service × line-of-business grid: each cell names who manages it, or says it is not required."""
+    rules = _rules("northwind_grid.html", "acme_vocab.yml")
+    own = "Northwind Utilization Management"
+    assert _facts(rules) == {
+        ("Zephyr Care Partners", "genetic testing", "Northwind Commercial PPO", "all", "prior_authorization", None, True),
+        (own, "genetic testing", "Northwind Medicare Choice", "all", "not_required", None, False),
+        ("Quillon Health Partners", "sleep studies", "Northwind Commercial PPO", "all", "prior_authorization", None, True),
+        ("Quillon Health Partners", "sleep studies", "Northwind Medicare Choice", "all", "prior_authorization", None, True),
+        ("Orion Imaging Management", "high-tech imaging", "Northwind Commercial PPO", "all", "prior_authorization", None, True),
+        (own, "high-tech imaging", "Northwind Medicare Choice", "all", "prior_authorization", None, False),
+        (own, "home health care", "Northwind Medicare Choice", "all", "prior_authorization", None, False),
+    }
+    doc = ingest_file(DATA / "northwind_grid.html")
+    assert all(r.quote in doc.text for r in rules)
+    # the empty cell (home health care for the commercial PPO) states nothing
+    assert not [r for r in rules if r.service == "home health care" and r.line_of_business == "Northwind Commercial PPO"]
+
+
+def test_prose_memo_with_an_unknown_vendor_dates_and_payer_requirements():
+    rules = _rules("northwind_prose_memo.md", "acme_vocab.yml")
+    own = "Northwind Utilization Management"
+    assert _facts(rules) == {
+        ("Orion Imaging Management", "high-tech imaging", "Northwind Medicare Choice", "all", "prior_authorization", None, True),
+        (own, "sleep studies", "Northwind Commercial PPO", "all", "not_required", "performed in a physician's office", False),
+        (own, "home health care", "Northwind Medicare Choice", "all", "notification", "within 48 hours of admission", False),
+    }
+    orion = next(r for r in rules if r.vendor.startswith("Orion"))
+    assert orion.effective_from.isoformat() == "2027-03-01"
+    # each quote is one sentence of the memo, verbatim
+    assert orion.quote == ("Beginning 3/1/2027, Orion Imaging Management manages authorizations for high-tech imaging "
+                           "for Northwind Medicare Choice members.")
