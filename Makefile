@@ -19,10 +19,10 @@ $(TSTAMP): $(STAMP)
 
 install: $(STAMP)
 
-# Until the warehouse lands (`payerkg build`), the main job is ingest + extraction of seeds/.
+# `make run` builds the seeds into payerkg.duckdb (see README "Warehouse") and prints rules per vendor.
 run: $(STAMP)
-	$(BIN)/payerkg ingest seeds/ --format summary
-	$(BIN)/payerkg extract seeds/ --format summary
+	$(BIN)/payerkg build seeds/ --db payerkg.duckdb
+	$(BIN)/payerkg query "select payer, vendor, count(*) as rules from coverage_rules group by all order by payer, rules desc" --db payerkg.duckdb
 
 test: $(TSTAMP)
 	$(BIN)/python -m pytest -q

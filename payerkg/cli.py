@@ -82,6 +82,133 @@ def extract(
     raise typer.Exit(1 if failed else 0)
 
 
+DbOpt = typer.Option(None, "--db", help="DuckDB file (default: $PAYERKG_DB or payerkg.duckdb).")
+
+
+def _db(db: Optional[Path]) -> Path:
+    import os
+
+    from .pipeline import DEFAULT_DB
+
+    return db or Path(os.environ.get("PAYERKG_DB", DEFAULT_DB))
+
+
+def _open_existing(db: Optional[Path]):
+    from warehouse import Warehouse
+
+    path = _db(db)
+    if not path.exists():
+        err.print(f"[red]error:[/red] {path}: no such database; run `payerkg build` first", highlight=False)
+        raise typer.Exit(2)
+    return Warehouse(path, read_only=True)
+
+
+@app.command()
+def build(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Files or folders (default: seeds/)."),
+    db: Optional[Path] = DbOpt,
+    vocab: Optional[Path] = typer.Option(None, help="Vocabulary YAML (default: the packaged one, or $PAYERKG_VOCAB)."),
+    verbose: int = VerboseOpt,
+) -> None:
+    """Ingest, extract and load documents into DuckDB (one transaction), then print a summary.
+
+    Unchanged documents (same sha256) are not parsed again; documents gone from the inputs are
+    marked retired. Example:
+
+        payerkg build seeds/ --db payerkg.duckdb
+    """
+    _setup_logging(verbose)
+    from .commands import run_build
+
+    raise typer.Exit(run_build([str(p) for p in (paths or [Path("seeds")])], _db(db), vocab, err))
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="SQL over the tables and views (coverage_rules, vendor_matrix, …)."),
+    db: Optional[Path] = DbOpt,
+    fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f"),
+) -> None:
+    """Run SQL against the warehouse (read-only).
+
+    Example:
+
+        payerkg query "select vendor, count(*) from coverage_rules group by 1"
+    """
+    import duckdb
+
+    from .output import render
+
+    with _open_existing(db) as wh:
+        try:
+            cols, rows = wh.query(sql)
+        except duckdb.Error as e:
+            err.print(f"[red]error:[/red] {e}", highlight=False)
+            raise typer.Exit(2)
+    render(fmt.value, out, cols, rows)
+
+
+@app.command()
+def who(
+    service: str = typer.Option(..., "--service", "-s", help="Service name or synonym from the vocabulary."),
+    payer: Optional[str] = typer.Option(None, "--payer"),
+    line_of_business: Optional[str] = typer.Option(None, "--line-of-business", "-l"),
+    segment: Optional[str] = typer.Option(None, "--segment", help="fully_insured, self_funded, individual, group, all."),
+    group: Optional[str] = typer.Option(None, "--group", "-g", help="Employer group name, alias or group number."),
+    db: Optional[Path] = DbOpt,
+    fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f"),
+) -> None:
+    """Which vendor handles a service for a member, with scope, exceptions and the quoted source.
+
+    Example:
+
+        payerkg who --service "<service>" -l "<line of business>" --segment fully_insured --group "<group name or number>"
+
+    The README shows worked examples on the seeds.
+    """
+    from .commands import run_who
+
+    with _open_existing(db) as wh:
+        try:
+            code = run_who(wh, service, payer, line_of_business, segment, group, fmt.value, out, err)
+        except ValueError as e:
+            err.print(f"[red]error:[/red] {e}", highlight=False)
+            raise typer.Exit(2)
+    raise typer.Exit(code)
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+    graphml = "graphml"
+    json = "json"
+
+
+@app.command()
+def export(
+    fmt: ExportFormat = typer.Option(..., "--format", "-f", help="jsonl/parquet: coverage_rules; graphml/json: the knowledge graph."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="File to write."),
+    db: Optional[Path] = DbOpt,
+) -> None:
+    """Export the rule feed (one record per rule with its stable rule_id) or the knowledge graph.
+
+    Example:
+
+        payerkg export --format parquet --out rules.parquet
+    """
+    from .commands import run_export
+
+    with _open_existing(db) as wh:
+        n = run_export(wh, fmt.value, out_path)
+    err.print(f"wrote {n} {'rules' if fmt.value in ('jsonl', 'parquet') else 'graph nodes'} to {out_path}", highlight=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point; ``argv`` lets tests call it in-process."""
     try:

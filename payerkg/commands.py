@@ -1,0 +1,102 @@
+"""The work behind ``build``, ``who`` and ``export``: call the pipeline, print for people."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from extract import CONTRACT_COLUMNS, Vocabulary
+from ingest import PayerkgError
+from warehouse import Warehouse, WarehouseError
+from warehouse.who import Question, who
+
+from .output import render
+from .pipeline import build
+
+
+class _Bar:
+    """A rich progress bar on stderr (hidden when stderr is not a terminal)."""
+
+    def __init__(self, console):
+        self.p = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), TextColumn("{task.fields[name]}"), console=console, transient=True)
+        self.task = None
+
+    def __enter__(self):
+        self.p.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.p.__exit__(*exc)
+
+    def start(self, total: int) -> None:
+        self.task = self.p.add_task("parsing", total=total, name="")
+
+    def advance(self, name: str) -> None:
+        self.p.update(self.task, advance=1, name=name)
+
+
+def run_build(paths: list[str], db: Path, vocab_path: Path | None, err) -> int:
+    """Build and print the summary to ``err``. Returns the exit status (1 if any file failed)."""
+    try:
+        vocab = Vocabulary.load(vocab_path)
+        report = build(paths, db, vocab=vocab, progress=lambda: _Bar(err))
+    except (WarehouseError, PayerkgError) as e:
+        err.print(f"[red]build failed, database unchanged:[/red] {e}", highlight=False)
+        return 2
+    r = report.result
+    for e in report.failures:
+        err.print(f"[red]FAILED[/red] {e}", highlight=False)
+    err.print(f"build {r.build_id} → {db}: {report.files} files; {r.parsed} parsed ({r.pages} pages), "
+              f"{r.unchanged} unchanged (skipped), {r.failed} failed, {r.retired} retired, {r.superseded} superseded",
+              highlight=False)
+    err.print(f"rules: {r.rules} active ({r.new_rules} loaded now); new vendors: "
+              f"{', '.join(r.new_vendors) if r.new_vendors else 'none'}", highlight=False)
+    return 1 if report.failures else 0
+
+
+def run_who(wh: Warehouse, service, payer, lob, segment, group, fmt: str, out, err) -> int:
+    q = Question(service=service, payer=payer, line_of_business=lob, segment=segment, group=group)
+    answer = who(wh, q)
+    cols = ["verdict", "vendor", "service", "payer", "line_of_business", "segment", "scope", "exceptions",
+            "inclusions", "conditions", "source", "page", "quote"]
+    rows = [[getattr(f, c) if c != "source" else Path(f.source).name for c in cols] for f in answer.findings]
+    if fmt != "table":
+        render(fmt, out, cols, rows)
+        return 0 if answer.findings else 1
+    asked = ", ".join(f"{k}={v}" for k, v in answer.resolved.items() if v and k != "services")
+    err.print(f"[bold]{asked}[/bold]", highlight=False)
+    vendors = answer.vendors
+    out.print(f"Handled by: {', '.join(vendors) if vendors else 'no vendor found for this member'}", highlight=False)
+    short = ["verdict", "vendor", "service", "line_of_business", "segment", "scope", "source", "page"]
+    render("table", out, short + ["#"], [[r[cols.index(c)] for c in short] + [i + 1] for i, r in enumerate(rows)])
+    for i, f in enumerate(answer.findings, 1):
+        why = f" — {f.vendor} instead of {f.instead_of}: “{f.exception_quote}”" if f.verdict == "redirected" else ""
+        out.print(f"[{i}] {Path(f.source).name} p{f.page}: “{f.quote}”{why}", highlight=False)
+    return 0 if answer.findings else 1
+
+
+def run_export(wh: Warehouse, fmt: str, path: Path) -> int:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt in ("graphml", "json"):
+        kg = wh.graph()
+        (kg.write_graphml if fmt == "graphml" else kg.write_json)(path)
+        return kg.g.number_of_nodes()
+    order = "ORDER BY rule_id"
+    if fmt == "parquet":
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        wh.con.execute(f"COPY (SELECT * FROM coverage_rules {order}) TO '{_sql_str(tmp)}' (FORMAT parquet)")
+        tmp.replace(path)
+        return wh.query("SELECT count(*) FROM coverage_rules")[1][0][0]
+    cols, rows = wh.query(f"SELECT * FROM coverage_rules {order}")
+    from .output import to_jsonl
+
+    assert cols == CONTRACT_COLUMNS, cols
+    path.write_text(to_jsonl(cols, rows) + ("\n" if rows else ""), encoding="utf-8")
+    return len(rows)
+
+
+def _sql_str(p: Path) -> str:
+    return str(p).replace("'", "''")

@@ -1,0 +1,100 @@
+-- payerkg warehouse tables. Created once per database; every build adds to them in one transaction.
+
+CREATE TABLE IF NOT EXISTS builds (
+    build_id      INTEGER PRIMARY KEY,
+    started_at    TIMESTAMP NOT NULL,
+    finished_at   TIMESTAMP,
+    inputs        VARCHAR[],
+    parsed        INTEGER,       -- documents parsed and extracted in this build
+    unchanged     INTEGER,       -- documents skipped because their sha256 was already loaded
+    failed        INTEGER,
+    retired       INTEGER,
+    rules         INTEGER,       -- active rules after the build
+    vocab_version INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id        VARCHAR PRIMARY KEY,   -- sha256 of the bytes
+    doc_key       VARCHAR NOT NULL,      -- payer + normalised title (+ file name when two inputs share it)
+    version       INTEGER NOT NULL,      -- 1, 2, … within doc_key
+    status        VARCHAR NOT NULL,      -- active | superseded | retired
+    source        VARCHAR NOT NULL,      -- path as given to the build
+    media_type    VARCHAR NOT NULL,
+    title         VARCHAR,
+    payer         VARCHAR,
+    page_count    INTEGER,
+    size_bytes    BIGINT,
+    block_count   INTEGER,
+    text          VARCHAR,               -- full text, for quote checks
+    warnings      VARCHAR[],
+    first_build   INTEGER NOT NULL,
+    last_build    INTEGER NOT NULL,
+    extract_sig   VARCHAR NOT NULL       -- vocabulary + extractor the statements came from
+);
+
+CREATE TABLE IF NOT EXISTS document_versions (
+    doc_key       VARCHAR NOT NULL,
+    version       INTEGER NOT NULL,
+    doc_id        VARCHAR NOT NULL,
+    build_id      INTEGER NOT NULL,
+    PRIMARY KEY (doc_key, version)
+);
+
+CREATE TABLE IF NOT EXISTS blocks (
+    doc_id        VARCHAR NOT NULL,
+    block_index   INTEGER NOT NULL,
+    kind          VARCHAR NOT NULL,
+    page          INTEGER NOT NULL,
+    level         INTEGER,
+    section_path  VARCHAR[],
+    text          VARCHAR,
+    PRIMARY KEY (doc_id, block_index)
+);
+
+CREATE TABLE IF NOT EXISTS statements (
+    rule_id          VARCHAR PRIMARY KEY,
+    doc_id           VARCHAR NOT NULL,
+    payer            VARCHAR NOT NULL,
+    vendor           VARCHAR NOT NULL,
+    program_type     VARCHAR NOT NULL,
+    service          VARCHAR NOT NULL,
+    line_of_business VARCHAR NOT NULL,
+    segment          VARCHAR NOT NULL,
+    scope            VARCHAR NOT NULL,
+    requirement      VARCHAR NOT NULL,
+    exceptions       VARCHAR[],
+    inclusions       VARCHAR[],
+    conditions       VARCHAR,
+    effective_from   DATE,
+    page             INTEGER NOT NULL,
+    quote            VARCHAR NOT NULL,
+    block_index      INTEGER NOT NULL,
+    vendor_as_stated VARCHAR,
+    vendor_new       BOOLEAN,
+    section          VARCHAR,
+    pattern          VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS exceptions (
+    rule_id          VARCHAR NOT NULL,
+    doc_id           VARCHAR NOT NULL,
+    group_name       VARCHAR NOT NULL,
+    group_number     VARCHAR,
+    alternate_vendor VARCHAR,
+    quote            VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS entities (
+    kind          VARCHAR NOT NULL,   -- payer | vendor | department | portal | lob | group | service
+    name          VARCHAR NOT NULL,   -- canonical
+    alias         VARCHAR NOT NULL,   -- a name it is known by (the canonical name is an alias too)
+    relation      VARCHAR,            -- alias | renamed_from | portal | group_number | within | payer
+    source        VARCHAR NOT NULL    -- vocabulary | extracted
+);
+
+CREATE TABLE IF NOT EXISTS failures (
+    build_id      INTEGER NOT NULL,
+    source        VARCHAR NOT NULL,
+    code          VARCHAR NOT NULL,
+    reason        VARCHAR NOT NULL
+);
