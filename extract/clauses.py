@@ -18,6 +18,9 @@ DASH_RE = re.compile(r"\s+[—–]\s+|\s+-\s+")
 EXC_RE = re.compile(r"\bexceptions?\s*:\s*", re.IGNORECASE)
 INCLUDES_RE = re.compile(r"(?:^|[\s,.;])(?:includes|including)\s+", re.IGNORECASE)
 ONLY_RE = re.compile(r"\bonly\b\.?\s*$", re.IGNORECASE)
+#: a pointer to somewhere else ("To determine which groups participate, see the opt-in list"):
+#: not a condition on the rule; the quote keeps it
+REFERENCE_RE = re.compile(r"^to\s+(?:determine|find\s+out|learn|check)\b|^(?:see|refer\s+to|visit|check)\b", re.IGNORECASE)
 GROUP_NUMBER_RE = re.compile(r"\(\s*group\s+#?\s*(\d{3,})\s*\)", re.IGNORECASE)
 ALT_VENDOR_RE = re.compile(r"\b(?:managed|handled|administered|reviewed|processed)\s+by\s+", re.IGNORECASE)
 LIST_SPLIT_RE = re.compile(r",\s*(?:and\s+|or\s+)?|\s+and\s+|;\s*")
@@ -186,4 +189,5 @@ class ClauseParser:
                 clause.scope = Scope.ONLY
                 clause.inclusions.extend(names)
                 return
-        clause.conditions.append(tail.strip(" ."))
+        if not REFERENCE_RE.search(tail):
+            clause.conditions.append(tail.strip(" ."))

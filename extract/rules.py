@@ -69,6 +69,8 @@ CONDITIONAL_RE = re.compile(r"\b(?:if|when|unless|within|except)\b", re.IGNORECA
 FOR_LIST_RE = re.compile(r"\bnot\s+required\s+for\s+(.+?)\.?$", re.IGNORECASE)
 #: Headings that name a part of a page, not a setting of care.
 GENERIC_HEADINGS = {"overview", "resources", "introduction", "summary", "background", "details", "notes"}
+#: the agent of a passive delegation verb: capitalised words (with "of", "and", "&" inside)
+AGENT_RE = re.compile(r"\s*((?:[A-Z0-9][\w.&'’-]*)(?:\s+(?:of|and|&)?\s*[A-Z0-9][\w.&'’-]*)*)")
 PROPER_NAME_RE = re.compile(r"^[A-Z0-9][\w.&'’-]*(?:\s+(?:[A-Z0-9][\w.&'’-]*|of|and|&))*$")
 #: A mention this close to the start of an item (characters) "starts" the item.
 START_SLACK = 5
@@ -278,7 +280,8 @@ class Extractor:
             # a sibling heading that names no vendor: maybe a vendor we do not know yet
             self.sec = None
         if self.sec is None:
-            if PROPER_NAME_RE.match(left) and len(left.split()) <= 6 and not ann.of("LOB", "SERVICE"):
+            if PROPER_NAME_RE.match(left) and len(left.split()) <= 6 and not ann.of("LOB", "SERVICE") \
+                    and left.strip().lower() not in GENERIC_HEADINGS:
                 svc = self._service_in(right) if right else None
                 self.sec = Section(None, left, True, b.level, b.text, service=svc, candidate=True,
                                    effective=parse_date(b.text))
@@ -307,7 +310,9 @@ class Extractor:
                 # an unknown vendor named by its section heading: confirmed when the section's
                 # sentence has no other subject ("Makes authorization determinations for …") or
                 # names the heading ("Acme Health manages authorizations …")
-                subjectless = bool(req) and (ann.cues and ann.cues[0][1] <= START_SLACK)
+                # ("We require …" has a subject: the payer)
+                subjectless = bool(req) and bool(ann.cues) and ann.cues[0][1] <= START_SLACK \
+                    and not FIRST_PERSON_RE.match(text)
                 if req and (subjectless or key(sec.stated) in key(text)) and not self._vendor_in(ann):
                     sec.vendor, sec.candidate = sec.stated, False
                 else:
@@ -349,8 +354,13 @@ class Extractor:
         cue = next((c for c in ann.cues if c[0] in ("DETERMINES", "MANAGES", "ADMINISTERS", "ACCEPTS")), None)
         if cue is None:
             return None
-        head = LEADING_DATE_RE.sub("", ann.text[:cue[1]].strip())
-        head = re.sub(r"\s+(?:will|now|also|currently|to)$", "", head).strip()
+        if ann.text[cue[1]:cue[2]].lower().endswith(" by"):
+            # passive: "The program is administered by Lumen Sleep Partners on our behalf."
+            m = AGENT_RE.match(ann.text[cue[2]:])
+            head = m.group(1) if m else ""
+        else:
+            head = LEADING_DATE_RE.sub("", ann.text[:cue[1]].strip())
+            head = re.sub(r"\s+(?:will|now|also|currently|to)$", "", head).strip()
         if len(head.split()) >= 2 and PROPER_NAME_RE.match(head) and not self.annotate(head).mentions:
             return head
         return None
@@ -522,6 +532,7 @@ class Extractor:
         program.") quotes the block."""
         sentences = split_sentences(b.text) or [b.text]
         drafts: list[Draft] = []
+        own: list[Draft] = []  # the payer's own requirements stated in this block
         delegated = False
         for sent in sentences:
             sa = ann if len(sentences) == 1 else self.annotate(sent)
@@ -529,8 +540,14 @@ class Extractor:
             delegated = delegated or bool(drafts)
             if not drafts:
                 drafts = self._requirement_sentence(b, sa, sent)
+                own += [d for d in drafts if d.vendor == self.vocab.self_department(self.payer)]
         if not delegated and len(sentences) > 1:
-            self._delegation(b, ann, b.text)
+            # "We require … through our program. The program is administered by Acme.": one rule,
+            # Acme's, quoting the block; the payer's own reading of the first sentence goes
+            covered = {d.service for d in self._delegation(b, ann, b.text)}
+            for d in own:
+                if d.service in covered:
+                    self.drafts.remove(d)
         last = normalize(sentences[-1]).rstrip()
         if drafts and last.endswith(":") and re.search(r"\bfollowing\b", last, re.I):
             self.lead = Lead("plans", b, quote=sentences[-1], drafts=drafts)
@@ -542,7 +559,10 @@ class Extractor:
         if not ann.has("DETERMINES", "MANAGES", "ADMINISTERS", "ACCEPTS") or not (vendors or subject) or not services:
             return []
         vendor, stated, new = (vendors[0].canonical, vendors[0].surface, False) if vendors else (subject, subject, True)
-        lobs = [m.canonical for m in ann.of("LOB")]
+        lob_mentions = ann.of("LOB")
+        lobs = [m.canonical for m in lob_mentions]
+        # "… for most commercial HMO/POS …": the scope word before the first line of business
+        scope = self._scope_before(ann.text, lob_mentions[0].start) if lob_mentions else Scope.ALL
         if not lobs:
             for h in reversed(b.section_path):
                 lobs = [m.canonical for m in self.annotate(h).of("LOB")]
@@ -555,7 +575,7 @@ class Extractor:
         for svc in dict.fromkeys(m.canonical for m in services):
             for lob in dict.fromkeys(lobs):
                 d = Draft(vendor=vendor, stated=stated, new=new, service=svc, lob=lob, segment=Segment.ALL,
-                          scope=Scope.ALL, requirement=req, block=b, page=b.page, quote=quote,
+                          scope=scope, requirement=req, block=b, page=b.page, quote=quote,
                           section=" > ".join(b.section_path), pattern="prose-sentence", effective=effective)
                 self.drafts.append(d)
                 out.append(d)
@@ -616,13 +636,21 @@ class Extractor:
         # the document's only line of business, if it names just one; else nothing to go on
         return ([self.doc_lob] if self.doc_lob != "all" else []), Scope.ALL
 
-    def _section_vendor(self, b: Block) -> Optional[tuple[str, str]]:
-        """The vendor a delegation sentence named in this block's section or an enclosing one."""
+    def _section_vendor(self, b: Block, services: Optional[list[str]] = None) -> Optional[tuple[str, str]]:
+        """The vendor a delegation sentence named in this block's section or an enclosing one
+        (for one of ``services`` when given, in any section under the same heading as this one:
+        "Overview" names the vendor, "When requirements apply" says "we require …")."""
         path = tuple(b.section_path)
         for d in reversed(self.drafts):
+            if d.pattern != "prose-sentence":
+                continue
             p = tuple(d.block.section_path)
+            if services is not None:
+                p = p[:max(0, len(p) - 1)] if len(p) > 2 else p
+                if d.service not in services:
+                    continue
             # a section below the document's title: the title's section is the whole document
-            if d.pattern == "prose-sentence" and len(p) >= 2 and path[:len(p)] == p:
+            if len(p) >= 2 and path[:len(p)] == p:
                 return d.vendor, d.stated
         return None
 
@@ -645,7 +673,9 @@ class Extractor:
         if vendors:
             vendor, stated = vendors[0].canonical, vendors[0].surface
         elif FIRST_PERSON_RE.search(text):
-            vendor, stated = own  # "we require …": the payer itself
+            # "we require …": the payer itself, unless its section already said who administers
+            # the program for these services ("Acme administers this program on our behalf")
+            vendor, stated = self._section_vendor(b, services) or own
         else:
             vendor, stated = self._section_vendor(b) or own
         exceptions = [ExceptionRef(name=m.group(1).strip(), quote=quote) for m in [NOT_INCLUDE_RE.search(text)] if m]

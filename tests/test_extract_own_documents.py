@@ -104,3 +104,21 @@ def test_prose_memo_with_an_unknown_vendor_dates_and_payer_requirements():
     # each quote is one sentence of the memo, verbatim
     assert orion.quote == ("Beginning 3/1/2027, Orion Imaging Management manages authorizations for high-tech imaging "
                            "for Northwind Medicare Choice members.")
+
+
+def test_program_page_we_require_then_passive_vendor_and_sibling_sections():
+    """"We require … through our program. The program is administered by <unknown vendor>": one rule,
+    the vendor's, quoting the paragraph; a sibling section's "we require …" for the same service is
+    the vendor's program too; a different service in the same page stays the payer's own."""
+    rules = _rules("northwind_program_page.md", "acme_vocab.yml")
+    lumen = "Lumen Sleep Partners"
+    assert _facts(rules) == {
+        (lumen, "sleep studies", "Northwind Commercial PPO", "most", "prior_authorization", None, True),
+        (lumen, "sleep studies", "Northwind Medicare Choice", "all", "prior_authorization", None, True),
+        ("Northwind Utilization Management", "home health care", "Northwind Medicare Choice", "all", "notification",
+         None, False),
+    }
+    ppo = next(r for r in rules if r.line_of_business == "Northwind Commercial PPO")
+    assert ppo.quote.endswith("The program is administered by Lumen Sleep Partners on our behalf.")
+    # "Overview" is a heading, not a vendor
+    assert not [r for r in rules if r.vendor == "Overview"]

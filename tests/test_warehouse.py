@@ -75,8 +75,8 @@ def test_build_loads_every_seed_with_contract_columns(seed_build):
         types = {c[0]: c[1] for c in rows}
         assert types["exceptions"] == "VARCHAR[]" and types["effective_from"] == "DATE" and types["page"] == "INTEGER"
         per_doc = dict(wh.query("SELECT d.source, count(*) FROM coverage_rules JOIN documents d USING (doc_id) GROUP BY 1")[1])
-        assert {Path(k).name[:3]: v for k, v in per_doc.items()} == {"000": 105, "001": 37, "002": 42, "003": 5, "004": 6}
-        assert r.rules == 195
+        assert {Path(k).name[:3]: v for k, v in per_doc.items()} == {"000": 105, "001": 37, "002": 32, "003": 5, "004": 6}
+        assert r.rules == 185
         # 000 and 001 share payer and title; they are two documents, not two versions of one
         keys = wh.query("SELECT doc_key FROM documents ORDER BY source")[1]
         assert len({k[0] for k in keys}) == 5
@@ -252,12 +252,12 @@ def test_export_jsonl_parquet_graphml(seed_build, tmp_path):
                         "--db", db], check=True, capture_output=True)
     lines = (tmp_path / "r.jsonl").read_text().splitlines()
     records = [json.loads(line) for line in lines]
-    assert len(records) == 195 and all(list(r) == CONTRACT_COLUMNS for r in records)
-    assert len({r["rule_id"] for r in records}) == 195
+    assert len(records) == 185 and all(list(r) == CONTRACT_COLUMNS for r in records)
+    assert len({r["rule_id"] for r in records}) == 185
     con = duckdb.connect()
-    assert con.execute(f"SELECT count(DISTINCT rule_id) FROM '{tmp_path / 'r.parquet'}'").fetchall()[0][0] == 195
+    assert con.execute(f"SELECT count(DISTINCT rule_id) FROM '{tmp_path / 'r.parquet'}'").fetchall()[0][0] == 185
     g = nx.read_graphml(tmp_path / "r.graphml")
-    assert sum(1 for _, d in g.nodes(data=True) if d.get("kind") == "rule") == 195
+    assert sum(1 for _, d in g.nodes(data=True) if d.get("kind") == "rule") == 185
 
 
 def _readme_queries() -> list[str]:
