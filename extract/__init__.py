@@ -1,8 +1,26 @@
-"""Stage 2: ``Document`` → ``Statement``s (spaCy rule components + document structure)."""
+"""Stage 2: ``Document`` → ``Statement``s (spaCy rule components + document structure).
+
+``Extractor`` and ``extract_statements`` load spaCy, which takes about a second; they are imported
+on first use (PEP 562), so commands that only read the warehouse — or a build where nothing
+changed — never pay for it.
+"""
+
+from typing import TYPE_CHECKING
 
 from .model import CONTRACT_COLUMNS, ExceptionRef, ProgramType, Requirement, Scope, Segment, Statement
-from .rules import Extractor, extract_statements
 from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from .rules import Extractor, extract_statements
 
 __all__ = ["CONTRACT_COLUMNS", "ExceptionRef", "Extractor", "ProgramType", "Requirement", "Scope", "Segment",
            "Statement", "Vocabulary", "extract_statements"]
+
+_LAZY = {"Extractor", "extract_statements"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from . import rules
+        return getattr(rules, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

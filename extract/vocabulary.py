@@ -16,6 +16,14 @@ from typing import Optional
 import yaml
 from pydantic import BaseModel, Field
 
+#: libyaml's C loader when PyYAML was built with it (≈ 10× faster on the vocabulary), else the pure-Python one
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _yaml(text: str):
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 — a safe loader
+
+
 MARKS_RE = re.compile(r"[®™℠©¹²³*]|(?<=[a-z])SM\b")
 SPACE_RE = re.compile(r"\s+")
 
@@ -138,10 +146,10 @@ class Vocabulary(BaseModel):
 
 @lru_cache(maxsize=8)
 def _load_path(path: str) -> Vocabulary:
-    return Vocabulary.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return Vocabulary.model_validate(_yaml(Path(path).read_text(encoding="utf-8")))
 
 
 @lru_cache(maxsize=1)
 def _load_packaged() -> Vocabulary:
     text = resources.files("extract").joinpath("vocab/vocabulary.yml").read_text(encoding="utf-8")
-    return Vocabulary.model_validate(yaml.safe_load(text))
+    return Vocabulary.model_validate(_yaml(text))

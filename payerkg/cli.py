@@ -108,19 +108,22 @@ def build(
     paths: Optional[List[Path]] = typer.Argument(None, help="Files or folders (default: seeds/)."),
     db: Optional[Path] = DbOpt,
     vocab: Optional[Path] = typer.Option(None, help="Vocabulary YAML (default: the packaged one, or $PAYERKG_VOCAB)."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 3 when a validation expectation fails."),
     verbose: int = VerboseOpt,
 ) -> None:
-    """Ingest, extract and load documents into DuckDB (one transaction), then print a summary.
+    """Ingest, extract and load documents into DuckDB (one transaction), validate, print a summary.
 
     Unchanged documents (same sha256) are not parsed again; documents gone from the inputs are
-    marked retired. Example:
+    marked retired. great-expectations suites check every build (table validation_results and an
+    HTML report next to the database). Exit status: 0 ok, 1 a file failed, 2 the load failed
+    (database unchanged), 3 with --strict an expectation failed. Example:
 
-        payerkg build seeds/ --db payerkg.duckdb
+        payerkg build seeds/ --db payerkg.duckdb --strict
     """
     _setup_logging(verbose)
     from .commands import run_build
 
-    raise typer.Exit(run_build([str(p) for p in (paths or [Path("seeds")])], _db(db), vocab, err))
+    raise typer.Exit(run_build([str(p) for p in (paths or [Path("seeds")])], _db(db), vocab, err, strict=strict))
 
 
 class QueryFormat(str, Enum):
@@ -181,6 +184,29 @@ def who(
             err.print(f"[red]error:[/red] {e}", highlight=False)
             raise typer.Exit(2)
     raise typer.Exit(code)
+
+
+class ConflictFormat(str, Enum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
+@app.command()
+def conflicts(
+    db: Optional[Path] = DbOpt,
+    fmt: ConflictFormat = typer.Option(ConflictFormat.table, "--format", "-f"),
+) -> None:
+    """Contradictions across documents of one payer, with both statements (document, page, quote).
+
+    Example:
+
+        payerkg conflicts --format md > conflicts.md
+    """
+    from .commands import run_conflicts
+
+    with _open_existing(db) as wh:
+        run_conflicts(wh, fmt.value, out)
 
 
 class ExportFormat(str, Enum):

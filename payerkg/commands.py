@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from extract import CONTRACT_COLUMNS, Vocabulary
 from ingest import PayerkgError
 from warehouse import Warehouse, WarehouseError
+from warehouse.report import conflict_details
 from warehouse.who import Question, who
 
 from .output import render
@@ -37,8 +38,9 @@ class _Bar:
         self.p.update(self.task, advance=1, name=name)
 
 
-def run_build(paths: list[str], db: Path, vocab_path: Path | None, err) -> int:
-    """Build and print the summary to ``err``. Returns the exit status (1 if any file failed)."""
+def run_build(paths: list[str], db: Path, vocab_path: Path | None, err, strict: bool = False) -> int:
+    """Build and print the summary to ``err``. Returns the exit status: 1 if a file failed, 2 if the
+    load failed (database unchanged), 3 with ``strict`` if an expectation failed."""
     try:
         vocab = Vocabulary.load(vocab_path)
         report = build(paths, db, vocab=vocab, progress=lambda: _Bar(err))
@@ -53,7 +55,21 @@ def run_build(paths: list[str], db: Path, vocab_path: Path | None, err) -> int:
               highlight=False)
     err.print(f"rules: {r.rules} active ({r.new_rules} loaded now); new vendors: "
               f"{', '.join(r.new_vendors) if r.new_vendors else 'none'}", highlight=False)
-    return 1 if report.failures else 0
+    err.print(f"conflicts: {r.conflicts} across documents" + (" (payerkg conflicts)" if r.conflicts else ""),
+              highlight=False)
+    v = r.validation
+    if v is not None:
+        how = f"results of build {v.carried_from}, nothing changed" if v.carried_from else "great-expectations"
+        if v.success:
+            err.print(f"validation: all {len(v.results)} expectations passed ({how}) → {report.validation_html}",
+                      highlight=False)
+        else:
+            kinds = ", ".join(dict.fromkeys(f"{c.kind} ({c.column_name})" for c in v.failed))
+            err.print(f"[red]validation: {len(v.failed)} of {len(v.results)} expectations failed[/red] ({how}): "
+                      f"{kinds} → {report.validation_html}", highlight=False)
+    if report.failures:
+        return 1
+    return 3 if strict and v is not None and not v.success else 0
 
 
 def run_who(wh: Warehouse, service, payer, lob, segment, group, fmt: str, out, err) -> int:
@@ -75,6 +91,36 @@ def run_who(wh: Warehouse, service, payer, lob, segment, group, fmt: str, out, e
         why = f" — {f.vendor} instead of {f.instead_of}: “{f.exception_quote}”" if f.verdict == "redirected" else ""
         out.print(f"[{i}] {Path(f.source).name} p{f.page}: “{f.quote}”{why}", highlight=False)
     return 0 if answer.findings else 1
+
+
+def run_conflicts(wh: Warehouse, fmt: str, out) -> int:
+    """Print the conflicts with both statements side by side. Returns the number found."""
+    rows = conflict_details(wh.con)
+    if fmt == "json":
+        cols = list(rows[0]) if rows else []
+        render("json", out, cols, [list(r.values()) for r in rows])
+    elif fmt == "md":
+        out.out(conflicts_markdown(rows), highlight=False)
+    else:
+        short = ["#", "kind", "payer", "vendor", "service", "line_of_business", "segment"]
+        render("table", out, short, [[i] + [r[c] for c in short[1:]] for i, r in enumerate(rows, 1)],
+               title=f"{len(rows)} conflicts")
+        for i, r in enumerate(rows, 1):
+            out.print(f"[{i}] {r['detail']}", highlight=False)
+            out.print(f"    A {Path(r['source_a']).name} p{r['page_a']}: “{r['quote_a']}”", highlight=False)
+            out.print(f"    B {Path(r['source_b']).name} p{r['page_b']}: “{r['quote_b']}”", highlight=False)
+    return len(rows)
+
+
+def conflicts_markdown(rows: list[dict]) -> str:
+    lines = [f"# Conflicts across documents ({len(rows)})", ""]
+    for i, r in enumerate(rows, 1):
+        lines += [f"## {i}. {r['kind']}: {r['vendor']} — {r['service']} ({r['line_of_business']}, {r['segment']})", "",
+                  f"{r['payer']}; {r['detail']}; conflict `{r['conflict_id']}`", ""]
+        for side in ("a", "b"):
+            lines += [f"**{side.upper()}** {Path(r['source_' + side]).name}, page {r['page_' + side]} "
+                      f"(rule `{r['rule_id_' + side]}`)", "", f"> {r['quote_' + side]}", ""]
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def run_export(wh: Warehouse, fmt: str, path: Path) -> int:

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from extract import Extractor, Vocabulary
+from extract import Vocabulary
 from ingest import IngestOptions, InputError, expand_paths, parse_bytes
 from ingest.api import read_bytes
 from warehouse import LoadBatch, LoadResult, ParsedDocument, Warehouse
+from warehouse.report import write_validation_report
 
 from . import __version__
 
@@ -37,6 +38,12 @@ class BuildReport:
     result: LoadResult
     failures: list[InputError] = field(default_factory=list)
     files: int = 0
+    validation_html: Optional[Path] = None
+
+
+def validation_report_path(db: str | Path) -> Path:
+    """Where a build writes its validation report: next to the database (``payerkg.validation.html``)."""
+    return Path(db).with_suffix(".validation.html")
 
 
 Progress = Callable[[str, int, int], None]  # (file, done, total)
@@ -50,7 +57,7 @@ def build(paths: Sequence[str | Path], db: str | Path, vocab: Vocabulary | None 
     options = options or IngestOptions.from_env()
     sig = extract_signature(vocab)
     files = expand_paths(paths)
-    extractor = Extractor(vocab)
+    extractor = None  # built on the first document that needs parsing (spaCy load ≈ 1 s)
     with Warehouse(db) as wh:
         loaded = wh.loaded()
         parsed: list[ParsedDocument] = []
@@ -68,6 +75,9 @@ def build(paths: Sequence[str | Path], db: str | Path, vocab: Vocabulary | None 
                         unchanged[doc_id] = str(path)
                     else:
                         doc = parse_bytes(data, str(path), doc_id)
+                        if extractor is None:
+                            from extract import Extractor
+                            extractor = Extractor(vocab)
                         statements = extractor.extract(doc)
                         parsed.append(ParsedDocument(doc, extractor.payer, statements))
                 except InputError as e:
@@ -81,4 +91,7 @@ def build(paths: Sequence[str | Path], db: str | Path, vocab: Vocabulary | None 
         batch = LoadBatch(inputs=[str(p) for p in paths], parsed=parsed, unchanged=unchanged, failures=failures,
                           vocab=vocab, extract_sig=sig)
         result = wh.load(batch)
-    return BuildReport(result=result, failures=failures, files=len(files))
+        html = None
+        if result.validation is not None:
+            html = write_validation_report(wh.con, result.validation, db, validation_report_path(db))
+    return BuildReport(result=result, failures=failures, files=len(files), validation_html=html)

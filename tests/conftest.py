@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,18 @@ def parsed(path: Path):
 @pytest.fixture(scope="session")
 def seed_doc():
     return parsed
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """The five seeds built once into a database that tests copy before they change anything."""
+    base = tmp_path_factory.mktemp("wh")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    for p in SEED_ORIGINALS:
+        shutil.copy(p, corpus / p.name)
+    db = base / "seeds.duckdb"
+    from payerkg.pipeline import build
+
+    report = build([corpus], db)
+    return corpus, db, report

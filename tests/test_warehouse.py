@@ -25,19 +25,6 @@ from warehouse.who import Question, who
 AIM = "Carelon Medical Benefits Management"
 
 
-@pytest.fixture(scope="session")
-def seed_build(tmp_path_factory):
-    """The five seeds built once into a database that tests copy before they change anything."""
-    base = tmp_path_factory.mktemp("wh")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    for p in SEED_ORIGINALS:
-        shutil.copy(p, corpus / p.name)
-    db = base / "seeds.duckdb"
-    report = build([corpus], db)
-    return corpus, db, report
-
-
 def _copy_db(db: Path, to: Path) -> Path:
     out = to / "copy.duckdb"
     shutil.copy(db, out)

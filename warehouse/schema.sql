@@ -98,3 +98,28 @@ CREATE TABLE IF NOT EXISTS failures (
     code          VARCHAR NOT NULL,
     reason        VARCHAR NOT NULL
 );
+
+-- Rules each parsed document gave, per build: the row-count check compares a document with its
+-- previous build (a sudden drop is flagged).
+CREATE TABLE IF NOT EXISTS doc_rule_counts (
+    build_id      INTEGER NOT NULL,
+    doc_key       VARCHAR NOT NULL,
+    doc_id        VARCHAR NOT NULL,
+    rules         INTEGER NOT NULL
+);
+
+-- great-expectations results, one row per expectation per build (warehouse/validate.py).
+CREATE TABLE IF NOT EXISTS validation_results (
+    build_id          INTEGER NOT NULL,
+    check_kind        VARCHAR NOT NULL,   -- schema | not_null | value_set | unique | quote | vendor | exception_scope | effective_date | row_count
+    asset             VARCHAR NOT NULL,   -- the batch checked: contract_schema | rules | documents
+    expectation       VARCHAR NOT NULL,   -- great-expectations expectation type
+    column_name       VARCHAR,
+    success           BOOLEAN NOT NULL,
+    element_count     BIGINT,
+    unexpected_count  BIGINT,
+    unexpected_values VARCHAR[],          -- up to 20 failing values
+    unexpected_ids    VARCHAR[],          -- rule_id / doc_key / column of up to 20 failing rows
+    description       VARCHAR,
+    carried_from      INTEGER             -- set when a build changed nothing: the build whose run these are
+);

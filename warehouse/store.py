@@ -22,19 +22,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 import duckdb
 import pyarrow as pa
 
 from extract import ExceptionRef, ProgramType, Requirement, Scope, Segment, Statement, Vocabulary
-from graph import DocumentInfo, KnowledgeGraph
 from ingest import Document, InputError
+
+from .validate import ValidationReport, validate_build
+
+if TYPE_CHECKING:
+    from graph import KnowledgeGraph
 
 _log = logging.getLogger(__name__)
 
 #: Fault injection for the atomicity tests: ``fail:<step>`` raises at a step of the load,
 #: ``pause:<step>`` prints ``PAUSED <step>`` to stderr and sleeps (so a test can SIGKILL the build).
+#: Steps: builds, documents, blocks, statements, validate, commit.
 FAULT_ENV = "PAYERKG_FAULT"
 
 
@@ -91,6 +96,8 @@ class LoadResult:
     rules: int                             # active rules after the build
     new_rules: int
     new_vendors: list[str] = field(default_factory=list)
+    conflicts: int = 0                     # rows of the conflicts view after the build
+    validation: Optional[ValidationReport] = None
 
 
 def _sql(name: str) -> str:
@@ -157,6 +164,7 @@ class Warehouse:
         return out
 
     def graph(self, vocab: Vocabulary | None = None) -> KnowledgeGraph:
+        from graph import DocumentInfo, KnowledgeGraph  # networkx: only the commands that use the graph load it
         kg = KnowledgeGraph(vocab)
         for doc_id, source, title in self.con.execute(
                 "SELECT doc_id, source, title FROM documents WHERE status = 'active' ORDER BY doc_id").fetchall():
@@ -169,11 +177,17 @@ class Warehouse:
         con.execute("BEGIN TRANSACTION")
         try:
             result = self._load(batch)
+            result.conflicts = con.execute("SELECT count(*) FROM conflicts").fetchall()[0][0]
+            changed = bool(result.parsed or result.retired or result.superseded)
+            result.validation = validate_build(con, result.build_id, batch.vocab, changed)
+            _checkpoint("validate")
             _checkpoint("commit")
             con.execute("COMMIT")
             return result
-        except BaseException:
+        except BaseException as e:
             con.execute("ROLLBACK")
+            if isinstance(e, duckdb.Error):
+                raise WarehouseError(f"{self.path}: load failed: {e}") from e
             raise
 
     def _load(self, batch: LoadBatch) -> LoadResult:
@@ -190,12 +204,8 @@ class Warehouse:
         # re-extracted documents (vocabulary changed): their old rows go, the document row stays
         redo = [p.document.doc_id for p in batch.parsed if p.document.doc_id in existing]
         if redo:
-            tbl = pa.table({"doc_id": redo})
-            con.register("_redo", tbl)
-            for t in ("statements", "exceptions", "blocks"):
-                con.execute(f"DELETE FROM {t} WHERE doc_id IN (SELECT doc_id FROM _redo)")
-            con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM _redo)")
-            con.unregister("_redo")
+            for t in ("statements", "exceptions", "blocks", "documents"):
+                con.execute(f"DELETE FROM {t} WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [redo])
 
         superseded = 0
         doc_rows, version_rows = [], []
@@ -221,10 +231,12 @@ class Warehouse:
 
         # unchanged documents: seen again, active again if they had been retired
         if batch.unchanged:
-            con.register("_seen", pa.table({"doc_id": list(batch.unchanged), "source": list(batch.unchanged.values())}))
-            con.execute("""UPDATE documents SET last_build = ?, status = 'active', source = _seen.source
-                           FROM _seen WHERE documents.doc_id = _seen.doc_id""", [build_id])
-            con.unregister("_seen")
+            # id lists go in as one list parameter: bulk, and (unlike a registered Arrow table) it does not
+            # make duckdb import pandas, which would cost a no-op build a third of a second
+            con.execute("""UPDATE documents SET last_build = ?, status = 'active', source = seen.source
+                           FROM (SELECT unnest(?::VARCHAR[]) AS doc_id, unnest(?::VARCHAR[]) AS source) seen
+                           WHERE documents.doc_id = seen.doc_id""",
+                        [build_id, list(batch.unchanged), list(batch.unchanged.values())])
 
         # a newer version supersedes the older active ones with the same key
         for doc_id, key in keys.items():
@@ -239,6 +251,8 @@ class Warehouse:
         self._insert_blocks(batch.parsed)
         _checkpoint("blocks")
         self._insert_statements(batch.parsed)
+        self._insert("doc_rule_counts", [dict(build_id=build_id, doc_key=keys[p.document.doc_id], doc_id=p.document.doc_id,
+                                              rules=len(p.statements)) for p in batch.parsed])
         _checkpoint("statements")
         self._insert_entities(batch.vocab)
         if batch.failures:
@@ -285,9 +299,8 @@ class Warehouse:
             if any(src == r or r in src.parents for r in roots):
                 gone.append(doc_id)
         if gone:
-            self.con.register("_gone", pa.table({"doc_id": gone}))
-            self.con.execute("UPDATE documents SET status = 'retired' WHERE doc_id IN (SELECT doc_id FROM _gone)")
-            self.con.unregister("_gone")
+            self.con.execute("UPDATE documents SET status = 'retired' WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                             [gone])
         return len(gone)
 
     def _insert(self, table: str, rows: list[dict]) -> None:
@@ -356,7 +369,6 @@ class Warehouse:
             self.con.unregister("_cols")
 
     def _insert_entities(self, vocab: Vocabulary) -> None:
-        self.con.execute("DELETE FROM entities")
         rows: list[tuple] = []
         for kind, items in (("payer", vocab.payers), ("department", vocab.departments), ("lob", vocab.lines_of_business),
                             ("service", vocab.services), ("group", vocab.employer_groups)):
@@ -377,4 +389,12 @@ class Warehouse:
         extracted = self.con.execute(
             "SELECT DISTINCT vendor, vendor_as_stated FROM statements WHERE vendor_new").fetchall()
         rows += [("vendor", name, stated or name, "as_stated", "extracted") for name, stated in extracted]
-        self._insert("entities", [dict(zip(("kind", "name", "alias", "relation", "source"), r)) for r in rows])
+        stored = self.con.execute("SELECT kind, name, alias, relation, source FROM entities").fetchall()
+        if sorted(stored) == sorted(rows):          # the usual case when nothing changed
+            return
+        self.con.execute("DELETE FROM entities")
+        if not rows:
+            return
+        # five string columns as list parameters: one statement, and no pandas import (see _load)
+        self.con.execute("INSERT INTO entities (kind, name, alias, relation, source) SELECT "
+                         + ", ".join("unnest(?::VARCHAR[])" for _ in range(5)), [list(c) for c in zip(*rows)])

@@ -1,0 +1,184 @@
+"""Conflicts across documents: the seeds' known contradictions, planted ones in documents of our own,
+and rewordings with the same meaning that must not be reported."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DATA
+from typer.testing import CliRunner
+
+from extract import Vocabulary
+from payerkg.cli import app
+from payerkg.pipeline import build
+from warehouse import Warehouse
+
+AIM = "Carelon Medical Benefits Management"
+BCBSM = "Blue Cross Blue Shield of Michigan"
+CONFLICTS = DATA / "conflicts"
+VOCAB = CONFLICTS / "vocab.yml"
+NORTHWIND = "Northwind Health Plan"
+ZEPHYR, QUILLON = "Zephyr Care Partners", "Quillon Health Partners"
+
+
+def _rows(db: Path, sql: str = "SELECT * FROM conflict_details") -> list[dict]:
+    with Warehouse(db, read_only=True) as wh:
+        cols, rows = wh.query(sql)
+    return [dict(zip(cols, r)) for r in rows]
+
+
+def _key(c: dict) -> tuple:
+    """What a conflict is about and which documents disagree (file names, sorted)."""
+    docs = tuple(sorted((Path(c["source_a"]).name, Path(c["source_b"]).name)))
+    return c["kind"], c["payer"], c["vendor"], c["service"], c["line_of_business"], c["segment"], docs
+
+
+def _build(tmp_path: Path, *names: str) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in names:
+        shutil.copy(CONFLICTS / n, corpus / n)
+    db = tmp_path / "c.duckdb"
+    build([corpus], db, vocab=Vocabulary.load(VOCAB))
+    return db
+
+
+# -- seeds ---------------------------------------------------------------------------------------
+def test_seed_conflicts_are_the_aim_oncology_disagreements(seed_build):
+    _, db, report = seed_build
+    got = {_key(c) for c in _rows(db)}
+    bulletin, pharmacy, webpage = "000_8f9831b6703bc328.pdf", "001_e5baff2b9bde9ead.pdf", "002_0269d5baffaabe18.html"
+    assert got == {
+        # 000 p8 "All fully insured groups" vs 001 p5 "Most fully insured groups — Exception: MESSA"
+        ("exceptions", BCBSM, AIM, "medical oncology", "Blue Cross commercial", "fully_insured", (bulletin, pharmacy)),
+        # 000 p8 the opt-in list of self-funded groups vs 001 p5 "UAW Retiree … non-Medicare members only"
+        ("inclusions", BCBSM, AIM, "medical oncology", "Blue Cross commercial", "self_funded", (bulletin, pharmacy)),
+        # inside the BCBSMA page: "all … Medicare Advantage members" (how to determine) vs "most" (program section)
+        ("scope", "Blue Cross Blue Shield of Massachusetts", AIM, "high-tech imaging", "Medicare Advantage", "all",
+         (webpage, webpage)),
+    }
+    assert report.result.conflicts == 3
+    by_kind = {c["kind"]: c for c in _rows(db)}
+    fi = by_kind["exceptions"]
+    assert {fi["quote_a"], fi["quote_b"]} == {
+        "All fully insured groups",
+        "Most fully insured groups — Exception: Michigan Education Special Services Association"}
+    assert {fi["page_a"], fi["page_b"]} == {8, 5}
+    sf = by_kind["inclusions"]
+    assert any("UAW Retiree Medical Benefits Trust" in q and "only" in q for q in (sf["quote_a"], sf["quote_b"]))
+
+
+def test_seed_conflicts_never_cross_payers(seed_build):
+    _, db, _ = seed_build
+    rows = _rows(db, """SELECT c.conflict_id, da.payer AS payer_a, db.payer AS payer_b, ra.payer AS rule_payer_a,
+                               rb.payer AS rule_payer_b
+                        FROM conflicts c JOIN documents da ON da.doc_id = c.doc_id_a JOIN documents db ON db.doc_id = c.doc_id_b
+                        JOIN statements ra ON ra.rule_id = c.rule_id_a JOIN statements rb ON rb.rule_id = c.rule_id_b""")
+    assert rows
+    assert all(r["rule_payer_a"] == r["rule_payer_b"] for r in rows)
+    # BCBSMA's Carelon and BCBSM's AIM (one canonical vendor) both claim high-tech imaging: not a conflict
+    with Warehouse(db, read_only=True) as wh:
+        payers = wh.query("""SELECT count(DISTINCT payer) FROM coverage_rules
+                             WHERE vendor = ? AND service = 'high-tech imaging'""", [AIM])[1][0][0]
+    assert payers >= 1
+
+
+# -- documents of our own --------------------------------------------------------------------------
+def test_planted_contradictions_are_all_found(tmp_path):
+    db = _build(tmp_path, "northwind_spring.md", "northwind_autumn.md")
+    pair = ("northwind_autumn.md", "northwind_spring.md")
+    got = [_key(c) for c in _rows(db)]
+    assert sorted(got) == sorted([
+        # "All fully insured groups — Exceptions: Contoso" vs "All fully insured groups"
+        ("exceptions", NORTHWIND, ZEPHYR, "genetic testing", "Commercial PPO", "fully_insured", pair),
+        # "Most self-funded groups — Exceptions: Fabrikam" (everyone but Fabrikam) vs "Select … Includes Fabrikam"
+        ("scope", NORTHWIND, ZEPHYR, "genetic testing", "Commercial PPO", "self_funded", pair),
+        # select groups including Contoso vs select groups including Fabrikam
+        ("inclusions", NORTHWIND, QUILLON, "sleep studies", "Commercial PPO", "self_funded", pair),
+        # Zephyr (spring) and Quillon (autumn) each claim all Medicare Choice groups for genetic testing
+        ("vendor_overlap", NORTHWIND, QUILLON, "genetic testing", "Medicare Choice", "group", pair),
+    ])
+    overlap = next(c for c in _rows(db) if c["kind"] == "vendor_overlap")
+    assert ZEPHYR in overlap["detail"] and QUILLON in overlap["detail"]
+
+
+def test_same_meaning_in_other_words_is_not_a_conflict(tmp_path):
+    """The reworded bulletin says what spring says: a renamed vendor with a ® mark, "Exception:" for
+    "Exceptions:", upper case and a ™ on a group, an apostrophe the vocabulary lacks, "All … —
+    Exception: X" for "Most … — Exceptions: X", and "X … only" for "Select … — Includes X"."""
+    db = _build(tmp_path, "northwind_spring.md", "northwind_reworded.md")
+    with Warehouse(db, read_only=True) as wh:
+        assert wh.query("SELECT count(*) FROM coverage_rules")[1][0][0] == 10
+        # the rewording really is different on the surface
+        scopes = wh.query("SELECT DISTINCT scope FROM coverage_rules WHERE service = 'sleep studies' "
+                          "AND segment = 'self_funded'")[1]
+        assert sorted(s[0] for s in scopes) == ["only", "select"]
+        stated = wh.query("SELECT DISTINCT vendor_as_stated FROM statements WHERE vendor = ?", [ZEPHYR])[1]
+        assert len(stated) == 2
+    assert _rows(db) == []
+
+
+def test_never_across_payers(tmp_path):
+    """Southbay contradicts every Northwind line on the same vendor, service, line and segment."""
+    db = _build(tmp_path, "northwind_spring.md", "southbay.md")
+    with Warehouse(db, read_only=True) as wh:
+        assert dict(wh.query("SELECT payer, count(*) FROM coverage_rules GROUP BY 1")[1]) == {
+            NORTHWIND: 5, "Southbay Health": 3}
+    assert _rows(db) == []
+
+
+def test_a_contradiction_with_two_documents_is_reported_for_each(tmp_path):
+    db = _build(tmp_path, "northwind_spring.md", "northwind_autumn.md", "northwind_reworded.md", "southbay.md")
+    rows = _rows(db)
+    kinds: dict[str, int] = {}
+    for c in rows:
+        kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
+        assert c["payer"] == NORTHWIND
+        assert "northwind_autumn.md" in (Path(c["source_a"]).name, Path(c["source_b"]).name)
+    # autumn disagrees with spring and with its rewording alike; one vendor overlap per vendor pair
+    assert kinds == {"exceptions": 2, "scope": 2, "inclusions": 2, "vendor_overlap": 1}
+    assert len({c["conflict_id"] for c in rows}) == len(rows) == 7
+
+
+# -- the command -----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def planted_db(tmp_path_factory) -> Path:
+    return _build(tmp_path_factory.mktemp("planted"), "northwind_spring.md", "northwind_autumn.md")
+
+
+def test_conflicts_json_has_both_statements(planted_db):
+    res = CliRunner().invoke(app, ["conflicts", "--db", str(planted_db), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert len(data) == 4
+    for c in data:
+        assert set(c) >= {"conflict_id", "kind", "payer", "vendor", "service", "line_of_business", "segment",
+                          "rule_id_a", "rule_id_b", "doc_id_a", "doc_id_b", "detail",
+                          "source_a", "page_a", "quote_a", "source_b", "page_b", "quote_b"}
+    exc = next(c for c in data if c["kind"] == "exceptions")
+    assert {exc["quote_a"], exc["quote_b"]} == {
+        "Commercial PPO — All fully insured groups",
+        "Commercial PPO — All fully insured groups — Exceptions: Contoso Steel Retirees"}
+
+
+def test_conflicts_markdown_quotes_each_side(planted_db):
+    res = CliRunner().invoke(app, ["conflicts", "--db", str(planted_db), "--format", "md"])
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert out.startswith("# Conflicts across documents (4)")
+    assert out.count("**A** ") == 4 and out.count("**B** ") == 4
+    assert "> Commercial PPO — Select self-funded groups — Includes Fabrikam Teachers Union" in out
+
+
+def test_conflicts_table_and_empty(tmp_path, planted_db):
+    res = CliRunner().invoke(app, ["conflicts", "--db", str(planted_db)])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("4 conflicts")
+    assert f"{QUILLON} and {ZEPHYR} each claim all Medicare Choice group members for genetic testing" in res.stdout
+    assert "A northwind_autumn.md p1: “Commercial PPO — All fully insured groups”" in res.stdout
+    empty = _build(tmp_path, "northwind_spring.md")
+    res = CliRunner().invoke(app, ["conflicts", "--db", str(empty), "--format", "json"])
+    assert res.exit_code == 0 and json.loads(res.stdout) == []

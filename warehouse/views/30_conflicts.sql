@@ -1,0 +1,114 @@
+-- Contradictions across documents (DESIGN.md, view `conflicts`).
+--
+-- Statements are compared after normalising what does not change their meaning:
+--   * vendors are canonical already (aliases and renames resolved at extraction);
+--   * group names lose case, punctuation and trademark marks (pk_norm);
+--   * scope wording collapses to a breadth: "Most groups — Exception: X" means "all groups except X",
+--     "Select groups: X, Y" and "X and Y only" both mean the subset {X, Y}.
+-- Two statements are about the same thing when payer, vendor, program type, requirement, service,
+-- line of business, segment and conditions agree. They conflict when they come from different
+-- documents (or different sections of one) whose validity overlaps (effective dates equal or not
+-- both stated) and disagree on breadth (kind `scope`), exceptions or inclusions. Two vendors that
+-- each claim all of the same payer/service/line/segment with no exceptions conflict too
+-- (kind `vendor_overlap`). Different payers never conflict: payer is part of every comparison.
+
+-- lower case, no trademark marks, punctuation as single spaces
+CREATE OR REPLACE MACRO pk_norm(s) AS
+    trim(regexp_replace(lower(regexp_replace(regexp_replace(coalesce(s, ''), '([a-z])SM\b', '\1', 'g'),
+                                             '[℠®™]|\((?:SM|R|TM)\)', ' ', 'g')),
+                        '[^a-z0-9]+', ' ', 'g'));
+
+CREATE OR REPLACE MACRO pk_norm_list(l) AS
+    list_sort(list_distinct(list_filter(list_transform(coalesce(l, []::VARCHAR[]), lambda x: pk_norm(x)), lambda x: x <> '')));
+
+-- One row per active statement with its comparison keys.
+CREATE OR REPLACE VIEW rule_claims AS
+SELECT s.rule_id, s.doc_id, s.payer, s.vendor, s.program_type, s.requirement, s.service, s.line_of_business,
+       s.segment, s.scope, s.exceptions, s.inclusions, s.effective_from, s.page, s.quote,
+       coalesce(s.section, '') AS section,
+       pk_norm(s.conditions) AS cond_key,
+       pk_norm_list(s.exceptions) AS exc_key,
+       pk_norm_list(s.inclusions) AS inc_key,
+       CASE WHEN s.scope = 'none' THEN 'none'
+            WHEN s.scope = 'all' OR (s.scope = 'most' AND len(s.exceptions) > 0) THEN 'all'
+            WHEN s.scope = 'most' THEN 'most'
+            ELSE 'subset' END AS breadth
+FROM statements s
+JOIN documents d USING (doc_id)
+WHERE d.status = 'active';
+
+CREATE OR REPLACE VIEW conflicts AS
+WITH pairs AS (
+    SELECT a.payer, a.vendor, a.service, a.line_of_business, a.segment,
+           CASE WHEN a.breadth <> b.breadth THEN 'scope'
+                WHEN a.exc_key <> b.exc_key THEN 'exceptions'
+                ELSE 'inclusions' END AS kind,
+           a.rule_id AS rule_id_a, b.rule_id AS rule_id_b, a.doc_id AS doc_id_a, b.doc_id AS doc_id_b,
+           a.breadth AS breadth_a, b.breadth AS breadth_b, a.scope AS scope_a, b.scope AS scope_b,
+           a.exceptions AS exc_a, b.exceptions AS exc_b, a.inclusions AS inc_a, b.inclusions AS inc_b,
+           a.page AS page_a, b.page AS page_b,
+           a.exc_key AS exc_key_a, b.exc_key AS exc_key_b, a.inc_key AS inc_key_a, b.inc_key AS inc_key_b
+    FROM rule_claims a
+    JOIN rule_claims b
+      ON a.payer = b.payer AND a.vendor = b.vendor AND a.program_type = b.program_type
+     AND a.requirement = b.requirement AND a.service = b.service
+     AND a.line_of_business = b.line_of_business AND a.segment = b.segment AND a.cond_key = b.cond_key
+     AND (a.doc_id < b.doc_id OR (a.doc_id = b.doc_id AND a.section <> b.section AND a.rule_id < b.rule_id))
+     AND (a.effective_from IS NULL OR b.effective_from IS NULL OR a.effective_from = b.effective_from)
+     AND (a.breadth <> b.breadth OR a.exc_key <> b.exc_key OR a.inc_key <> b.inc_key)
+),
+-- the same two claims stated again elsewhere in the same two documents are one contradiction
+distinct_pairs AS (
+    SELECT * FROM pairs
+    QUALIFY row_number() OVER (
+        PARTITION BY payer, vendor, service, line_of_business, segment, doc_id_a, doc_id_b,
+                     breadth_a, breadth_b, exc_key_a, exc_key_b, inc_key_a, inc_key_b
+        ORDER BY rule_id_a, rule_id_b) = 1
+),
+claims_all AS (
+    SELECT * FROM rule_claims
+    WHERE breadth = 'all' AND len(exc_key) = 0 AND cond_key = '' AND requirement <> 'not_required'
+),
+vendor_overlaps AS (
+    SELECT a.payer, a.vendor, a.service, a.line_of_business, a.segment, 'vendor_overlap' AS kind,
+           a.rule_id AS rule_id_a, b.rule_id AS rule_id_b, a.doc_id AS doc_id_a, b.doc_id AS doc_id_b,
+           a.vendor || ' and ' || b.vendor || ' each claim all ' || a.line_of_business || ' ' || a.segment
+               || ' members for ' || a.service AS detail
+    FROM claims_all a
+    JOIN claims_all b
+      ON a.payer = b.payer AND a.program_type = b.program_type AND a.service = b.service
+     AND a.line_of_business = b.line_of_business AND a.segment = b.segment AND a.vendor < b.vendor
+     AND (a.effective_from IS NULL OR b.effective_from IS NULL OR a.effective_from = b.effective_from)
+    QUALIFY row_number() OVER (PARTITION BY a.payer, a.service, a.line_of_business, a.segment, a.vendor, b.vendor
+                               ORDER BY a.rule_id, b.rule_id) = 1
+),
+described AS (
+    SELECT payer, vendor, service, line_of_business, segment, kind, rule_id_a, rule_id_b, doc_id_a, doc_id_b,
+           CASE kind
+             WHEN 'scope' THEN 'scope ' || scope_a || ' (' || breadth_a || ', p' || page_a || ') vs '
+                               || scope_b || ' (' || breadth_b || ', p' || page_b || ')'
+             WHEN 'exceptions' THEN 'exceptions [' || array_to_string(coalesce(exc_a, []), '; ') || '] (p' || page_a
+                               || ') vs [' || array_to_string(coalesce(exc_b, []), '; ') || '] (p' || page_b || ')'
+             ELSE 'inclusions [' || array_to_string(coalesce(inc_a, []), '; ') || '] (p' || page_a
+                               || ') vs [' || array_to_string(coalesce(inc_b, []), '; ') || '] (p' || page_b || ')'
+           END AS detail
+    FROM distinct_pairs
+    UNION ALL
+    SELECT * FROM vendor_overlaps
+)
+SELECT md5(kind || '|' || rule_id_a || '|' || rule_id_b)[:16] AS conflict_id,
+       kind, payer, vendor, service, line_of_business, segment,
+       rule_id_a, rule_id_b, doc_id_a, doc_id_b, detail
+FROM described
+ORDER BY payer, vendor, service, line_of_business, segment, kind, rule_id_a, rule_id_b;
+
+-- Each conflict with both statements side by side: source, page and quote of each.
+CREATE OR REPLACE VIEW conflict_details AS
+SELECT c.*, da.source AS source_a, ra.page AS page_a, ra.quote AS quote_a,
+       db.source AS source_b, rb.page AS page_b, rb.quote AS quote_b
+FROM conflicts c
+JOIN statements ra ON ra.rule_id = c.rule_id_a
+JOIN statements rb ON rb.rule_id = c.rule_id_b
+JOIN documents da ON da.doc_id = c.doc_id_a
+JOIN documents db ON db.doc_id = c.doc_id_b
+ORDER BY c.payer, c.vendor, c.service, c.line_of_business, c.segment, c.kind, c.rule_id_a, c.rule_id_b;
