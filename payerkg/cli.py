@@ -30,10 +30,12 @@ def _setup_logging(verbose: int) -> None:
 VerboseOpt = typer.Option(0, "--verbose", "-v", count=True, help="-v for info, -vv for debug logging.")
 
 
-class IngestFormat(str, Enum):
-    text = "text"
-    json = "json"
-    summary = "summary"
+def _choices(name: str, *values: str) -> type[Enum]:
+    """A str Enum whose members are ``values`` (what typer needs for a closed set of choices)."""
+    return Enum(name, {v: v for v in values}, type=str)
+
+
+IngestFormat = _choices("IngestFormat", "text", "json", "summary")
 
 
 @app.command()
@@ -56,10 +58,7 @@ def ingest(
     raise typer.Exit(1 if failed else 0)
 
 
-class ExtractFormat(str, Enum):
-    jsonl = "jsonl"
-    table = "table"
-    summary = "summary"
+ExtractFormat = _choices("ExtractFormat", "jsonl", "table", "summary")
 
 
 @app.command()
@@ -126,10 +125,7 @@ def build(
     raise typer.Exit(run_build([str(p) for p in (paths or [Path("seeds")])], _db(db), vocab, err, strict=strict))
 
 
-class QueryFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
+QueryFormat = _choices("QueryFormat", "table", "csv", "json")
 
 
 @app.command()
@@ -186,10 +182,7 @@ def who(
     raise typer.Exit(code)
 
 
-class ConflictFormat(str, Enum):
-    table = "table"
-    json = "json"
-    md = "md"
+ConflictFormat = _choices("ConflictFormat", "table", "json", "md")
 
 
 @app.command()
@@ -209,11 +202,7 @@ def conflicts(
         run_conflicts(wh, fmt.value, out)
 
 
-class ExportFormat(str, Enum):
-    jsonl = "jsonl"
-    parquet = "parquet"
-    graphml = "graphml"
-    json = "json"
+ExportFormat = _choices("ExportFormat", "jsonl", "parquet", "graphml", "json")
 
 
 @app.command()

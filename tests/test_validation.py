@@ -4,7 +4,9 @@ database, results are stored and reported, and ``build --strict`` fails the buil
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pytest
@@ -52,6 +54,20 @@ def _loosen(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE statements_loose RENAME TO statements")
 
 
+@contextmanager
+def _copy_of(db: Path, to: Path, loose: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a copy of ``db`` (with ``statements`` loosened unless ``loose`` is false)."""
+    copy = to / "corrupt.duckdb"
+    shutil.copy(db, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        if loose:
+            _loosen(con)
+        yield con
+    finally:
+        con.close()
+
+
 def _one(con, where: str = "TRUE") -> str:
     return con.execute(f"SELECT min(rule_id) FROM statements WHERE {where}").fetchall()[0][0]
 
@@ -76,17 +92,11 @@ CORRUPTIONS = {
 @pytest.mark.parametrize("kind", sorted(CORRUPTIONS))
 def test_each_kind_of_check_fails_on_corrupted_rows(kind, seed_build, tmp_path, vocab):
     _, db, _ = seed_build
-    copy = tmp_path / "corrupt.duckdb"
-    shutil.copy(db, copy)
-    con = duckdb.connect(str(copy))
-    try:
-        _loosen(con)
+    with _copy_of(db, tmp_path) as con:
         rid, rid_exc = _one(con), _one(con, "len(exceptions) > 0")
         for sql in CORRUPTIONS[kind]:
             con.execute(sql.format(rid=rid, rid_exc=rid_exc))
         report = run_suites(con, 99, vocab)
-    finally:
-        con.close()
     failed = {r.kind for r in report.failed}
     assert failed == {kind}, [(r.kind, r.column_name, r.unexpected_values) for r in report.failed]
     bad = report.failed[0]
@@ -101,30 +111,19 @@ def test_each_kind_of_check_fails_on_corrupted_rows(kind, seed_build, tmp_path, 
 
 def test_a_new_vendor_flagged_new_is_not_a_failure(seed_build, tmp_path, vocab):
     _, db, _ = seed_build
-    copy = tmp_path / "new_vendor.duckdb"
-    shutil.copy(db, copy)
-    con = duckdb.connect(str(copy))
-    try:
+    with _copy_of(db, tmp_path, loose=False) as con:
         con.execute("UPDATE statements SET vendor = 'Initech Health Services', vendor_new = true "
                     "WHERE rule_id = (SELECT min(rule_id) FROM statements)")
         assert run_suites(con, 99, vocab).success
-    finally:
-        con.close()
 
 
 def test_report_escapes_document_text(seed_build, tmp_path, vocab):
     _, db, _ = seed_build
-    copy = tmp_path / "xss.duckdb"
-    shutil.copy(db, copy)
-    con = duckdb.connect(str(copy))
-    try:
-        _loosen(con)
+    with _copy_of(db, tmp_path) as con:
         con.execute("UPDATE statements SET vendor = '<script>alert(1)</script>', vendor_new = false "
                     "WHERE rule_id = (SELECT min(rule_id) FROM statements)")
         report = run_suites(con, 99, vocab)
-        out = write_validation_report(con, report, copy, tmp_path / "report.html")
-    finally:
-        con.close()
+        out = write_validation_report(con, report, "copy.duckdb", tmp_path / "report.html")
     html = out.read_text(encoding="utf-8")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
