@@ -26,6 +26,7 @@ def _yaml(text: str):
 
 MARKS_RE = re.compile(r"[®™℠©¹²³*]|(?<=[a-z])SM\b")
 SPACE_RE = re.compile(r"\s+")
+NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 
 
 def normalize(text: str) -> str:
@@ -35,6 +36,13 @@ def normalize(text: str) -> str:
 
 def key(text: str) -> str:
     return normalize(text).lower().strip(" .,:;")
+
+
+def comparison_key(text: str) -> str:
+    """Case, punctuation and trademark marks gone: names with equal keys mean the same thing
+    ("Fabrikam Teachers' Union™" and "FABRIKAM TEACHERS UNION"). The ``pk_norm`` SQL macro of the
+    conflicts view does the same in the warehouse."""
+    return " ".join(NON_ALNUM_RE.sub(" ", normalize(text).lower()).split())
 
 
 class Named(BaseModel):

@@ -202,6 +202,36 @@ def conflicts(
         run_conflicts(wh, fmt.value, out)
 
 
+DiffFormat = _choices("DiffFormat", "md", "html", "json")
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(..., help="The older version: a file, or a document id (or its first 6+ characters) in --db."),
+    new: str = typer.Argument(..., help="The newer version: a file or a document id."),
+    fmt: DiffFormat = typer.Option(DiffFormat.md, "--format", "-f", help="md for people, html for a browser, json for tools."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
+    db: Optional[Path] = DbOpt,
+    vocab: Optional[Path] = typer.Option(None, help="Vocabulary YAML for files (default: the packaged one)."),
+) -> None:
+    """What changed in coverage between two versions of a document: added, removed and changed rules
+    (scope, exceptions, inclusions, vendor, requirement, conditions, effective date). Renamed vendors
+    and reworded sentences are not changes. Example:
+
+        payerkg diff bulletin-2023.pdf bulletin-2024.pdf --format html --out changes.html
+    """
+    from .commands import run_diff
+
+    try:
+        d = run_diff(old, new, fmt.value, _db(db), vocab, out, out_path)
+    except PayerkgError as e:
+        err.print(f"[red]error:[/red] {e}", highlight=False)
+        raise typer.Exit(2)
+    counts = d.counts()
+    err.print(f"{counts['changed']} changed, {counts['removed']} removed, {counts['added']} added"
+              + (f" → {out_path}" if out_path else ""), highlight=False)
+
+
 ExportFormat = _choices("ExportFormat", "jsonl", "parquet", "graphml", "json")
 
 
@@ -209,19 +239,34 @@ ExportFormat = _choices("ExportFormat", "jsonl", "parquet", "graphml", "json")
 def export(
     fmt: ExportFormat = typer.Option(..., "--format", "-f", help="jsonl/parquet: coverage_rules; graphml/json: the knowledge graph."),
     out_path: Path = typer.Option(..., "--out", "-o", help="File to write."),
+    since: Optional[str] = typer.Option(None, help="jsonl only: the change feed after this build id (e.g. 3) or since "
+                                                   "this date (YYYY-MM-DD): upsert and delete events by stable rule id."),
     db: Optional[Path] = DbOpt,
 ) -> None:
-    """Export the rule feed (one record per rule with its stable rule_id) or the knowledge graph.
+    """Export the rule feed (one record per rule), the change feed (--since), or the knowledge graph.
 
-    Example:
+    Examples:
 
         payerkg export --format parquet --out rules.parquet
-    """
-    from .commands import run_export
 
+        payerkg export --format jsonl --since 2026-11-01 --out events.jsonl
+    """
+    from .commands import run_events, run_export
+
+    if since is not None and fmt.value != "jsonl":
+        err.print("[red]error:[/red] --since needs --format jsonl", highlight=False)
+        raise typer.Exit(2)
     with _open_existing(db) as wh:
-        n = run_export(wh, fmt.value, out_path)
-    err.print(f"wrote {n} {'rules' if fmt.value in ('jsonl', 'parquet') else 'graph nodes'} to {out_path}", highlight=False)
+        try:
+            if since is not None:
+                n, what = run_events(wh, since, out_path), "events"
+            else:
+                n = run_export(wh, fmt.value, out_path)
+                what = "rules" if fmt.value in ("jsonl", "parquet") else "graph nodes"
+        except PayerkgError as e:
+            err.print(f"[red]error:[/red] {e}", highlight=False)
+            raise typer.Exit(2)
+    err.print(f"wrote {n} {what} to {out_path}", highlight=False)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -9,7 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from extract import CONTRACT_COLUMNS, Vocabulary
 from ingest import PayerkgError
 from warehouse import Warehouse, WarehouseError
-from warehouse.report import conflict_details
+from warehouse.diff import Diff, diff
+from warehouse.report import conflict_details, render_diff
+from warehouse.versions import events, resolve_since
 from warehouse.who import Question, who
 
 from .output import render
@@ -53,7 +58,7 @@ def run_build(paths: list[str], db: Path, vocab_path: Path | None, err, strict: 
     err.print(f"build {r.build_id} → {db}: {report.files} files; {r.parsed} parsed ({r.pages} pages), "
               f"{r.unchanged} unchanged (skipped), {r.failed} failed, {r.retired} retired, {r.superseded} superseded",
               highlight=False)
-    err.print(f"rules: {r.rules} active ({r.new_rules} loaded now); new vendors: "
+    err.print(f"rules: {r.rules} active ({r.new_rules} loaded now); {r.changes} rule changes recorded; new vendors: "
               f"{', '.join(r.new_vendors) if r.new_vendors else 'none'}", highlight=False)
     err.print(f"conflicts: {r.conflicts} across documents" + (" (payerkg conflicts)" if r.conflicts else ""),
               highlight=False)
@@ -123,6 +128,74 @@ def conflicts_markdown(rows: list[dict]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+@dataclass
+class DiffSide:
+    doc_id: str
+    label: str                      # file name, or the stored document's source and version
+    statements: list
+
+
+def diff_side(arg: str, db: Path, vocab: Vocabulary, extractor: list) -> DiffSide:
+    """``arg`` is a file (parsed and extracted now) or a document id, or its prefix, in ``db``."""
+    path = Path(arg)
+    if path.exists():
+        from extract import Extractor
+        from ingest import ingest_file
+
+        doc = ingest_file(path)
+        if not extractor:
+            extractor.append(Extractor(vocab))
+        return DiffSide(doc.doc_id, path.name, extractor[0].extract(doc))
+    if not re.fullmatch(r"[0-9a-fA-F]{6,64}", arg):
+        raise PayerkgError(f"{arg}: no such file (and not a document id)")
+    if not Path(db).exists():
+        raise PayerkgError(f"{arg}: no such file, and no database {db} to look the document id up in")
+    with Warehouse(db, read_only=True) as wh:
+        rows = wh.query("SELECT doc_id, source, version FROM documents WHERE starts_with(doc_id, ?) ORDER BY doc_id",
+                        [arg.lower()])[1]
+        if len(rows) != 1:
+            raise PayerkgError(f"{arg}: {'no document' if not rows else f'{len(rows)} documents'} in {db} "
+                               f"with an id starting so" + ("" if not rows else "; give more of the id"))
+        doc_id, source, version = rows[0]
+        return DiffSide(doc_id, f"{Path(source).name} v{version}", wh.statements(doc_ids=[doc_id]))
+
+
+def run_diff(old: str, new: str, fmt: str, db: Path, vocab_path: Path | None, out, out_path: Path | None) -> Diff:
+    """Compare two versions; print (or write to ``out_path``) in ``fmt``. Raises PayerkgError."""
+    vocab = Vocabulary.load(vocab_path)
+    extractor: list = []
+    a, b = (diff_side(x, db, vocab, extractor) for x in (old, new))
+    d = diff(a.statements, b.statements, a.doc_id, b.doc_id)
+    if fmt == "json":
+        text = json.dumps(d.to_json(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = render_diff(d, fmt, a.label, b.label)
+    if out_path:
+        Path(out_path).write_text(text, encoding="utf-8")
+    else:
+        out.out(text, highlight=False, end="")
+    return d
+
+
+def run_events(wh: Warehouse, since: str, path: Path) -> int:
+    """``export --format jsonl --since``: upsert and delete events with stable rule ids."""
+    from .output import _jsonable
+
+    try:
+        after = resolve_since(wh.con, since)
+    except ValueError as e:
+        raise PayerkgError(str(e)) from None
+    rows = events(wh.con, after)
+    _write_atomic(path, "".join(json.dumps(_jsonable(e), ensure_ascii=False) + "\n" for e in rows))
+    return len(rows)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
 def run_export(wh: Warehouse, fmt: str, path: Path) -> int:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,7 +213,7 @@ def run_export(wh: Warehouse, fmt: str, path: Path) -> int:
     from .output import to_jsonl
 
     assert cols == CONTRACT_COLUMNS, cols
-    path.write_text(to_jsonl(cols, rows) + ("\n" if rows else ""), encoding="utf-8")
+    _write_atomic(path, to_jsonl(cols, rows) + ("\n" if rows else ""))
     return len(rows)
 
 

@@ -72,8 +72,11 @@ CREATE TABLE IF NOT EXISTS statements (
     vendor_as_stated VARCHAR,
     vendor_new       BOOLEAN,
     section          VARCHAR,
-    pattern          VARCHAR
+    pattern          VARCHAR,
+    stable_id        VARCHAR             -- the claim's id across versions of the document (warehouse/diff.py)
 );
+-- databases built before stable ids existed
+ALTER TABLE statements ADD COLUMN IF NOT EXISTS stable_id VARCHAR;
 
 CREATE TABLE IF NOT EXISTS exceptions (
     rule_id          VARCHAR NOT NULL,
@@ -122,4 +125,30 @@ CREATE TABLE IF NOT EXISTS validation_results (
     unexpected_ids    VARCHAR[],          -- rule_id / doc_key / column of up to 20 failing rows
     description       VARCHAR,
     carried_from      INTEGER             -- set when a build changed nothing: the build whose run these are
+);
+
+-- What changed in coverage between consecutive versions of a document (warehouse/diff.py), one row
+-- per changed field of a rule, or per added or removed rule. A new document's rules are all added;
+-- a retired document's are all removed. The feed of `payerkg export --since` reads this table.
+CREATE TABLE IF NOT EXISTS rule_changes (
+    build_id          INTEGER NOT NULL,
+    doc_key           VARCHAR NOT NULL,
+    from_version      INTEGER,            -- NULL: the document is new, or back after being retired
+    to_version        INTEGER,            -- NULL: the document was retired
+    old_doc_id        VARCHAR,
+    new_doc_id        VARCHAR,
+    stable_id         VARCHAR NOT NULL,
+    change            VARCHAR NOT NULL,   -- added | removed | changed
+    field             VARCHAR,            -- for changed: vendor | scope | exceptions | inclusions | requirement | conditions | effective_from
+    payer             VARCHAR NOT NULL,
+    vendor            VARCHAR NOT NULL,
+    service           VARCHAR NOT NULL,
+    line_of_business  VARCHAR NOT NULL,
+    segment           VARCHAR NOT NULL,
+    before            VARCHAR,            -- JSON: the field's value, or the whole removed rule
+    after             VARCHAR,            -- JSON: the field's value, or the whole added rule
+    quote_before      VARCHAR,
+    quote_after       VARCHAR,
+    rule_id_before    VARCHAR,
+    rule_id_after     VARCHAR
 );

@@ -31,6 +31,7 @@ from extract import ExceptionRef, ProgramType, Requirement, Scope, Segment, Stat
 from ingest import Document, InputError
 
 from .validate import ValidationReport, validate_build
+from .versions import ChangeLog, Side
 
 if TYPE_CHECKING:
     from graph import KnowledgeGraph
@@ -96,6 +97,7 @@ class LoadResult:
     rules: int                             # active rules after the build
     new_rules: int
     new_vendors: list[str] = field(default_factory=list)
+    changes: int = 0                       # rule_changes rows this build recorded
     conflicts: int = 0                     # rows of the conflicts view after the build
     validation: Optional[ValidationReport] = None
 
@@ -140,14 +142,20 @@ class Warehouse:
         rows = self.con.execute("SELECT doc_id, extract_sig, status FROM documents").fetchall()
         return {r[0]: (r[1], r[2]) for r in rows}
 
-    def statements(self, active_only: bool = True) -> list[Statement]:
-        """Statements back as typed records (for the graph and for diffs)."""
+    def statements(self, active_only: bool = True, doc_ids: Optional[list[str]] = None) -> list[Statement]:
+        """Statements back as typed records (for the graph and for diffs): those of active documents,
+        or of ``doc_ids`` whatever their status."""
+        where, params = ("WHERE d.status = 'active'" if active_only else ""), []
+        if doc_ids is not None:
+            where, params = "WHERE s.doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids]
         refs: dict[str, list[ExceptionRef]] = {}
         for rid, name, number, alt, quote in self.con.execute(
-                "SELECT rule_id, group_name, group_number, alternate_vendor, quote FROM exceptions").fetchall():
+                f"""SELECT e.rule_id, e.group_name, e.group_number, e.alternate_vendor, e.quote
+                    FROM exceptions e JOIN statements s USING (rule_id) JOIN documents d ON d.doc_id = s.doc_id
+                    {where}""", params).fetchall():
             refs.setdefault(rid, []).append(ExceptionRef(name, number, alt, quote or ""))
-        where = "WHERE d.status = 'active'" if active_only else ""
-        cols, rows = self.query(f"SELECT s.* FROM statements s JOIN documents d USING (doc_id) {where} ORDER BY s.rule_id")
+        cols, rows = self.query(f"SELECT s.* FROM statements s JOIN documents d USING (doc_id) {where} ORDER BY s.rule_id",
+                                params)
         out = []
         for row in rows:
             r = dict(zip(cols, row))
@@ -162,6 +170,11 @@ class Warehouse:
             object.__setattr__(st, "rule_id", r["rule_id"])
             out.append(st)
         return out
+
+    def stable_ids(self, doc_ids: list[str]) -> dict[str, str]:
+        """rule_id → stable id for the statements of ``doc_ids``."""
+        return dict(self.con.execute("SELECT rule_id, coalesce(stable_id, rule_id) FROM statements "
+                                     "WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids]).fetchall())
 
     def graph(self, vocab: Vocabulary | None = None) -> KnowledgeGraph:
         from graph import DocumentInfo, KnowledgeGraph  # networkx: only the commands that use the graph load it
@@ -201,8 +214,11 @@ class Warehouse:
         keys = self._keys(batch)
         existing = {r[0]: r for r in con.execute("SELECT doc_id, doc_key, version, status FROM documents").fetchall()}
 
-        # re-extracted documents (vocabulary changed): their old rows go, the document row stays
+        log = ChangeLog(build_id)
+        # re-extracted documents (vocabulary changed): their old rows go, the document row stays; the
+        # old extraction is what the new one is compared with
         redo = [p.document.doc_id for p in batch.parsed if p.document.doc_id in existing]
+        before = self._sides(redo, existing)
         if redo:
             for t in ("statements", "exceptions", "blocks", "documents"):
                 con.execute(f"DELETE FROM {t} WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [redo])
@@ -219,6 +235,11 @@ class Warehouse:
                 version = 1 + (con.execute("SELECT coalesce(max(version), 0) FROM document_versions WHERE doc_key = ?",
                                            [key]).fetchall()[0][0])
                 version_rows.append((key, version, d.doc_id, build_id))
+                # the previous version of the same key, whatever its status
+                older = con.execute("SELECT doc_id FROM documents WHERE doc_key = ? AND version < ? "
+                                    "ORDER BY version DESC LIMIT 1", [key, version]).fetchall()
+                if older:
+                    before.update(self._sides([older[0][0]], existing, of=d.doc_id))
             doc_rows.append(dict(doc_id=d.doc_id, doc_key=key, version=version, status="active", source=d.source,
                                  media_type=d.media_type.value, title=d.title, payer=p.payer, page_count=d.page_count,
                                  size_bytes=d.size_bytes, block_count=len(d.blocks), text=d.text,
@@ -230,6 +251,9 @@ class Warehouse:
         _checkpoint("documents")
 
         # unchanged documents: seen again, active again if they had been retired
+        back = [doc_id for doc_id in batch.unchanged if doc_id in existing and existing[doc_id][3] == "retired"]
+        for doc_id, side in self._sides(back, existing).items():
+            log.appeared(existing[doc_id][1], side)
         if batch.unchanged:
             # id lists go in as one list parameter: bulk, and (unlike a registered Arrow table) it does not
             # make duckdb import pandas, which would cost a no-op build a third of a second
@@ -246,11 +270,22 @@ class Warehouse:
                                RETURNING doc_id""", [key, doc_id, doc_id]).fetchall()
             superseded += len(n)
 
-        retired = self._retire(batch.inputs, current_ids)
+        gone = self._retire(batch.inputs, current_ids)
+        for doc_id, side in self._sides(gone, existing).items():
+            log.retired(existing[doc_id][1], side)
+        retired = len(gone)
 
         self._insert_blocks(batch.parsed)
         _checkpoint("blocks")
-        self._insert_statements(batch.parsed)
+        ids: dict[str, str] = {}
+        for p in batch.parsed:
+            d = p.document
+            new = Side(d.doc_id, existing[d.doc_id][2] if d.doc_id in existing else
+                       con.execute("SELECT version FROM documents WHERE doc_id = ?", [d.doc_id]).fetchall()[0][0],
+                       True, p.statements)
+            ids.update(log.version(keys[d.doc_id], before.get(d.doc_id, Side()), new, self._taken(keys[d.doc_id])))
+        self._insert_statements(batch.parsed, ids)
+        self._insert("rule_changes", log.rows)
         self._insert("doc_rule_counts", [dict(build_id=build_id, doc_key=keys[p.document.doc_id], doc_id=p.document.doc_id,
                                               rules=len(p.statements)) for p in batch.parsed])
         _checkpoint("statements")
@@ -269,7 +304,28 @@ class Warehouse:
         return LoadResult(build_id=build_id, parsed=len(batch.parsed), unchanged=len(batch.unchanged),
                           failed=len(batch.failures), retired=retired, superseded=superseded,
                           pages=sum(p.document.page_count for p in batch.parsed), rules=rules, new_rules=new_rules,
-                          new_vendors=new_vendors)
+                          new_vendors=new_vendors, changes=len(log.rows))
+
+    def _sides(self, doc_ids: list[str], existing: dict[str, tuple], of: Optional[str] = None) -> dict[str, Side]:
+        """The stored version of each of ``doc_ids`` as a change-log side, keyed by ``of`` (the document
+        that replaces it) when given, else by its own id."""
+        if not doc_ids:
+            return {}
+        statements = self.statements(doc_ids=doc_ids)
+        ids = self.stable_ids(doc_ids)
+        out = {}
+        for doc_id in doc_ids:
+            row = existing.get(doc_id)
+            mine = [s for s in statements if s.doc_id == doc_id]
+            out[of or doc_id] = Side(doc_id, row[2] if row else None, bool(row and row[3] == "active"), mine,
+                                     {s.rule_id: ids[s.rule_id] for s in mine})
+        return out
+
+    def _taken(self, doc_key: str) -> set[str]:
+        """Stable ids ever given to rules of ``doc_key`` (a new claim never reuses one)."""
+        return {r[0] for r in self.con.execute(
+            """SELECT DISTINCT s.stable_id FROM statements s JOIN documents d USING (doc_id)
+               WHERE d.doc_key = ? AND s.stable_id IS NOT NULL""", [doc_key]).fetchall()}
 
     def _keys(self, batch: LoadBatch) -> dict[str, str]:
         """doc_id → document key for the documents parsed in this build."""
@@ -288,7 +344,7 @@ class Warehouse:
             out[d.doc_id] = f"{b}#{norm_key(Path(d.source).stem)}" if current_bases.count(b) > 1 else b
         return out
 
-    def _retire(self, inputs: list[str], current: set[str]) -> int:
+    def _retire(self, inputs: list[str], current: set[str]) -> list[str]:
         roots = [Path(i).resolve() for i in inputs]
         rows = self.con.execute("SELECT doc_id, source FROM documents WHERE status = 'active'").fetchall()
         gone = []
@@ -301,7 +357,7 @@ class Warehouse:
         if gone:
             self.con.execute("UPDATE documents SET status = 'retired' WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
                              [gone])
-        return len(gone)
+        return gone
 
     def _insert(self, table: str, rows: list[dict]) -> None:
         if not rows:
@@ -328,11 +384,11 @@ class Warehouse:
         if cols["doc_id"]:
             self._insert_columns("blocks", cols)
 
-    def _insert_statements(self, parsed: Iterable[ParsedDocument]) -> None:
+    def _insert_statements(self, parsed: Iterable[ParsedDocument], stable: dict[str, str]) -> None:
         st: dict[str, list] = {k: [] for k in (
             "rule_id", "doc_id", "payer", "vendor", "program_type", "service", "line_of_business", "segment", "scope",
             "requirement", "exceptions", "inclusions", "conditions", "effective_from", "page", "quote", "block_index",
-            "vendor_as_stated", "vendor_new", "section", "pattern")}
+            "vendor_as_stated", "vendor_new", "section", "pattern", "stable_id")}
         ex: dict[str, list] = {k: [] for k in ("rule_id", "doc_id", "group_name", "group_number", "alternate_vendor", "quote")}
         for p in parsed:
             for s in p.statements:
@@ -346,6 +402,7 @@ class Warehouse:
                 st["vendor_new"].append(s.vendor_new)
                 st["section"].append(s.section)
                 st["pattern"].append(s.pattern)
+                st["stable_id"].append(stable[s.rule_id])
                 for r in s.exception_refs:
                     for k, v in (("rule_id", s.rule_id), ("doc_id", s.doc_id), ("group_name", r.name),
                                  ("group_number", r.group_number), ("alternate_vendor", r.alternate_vendor),

@@ -1,0 +1,96 @@
+"""Versions of a document in the warehouse: stable ids and the ``rule_changes`` a build records.
+
+When a build loads a document whose key already has a version, the new statements are matched with
+the previous version's (``warehouse.diff``): matched claims keep their stable id, the differences
+become ``rule_changes`` rows. A document seen for the first time (or back after retirement) adds all
+its rules; a retired one removes them. A document re-extracted with a new vocabulary is compared
+with its own previous extraction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from extract import Statement
+
+from .diff import Diff, carry_ids, diff
+
+
+@dataclass
+class Side:
+    """One version of a document as the change log sees it."""
+
+    doc_id: Optional[str] = None
+    version: Optional[int] = None
+    active: bool = False                       # its rules are live downstream (so a change is a change)
+    statements: list[Statement] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)   # rule_id → stable id
+
+
+def _json(value) -> Optional[str]:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@dataclass
+class ChangeLog:
+    build_id: int
+    rows: list[dict] = field(default_factory=list)
+
+    def version(self, doc_key: str, old: Side, new: Side, taken: set[str]) -> dict[str, str]:
+        """Record ``old`` → ``new`` and return the stable ids of ``new``'s statements."""
+        new.ids = carry_ids(doc_key, old.statements, old.ids, new.statements, taken)
+        self._add(doc_key, old, new, diff(old.statements if old.active else [], new.statements, old.doc_id or "",
+                                          new.doc_id or ""))
+        return new.ids
+
+    def appeared(self, doc_key: str, new: Side) -> None:
+        """A document back after retirement: all its rules are added again."""
+        self._add(doc_key, Side(), new, diff([], new.statements, "", new.doc_id or ""))
+
+    def retired(self, doc_key: str, old: Side) -> None:
+        self._add(doc_key, old, Side(), diff(old.statements, [], old.doc_id or "", ""))
+
+    def _add(self, doc_key: str, old: Side, new: Side, d: Diff) -> None:
+        for c in d.changes:
+            sid = old.ids[c.old.rule_id] if c.change == "removed" else new.ids[c.new.rule_id]
+            self.rows.append(dict(
+                build_id=self.build_id, doc_key=doc_key, from_version=old.version, to_version=new.version,
+                old_doc_id=old.doc_id, new_doc_id=new.doc_id, stable_id=sid, change=c.change, field=c.field,
+                payer=c.payer, vendor=c.vendor, service=c.service, line_of_business=c.line_of_business,
+                segment=c.segment, before=_json(c.before), after=_json(c.after), quote_before=c.quote_before,
+                quote_after=c.quote_after, rule_id_before=c.old.rule_id if c.old else None,
+                rule_id_after=c.new.rule_id if c.new else None))
+
+
+def resolve_since(con, since: str) -> int:
+    """``--since``: a build id (``3``) or a date (``2026-11-01``: the builds started on or after it).
+    Returns the last build *before* the window."""
+    text = since.strip()
+    if text.isdigit():
+        return int(text)
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--since {since!r}: expected a build id (e.g. 3) or a date (YYYY-MM-DD)") from None
+    return con.execute("SELECT coalesce(max(build_id), 0) FROM builds WHERE started_at < ?", [day]).fetchall()[0][0]
+
+
+def events(con, since_build: int) -> list[dict]:
+    """The change feed after ``since_build``, oldest build first. An upsert carries the rule's
+    ``coverage_rules`` row with ``rule_id`` set to the stable id; a delete carries none."""
+    cur = con.execute("""SELECT e.event, e.rule_id, e.build_id, e.doc_key, e.changes, c.*
+                         FROM rule_events(?) e LEFT JOIN coverage_rules c ON c.rule_id = e.version_rule_id""",
+                      [since_build])
+    cols = [d[0] for d in cur.description]
+    out = []
+    for row in cur.fetchall():
+        head, rule = row[:5], dict(zip(cols[5:], row[5:]))
+        event = dict(zip(("event", "rule_id", "build_id", "doc_key", "changes"), head))
+        event["version_rule_id"] = rule["rule_id"]
+        # the rule under its stable id; version_rule_id is its row in this build's coverage_rules
+        event["rule"] = {**rule, "rule_id": event["rule_id"]} if event["event"] == "upsert" else None
+        out.append(event)
+    return out
