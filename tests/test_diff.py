@@ -144,23 +144,22 @@ def test_diff_errors_name_the_argument(tmp_path):
 SCRIPT = '<script>document.body.setAttribute("data-pwned", "1")</script>'
 
 
-def _script_version(tmp_path: Path) -> Path:
-    """Northwind's spring bulletin with a new line whose text carries a script."""
+def _hostile_diff_html(tmp_path: Path) -> Path:
+    """The HTML diff of Northwind's spring bulletin against a version with a new line whose text
+    carries a script."""
     spring = DATA / "conflicts" / "northwind_spring.md"
     hostile = tmp_path / "northwind_hostile.md"
     hostile.write_text(spring.read_text(encoding="utf-8")
                        + f"- Commercial PPO — All fully insured groups {SCRIPT}\n", encoding="utf-8")
-    return hostile
+    page = tmp_path / "diff.html"
+    res = CliRunner().invoke(app, ["diff", str(spring), str(hostile), "--format", "html", "--out", str(page),
+                                   "--vocab", str(DATA / "conflicts" / "vocab.yml")])
+    assert res.exit_code == 0, res.output
+    return page
 
 
 def test_html_escapes_document_text(tmp_path):
-    hostile = _script_version(tmp_path)
-    out = tmp_path / "diff.html"
-    res = CliRunner().invoke(app, ["diff", str(DATA / "conflicts" / "northwind_spring.md"), str(hostile),
-                                   "--format", "html", "--out", str(out),
-                                   "--vocab", str(DATA / "conflicts" / "vocab.yml")])
-    assert res.exit_code == 0, res.output
-    html = out.read_text(encoding="utf-8")
+    html = _hostile_diff_html(tmp_path).read_text(encoding="utf-8")
     assert "<script" not in html
     assert "&lt;script&gt;document.body.setAttribute(&#34;data-pwned&#34;, &#34;1&#34;)&lt;/script&gt;" in html
     assert "1 added" in html
@@ -169,12 +168,7 @@ def test_html_escapes_document_text(tmp_path):
 @pytest.mark.skipif(shutil.which("chromium") is None,
                     reason="needs Debian's chromium (apt-get install chromium); see scripts/screenshot.sh")
 def test_html_renders_in_headless_chromium_and_the_script_stays_text(tmp_path):
-    hostile = _script_version(tmp_path)
-    page = tmp_path / "diff.html"
-    res = CliRunner().invoke(app, ["diff", str(DATA / "conflicts" / "northwind_spring.md"), str(hostile),
-                                   "--format", "html", "--out", str(page),
-                                   "--vocab", str(DATA / "conflicts" / "vocab.yml")])
-    assert res.exit_code == 0, res.output
+    page = _hostile_diff_html(tmp_path)
     script = ROOT / "scripts" / "screenshot.sh"
     dom = subprocess.run([str(script), "--dom", str(page)], capture_output=True, text=True, timeout=120, check=True).stdout
     assert "<body>" in dom and 'data-pwned' not in dom.split("<body>", 1)[1].split(">", 1)[0]
