@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench install clean
+.PHONY: run test bench bench-ingest install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,13 @@ run: $(STAMP)
 test: $(TSTAMP)
 	$(BIN)/python -m pytest -q
 
+# `make bench` measures builds of 100, 300 and 1,000 generated documents (about 25 minutes on 2 cores);
+# `make bench SIZES=100` for a quick look. See README "Performance".
+SIZES ?= 100,300,1000
 bench: $(TSTAMP)
+	$(BIN)/python benchmarks/run.py --sizes $(SIZES) --json benchmarks/.work/results.json
+
+bench-ingest: $(TSTAMP)
 	$(BIN)/python benchmarks/ingest_bench.py
 
 clean:

@@ -30,6 +30,10 @@ class InputError(PayerkgError):
         self.reason = reason
         super().__init__(f"{self.path}: [{code}] {reason}")
 
+    def __reduce__(self):
+        # picklable with its three fields, so a worker process can hand the error back (build --workers)
+        return (type(self), (self.path, self.code, self.reason))
+
 
 #: The catalogue of input error codes (documented in the README).
 ERRORS: dict[str, str] = {

@@ -6,6 +6,7 @@ Data goes to stdout; progress, summaries and errors go to stderr.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -108,6 +109,9 @@ def build(
     db: Optional[Path] = DbOpt,
     vocab: Optional[Path] = typer.Option(None, help="Vocabulary YAML (default: the packaged one, or $PAYERKG_VOCAB)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 3 when a validation expectation fails."),
+    workers: int = typer.Option(int(os.environ.get("PAYERKG_WORKERS", "1")), "--workers", "-j", min=0,
+                                help="Processes that parse and extract (0: one per CPU; default $PAYERKG_WORKERS or 1). "
+                                     "The database is the same for every value."),
     verbose: int = VerboseOpt,
 ) -> None:
     """Ingest, extract and load documents into DuckDB (one transaction), validate, print a summary.
@@ -122,7 +126,8 @@ def build(
     _setup_logging(verbose)
     from .commands import run_build
 
-    raise typer.Exit(run_build([str(p) for p in (paths or [Path("seeds")])], _db(db), vocab, err, strict=strict))
+    raise typer.Exit(run_build([str(p) for p in (paths or [Path("seeds")])], _db(db), vocab, err, strict=strict,
+                               workers=workers or os.cpu_count() or 1))
 
 
 QueryFormat = _choices("QueryFormat", "table", "csv", "json")

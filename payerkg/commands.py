@@ -43,12 +43,12 @@ class _Bar:
         self.p.update(self.task, advance=1, name=name)
 
 
-def run_build(paths: list[str], db: Path, vocab_path: Path | None, err, strict: bool = False) -> int:
+def run_build(paths: list[str], db: Path, vocab_path: Path | None, err, strict: bool = False, workers: int = 1) -> int:
     """Build and print the summary to ``err``. Returns the exit status: 1 if a file failed, 2 if the
     load failed (database unchanged), 3 with ``strict`` if an expectation failed."""
     try:
         vocab = Vocabulary.load(vocab_path)
-        report = build(paths, db, vocab=vocab, progress=lambda: _Bar(err))
+        report = build(paths, db, vocab=vocab, progress=lambda: _Bar(err), workers=workers)
     except (WarehouseError, PayerkgError) as e:
         err.print(f"[red]build failed, database unchanged:[/red] {e}", highlight=False)
         return 2
