@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -18,6 +20,9 @@ from warehouse.versions import events, resolve_since
 from warehouse.who import Question, who
 
 from .output import render
+
+if TYPE_CHECKING:
+    from extract import Extractor
 from .pipeline import build
 
 
@@ -135,17 +140,15 @@ class DiffSide:
     statements: list
 
 
-def diff_side(arg: str, db: Path, vocab: Vocabulary, extractor: list) -> DiffSide:
-    """``arg`` is a file (parsed and extracted now) or a document id, or its prefix, in ``db``."""
+def diff_side(arg: str, db: Path, extractor: Callable[[], "Extractor"]) -> DiffSide:
+    """``arg`` is a file (parsed and extracted now, by ``extractor()``) or a document id, or its
+    prefix, in ``db``."""
     path = Path(arg)
     if path.exists():
-        from extract import Extractor
         from ingest import ingest_file
 
         doc = ingest_file(path)
-        if not extractor:
-            extractor.append(Extractor(vocab))
-        return DiffSide(doc.doc_id, path.name, extractor[0].extract(doc))
+        return DiffSide(doc.doc_id, path.name, extractor().extract(doc))
     if not re.fullmatch(r"[0-9a-fA-F]{6,64}", arg):
         raise PayerkgError(f"{arg}: no such file (and not a document id)")
     if not Path(db).exists():
@@ -163,8 +166,14 @@ def diff_side(arg: str, db: Path, vocab: Vocabulary, extractor: list) -> DiffSid
 def run_diff(old: str, new: str, fmt: str, db: Path, vocab_path: Path | None, out, out_path: Path | None) -> Diff:
     """Compare two versions; print (or write to ``out_path``) in ``fmt``. Raises PayerkgError."""
     vocab = Vocabulary.load(vocab_path)
-    extractor: list = []
-    a, b = (diff_side(x, db, vocab, extractor) for x in (old, new))
+
+    @lru_cache(maxsize=1)
+    def extractor():
+        from extract import Extractor  # spaCy: only when a side is a file
+
+        return Extractor(vocab)
+
+    a, b = (diff_side(x, db, extractor) for x in (old, new))
     d = diff(a.statements, b.statements, a.doc_id, b.doc_id)
     if fmt == "json":
         text = json.dumps(d.to_json(), ensure_ascii=False, indent=2) + "\n"

@@ -224,11 +224,10 @@ def stable_id(doc_key: str, s: Statement, taken: set[str]) -> str:
         n += 1
 
 
-def carry_ids(doc_key: str, old: Sequence[Statement], old_ids: dict[str, str], new: Sequence[Statement],
-              taken: set[str]) -> dict[str, str]:
-    """rule_id → stable id for every statement of ``new``: inherited through the match with ``old``
-    (whose ids are ``old_ids``, rule_id → stable id), fresh for claims that are new."""
-    pairs, _, _ = match(old, new)
+def carry_ids(doc_key: str, pairs: Sequence[tuple[Statement, Statement]], old_ids: dict[str, str],
+              new: Sequence[Statement], taken: set[str]) -> dict[str, str]:
+    """rule_id → stable id for every statement of ``new``: inherited through ``pairs`` (``match`` of
+    the old version with ``new``; ``old_ids`` maps old rule_id → stable id), fresh for new claims."""
     by_claim: dict[tuple, str] = {}
     for a, b in pairs:
         by_claim[claim_key(b)] = old_ids[a.rule_id]

@@ -225,6 +225,8 @@ class Warehouse:
 
         superseded = 0
         doc_rows, version_rows = [], []
+        versions: dict[str, int] = {}
+        replaces: dict[str, str] = {}          # new doc_id → the previous version's doc_id
         for p in batch.parsed:
             d = p.document
             key = keys[d.doc_id]
@@ -239,12 +241,15 @@ class Warehouse:
                 older = con.execute("SELECT doc_id FROM documents WHERE doc_key = ? AND version < ? "
                                     "ORDER BY version DESC LIMIT 1", [key, version]).fetchall()
                 if older:
-                    before.update(self._sides([older[0][0]], existing, of=d.doc_id))
+                    replaces[d.doc_id] = older[0][0]
+            versions[d.doc_id] = version
             doc_rows.append(dict(doc_id=d.doc_id, doc_key=key, version=version, status="active", source=d.source,
                                  media_type=d.media_type.value, title=d.title, payer=p.payer, page_count=d.page_count,
                                  size_bytes=d.size_bytes, block_count=len(d.blocks), text=d.text,
                                  warnings=list(d.warnings), first_build=build_id, last_build=build_id,
                                  extract_sig=batch.extract_sig))
+        older_sides = self._sides(list(replaces.values()), existing)
+        before.update({new_id: older_sides[old_id] for new_id, old_id in replaces.items()})
         self._insert("documents", doc_rows)
         if version_rows:
             self._insert("document_versions", [dict(zip(("doc_key", "version", "doc_id", "build_id"), r)) for r in version_rows])
@@ -278,12 +283,12 @@ class Warehouse:
         self._insert_blocks(batch.parsed)
         _checkpoint("blocks")
         ids: dict[str, str] = {}
+        taken = self._taken(set(keys.values()))
         for p in batch.parsed:
             d = p.document
-            new = Side(d.doc_id, existing[d.doc_id][2] if d.doc_id in existing else
-                       con.execute("SELECT version FROM documents WHERE doc_id = ?", [d.doc_id]).fetchall()[0][0],
-                       True, p.statements)
-            ids.update(log.version(keys[d.doc_id], before.get(d.doc_id, Side()), new, self._taken(keys[d.doc_id])))
+            key = keys[d.doc_id]
+            new = Side(d.doc_id, versions[d.doc_id], True, p.statements)
+            ids.update(log.version(key, before.get(d.doc_id, Side()), new, taken.get(key, set())))
         self._insert_statements(batch.parsed, ids)
         self._insert("rule_changes", log.rows)
         self._insert("doc_rule_counts", [dict(build_id=build_id, doc_key=keys[p.document.doc_id], doc_id=p.document.doc_id,
@@ -306,9 +311,8 @@ class Warehouse:
                           pages=sum(p.document.page_count for p in batch.parsed), rules=rules, new_rules=new_rules,
                           new_vendors=new_vendors, changes=len(log.rows))
 
-    def _sides(self, doc_ids: list[str], existing: dict[str, tuple], of: Optional[str] = None) -> dict[str, Side]:
-        """The stored version of each of ``doc_ids`` as a change-log side, keyed by ``of`` (the document
-        that replaces it) when given, else by its own id."""
+    def _sides(self, doc_ids: list[str], existing: dict[str, tuple]) -> dict[str, Side]:
+        """The stored version of each of ``doc_ids`` as a change-log side (one query for all)."""
         if not doc_ids:
             return {}
         statements = self.statements(doc_ids=doc_ids)
@@ -317,15 +321,19 @@ class Warehouse:
         for doc_id in doc_ids:
             row = existing.get(doc_id)
             mine = [s for s in statements if s.doc_id == doc_id]
-            out[of or doc_id] = Side(doc_id, row[2] if row else None, bool(row and row[3] == "active"), mine,
+            out[doc_id] = Side(doc_id, row[2] if row else None, bool(row and row[3] == "active"), mine,
                                      {s.rule_id: ids[s.rule_id] for s in mine})
         return out
 
-    def _taken(self, doc_key: str) -> set[str]:
-        """Stable ids ever given to rules of ``doc_key`` (a new claim never reuses one)."""
-        return {r[0] for r in self.con.execute(
-            """SELECT DISTINCT s.stable_id FROM statements s JOIN documents d USING (doc_id)
-               WHERE d.doc_key = ? AND s.stable_id IS NOT NULL""", [doc_key]).fetchall()}
+    def _taken(self, doc_keys: set[str]) -> dict[str, set[str]]:
+        """doc_key → stable ids ever given to its rules (a new claim never reuses one)."""
+        out: dict[str, set[str]] = {}
+        for key, sid in self.con.execute(
+                """SELECT DISTINCT d.doc_key, s.stable_id FROM statements s JOIN documents d USING (doc_id)
+                   WHERE d.doc_key IN (SELECT unnest(?::VARCHAR[])) AND s.stable_id IS NOT NULL""",
+                [sorted(doc_keys)]).fetchall():
+            out.setdefault(key, set()).add(sid)
+        return out
 
     def _keys(self, batch: LoadBatch) -> dict[str, str]:
         """doc_id → document key for the documents parsed in this build."""

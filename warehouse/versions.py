@@ -41,9 +41,13 @@ class ChangeLog:
 
     def version(self, doc_key: str, old: Side, new: Side, taken: set[str]) -> dict[str, str]:
         """Record ``old`` → ``new`` and return the stable ids of ``new``'s statements."""
-        new.ids = carry_ids(doc_key, old.statements, old.ids, new.statements, taken)
-        self._add(doc_key, old, new, diff(old.statements if old.active else [], new.statements, old.doc_id or "",
-                                          new.doc_id or ""))
+        # one match serves both: ids follow it even when the old version was not live (retired), but
+        # then every rule counts as added again downstream
+        d = diff(old.statements, new.statements, old.doc_id or "", new.doc_id or "")
+        new.ids = carry_ids(doc_key, d.pairs, old.ids, new.statements, taken)
+        if not old.active:
+            d = diff([], new.statements, "", new.doc_id or "")
+        self._add(doc_key, old, new, d)
         return new.ids
 
     def appeared(self, doc_key: str, new: Side) -> None:
