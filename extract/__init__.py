@@ -11,16 +11,16 @@ from .model import CONTRACT_COLUMNS, ExceptionRef, ProgramType, Requirement, Sco
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:
-    from .rules import Extractor, extract_statements
+    from .api import Extraction, Extractor, extract_statements
 
-__all__ = ["CONTRACT_COLUMNS", "ExceptionRef", "Extractor", "ProgramType", "Requirement", "Scope", "Segment",
-           "Statement", "Vocabulary", "extract_statements"]
+__all__ = ["CONTRACT_COLUMNS", "ExceptionRef", "Extraction", "Extractor", "ProgramType", "Requirement", "Scope",
+           "Segment", "Statement", "Vocabulary", "extract_statements"]
 
-_LAZY = {"Extractor", "extract_statements"}
+_LAZY = {"Extraction", "Extractor", "extract_statements"}
 
 
 def __getattr__(name: str):
     if name in _LAZY:
-        from . import rules
-        return getattr(rules, name)
+        from . import api
+        return getattr(api, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

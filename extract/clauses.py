@@ -1,60 +1,64 @@
-"""Parse the language of scope: "Most self-funded groups* — Exceptions: A, B and C",
-"All fully insured groups, all self-funded groups* and all members with individual coverage",
-"Select fully insured groups — Acme Teachers only", "… including X and Y", "Includes X".
+"""The language of membership: who a rule covers, and how much of them.
 
-Pure functions over normalised text plus the vocabulary; no document structure here.
+"Most self-funded groups* — Exceptions: A, B and C", "All fully insured groups, all self-funded
+groups* and all members with individual coverage", "Fully insured: every member", "Self-insured
+(ASO) groups only when the employer has added the program", "Not included", "Most members; not in
+Colorado or Ohio", "Individual and group retiree members, except plans whose …".
+
+Pure functions over text plus the vocabulary; no document structure here.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
 
+from .lob import LobNamer
 from .model import ExceptionRef, Scope, Segment
 from .nlp import Annotator
-from .vocabulary import Vocabulary, normalize
+from .patterns import (ALT_VENDOR_RE, EFFECTIVE_CUE_RE, EXCEPT_RE, INCLUDES_RE, NONE_RE, ONLY_ELECTED_RE, ONLY_RE,
+                       REFERENCE_RE)
+from .text import dates_in, normalize
+from .vocabulary import Vocabulary
 
-DASH_RE = re.compile(r"\s+[—–]\s+|\s+-\s+")
-EXC_RE = re.compile(r"\bexceptions?\s*:\s*", re.IGNORECASE)
-INCLUDES_RE = re.compile(r"(?:^|[\s,.;])(?:includes|including)\s+", re.IGNORECASE)
-ONLY_RE = re.compile(r"\bonly\b\.?\s*$", re.IGNORECASE)
-#: a pointer to somewhere else ("To determine which groups participate, see the opt-in list"):
-#: not a condition on the rule; the quote keeps it
-REFERENCE_RE = re.compile(r"^to\s+(?:determine|find\s+out|learn|check)\b|^(?:see|refer\s+to|visit|check)\b", re.IGNORECASE)
-GROUP_NUMBER_RE = re.compile(r"\(\s*group\s+#?\s*(\d{3,})\s*\)", re.IGNORECASE)
-ALT_VENDOR_RE = re.compile(r"\b(?:managed|handled|administered|reviewed|processed)\s+by\s+", re.IGNORECASE)
-LIST_SPLIT_RE = re.compile(r",\s*(?:and\s+|or\s+)?|\s+and\s+|;\s*")
-#: words around a group name that are not part of it ("select Acme Health groups")
-GROUP_NOISE_RE = re.compile(r"^(?:select|certain|some|the|for|all|most)\s+|\s+(?:groups?|plans?|members?|only)$", re.IGNORECASE)
-
-
+GROUP_NUMBER_RE = re.compile(r"\(\s*(?:group|grp\.?)\s*(?:no\.?|number|#)?\s*(\d{3,})\s*\)|\bgroup\s+#?(\d{4,})\b",
+                             re.IGNORECASE)
+LIST_SPLIT_RE = re.compile(r"\s*;\s*|,\s*(?:and\s+|or\s+)?|\s+and\s+(?![^()]*\))|\s+or\s+(?![^()]*\))")
+#: Words around a group name that are not part of it ("select Acme Health groups", "the State of X plan").
+GROUP_NOISE_RE = re.compile(r"^(?:select|certain|some|the|for|all|most|members of|members in|those with|those in|"
+                            r"those|members|plans? of|benefit plans of)\s+|\s+(?:groups?|members?|only)$", re.IGNORECASE)
 STOPWORDS = {"for", "the", "and", "or", "of", "some", "members", "non-medicare", "with", "who", "have", "through",
-             "coverage", "a", "an", "to", "in", "on", "is", "are", "by"}
+             "coverage", "a", "an", "to", "in", "on", "is", "are", "by", "see", "row", "next", "eviCore"}
+SCOPE_ORDER = {"all": Scope.ALL, "every": Scope.ALL, "each": Scope.ALL}
 
 
 @dataclass
 class Clause:
+    """One segment × scope statement inside a membership text."""
+
     scope: Scope
     segments: list[Segment]
     text: str
     inclusions: list[str] = field(default_factory=list)
     exceptions: list[ExceptionRef] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
+    effective: Optional[date] = None
     open_exceptions: bool = False  # ends with "Exceptions:" — the list follows in the next items
+    explicit_scope: bool = True
 
 
 class ClauseParser:
-    def __init__(self, vocab: Vocabulary, annotator: Annotator):
+    def __init__(self, vocab: Vocabulary, annotate: Annotator, lobs: LobNamer):
         self.vocab = vocab
-        self.annotate = annotator
-        scope_pairs = [(w, Scope(s)) for s, words in vocab.scope_words.items() for w in words]
-        self.scope_words = dict(scope_pairs)
-        self.scope_re = re.compile(r"\b(" + "|".join(sorted(map(re.escape, self.scope_words), key=len, reverse=True)) + r")\b", re.IGNORECASE)
-        seg_pairs = sorted(((p, Segment(s)) for s, ps in vocab.segments.items() for p in ps), key=lambda x: -len(x[0]))
-        self.segment_pairs = seg_pairs
-        self.segment_re = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in seg_pairs) + r")\b", re.IGNORECASE)
-        self.segment_of = {p.lower(): s for p, s in seg_pairs}
-        self.clause_split_re = re.compile(r",?\s*(?:\band\s+)?(?=\b(?:" + "|".join(sorted(map(re.escape, self.scope_words), key=len, reverse=True)) + r")\b)", re.IGNORECASE)
+        self.annotate = annotate
+        self.lobs = lobs
+        self.scope_words = {w: Scope(s) for s, words in vocab.scope_words.items() for w in words}
+        alt = "|".join(sorted(map(re.escape, self.scope_words), key=len, reverse=True))
+        self.scope_re = re.compile(rf"\b({alt})\b", re.IGNORECASE)
+        self.clause_split_re = re.compile(rf",?\s*(?:\band\s+|;\s*)?(?=\b(?:{alt})\b)", re.IGNORECASE)
+        self.states = {s.name.lower(): s.name for s in vocab.states}
 
     # -- groups ---------------------------------------------------------------------------------
     def groups_in(self, text: str, with_vendor: bool = False) -> list[ExceptionRef]:
@@ -63,45 +67,50 @@ class ClauseParser:
         refs: list[ExceptionRef] = []
         ann = self.annotate(text)
         masked = list(text)
+        relative = bool(re.search(r"\b(?:whose|who|that|which)\b", text))
         for m in ann.of("GROUP"):
             refs.append(ExceptionRef(m.canonical))
             masked[m.start:m.end] = " " * (m.end - m.start)
         for num in GROUP_NUMBER_RE.finditer(text):
-            name = self.vocab.group_by_number(num.group(1))
-            masked[num.start():num.end()] = " " * (num.end() - num.start())
+            number = num.group(1) or num.group(2)
+            name = self.vocab.group_by_number(number)
             if name:
-                refs = [r for r in refs if r.name != name] + [ExceptionRef(name, num.group(1))]
+                masked[num.start():num.end()] = " " * (num.end() - num.start())
+                refs = [r for r in refs if r.name != name] + [ExceptionRef(name, number)]
         rest = "".join(masked)
-        # drop vendor/LOB/segment words from the unmatched remainder, then split the list
-        for m in ann.of("VENDOR", "DEPT", "LOB", "PAYER", "PORTAL", "SERVICE"):
-            rest = rest[:m.start] + " " * (m.end - m.start) + rest[m.end:]
-        rest = ALT_VENDOR_RE.split(rest)[0]
-        for frag in LIST_SPLIT_RE.split(rest):
-            frag = frag.strip(" .:;,()")
+        if not relative:
+            rest = ALT_VENDOR_RE.split(rest)[0]
+        rest = re.sub(r"\((?:see|next|for example|e\.g\.)[^)]*\)", " ", rest, flags=re.IGNORECASE)
+        for frag in ([rest] if relative else LIST_SPLIT_RE.split(rest)):
+            frag = frag.strip(" .:;,")
             prev = None
             while prev != frag:
-                prev, frag = frag, GROUP_NOISE_RE.sub("", frag).strip(" .:;,()")
+                prev, frag = frag, GROUP_NOISE_RE.sub("", frag).strip(" .:;,")
+            if frag.count("(") != frag.count(")"):
+                frag = frag.strip("()")
             words = frag.split()
-            if not words or not words[0][:1].isupper() or len(frag) < 3 or all(w.lower() in STOPWORDS for w in words):
+            if not words or len(frag) < 3 or all(w.lower() in STOPWORDS for w in words):
                 continue
-            if any(w.lower() in {"prior", "authorization", "requests", "members", "coverage"} for w in words):
+            if not words[0][:1].isupper() and not re.search(r"\b(?:whose|who|that|which)\b", frag):
                 continue
-            refs.append(ExceptionRef(frag))
+            number = GROUP_NUMBER_RE.search(frag)
+            frag = self.states.get(frag.lower(), frag)
+            refs.append(ExceptionRef(frag, (number.group(1) or number.group(2)) if number else None))
         seen, out = set(), []
         for r in refs:
             if r.name not in seen:
                 seen.add(r.name)
                 out.append(r)
         if with_vendor:
-            out = [ExceptionRef(r.name, r.group_number, self.alternate_vendor(text), normalize(text)) for r in out]
+            alt = self.alternate_vendor(text)
+            out = [ExceptionRef(r.name, r.group_number, alt, text) for r in out]
         return out
 
-    def alternate_vendor(self, text: str) -> str | None:
+    def alternate_vendor(self, text: str) -> Optional[str]:
         m = ALT_VENDOR_RE.search(text)
         if not m:
             return None
-        ann = self.annotate(text)
-        after = [v for v in ann.of("VENDOR", "DEPT") if v.start >= m.end()]
+        after = [v for v in self.annotate(text).of("VENDOR", "DEPT") if v.start >= m.end()]
         if after:
             return after[0].canonical
         name = re.match(r"([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)", text[m.end():])
@@ -109,7 +118,7 @@ class ClauseParser:
 
     def exception_list(self, text: str) -> list[ExceptionRef]:
         """Groups of an "Exception(s): …" text, each with its alternate vendor when named."""
-        text = EXC_RE.sub("", normalize(text), count=1)
+        text = EXCEPT_RE.sub("", normalize(text), count=1)
         parts = [p for p in re.split(r"(?<=\.)\s+(?=[A-Z])", text) if p.strip()]
         refs: list[ExceptionRef] = []
         for p in parts:
@@ -117,25 +126,16 @@ class ClauseParser:
         return refs
 
     # -- clauses ---------------------------------------------------------------------------------
-    def segments_in(self, text: str) -> list[Segment]:
-        found: list[Segment] = []
-        for m in self.segment_re.finditer(text):
-            seg = self.segment_of[m.group(1).lower()]
-            if seg not in found:
-                found.append(seg)
-        return found
-
     def parse(self, text: str) -> list[Clause]:
-        """Clauses of a segment text such as "All fully insured groups, all self-funded groups* and …"."""
-        text = normalize(text)
-        head, tail = text, ""
-        exc = EXC_RE.search(text)
-        m = DASH_RE.search(text)
-        if m and (not exc or m.start() < exc.start()):
-            head, tail = text[:m.start()], text[m.end():]
-        elif exc:
-            head, tail = text[:exc.start()], text[exc.start():]
-        head = head.strip(" .")
+        """Clauses of a membership text. An empty list when the text states no scope or segment."""
+        text = normalize(text).strip(" .")
+        if not text:
+            return []
+        if NONE_RE.search(text) and not self.scope_re.match(text):
+            segs = self.lobs.segments_in(text) or [Segment.ALL]
+            return [Clause(Scope.NONE, segs, text)]
+        head, tail = self._head_tail(text)
+        effective = self._effective(text)
         inclusions: list[str] = []
         inc = INCLUDES_RE.search(head)
         if inc:
@@ -145,49 +145,82 @@ class ClauseParser:
         clauses: list[Clause] = []
         for piece in pieces:
             sm = self.scope_re.search(piece)
-            segs = self.segments_in(piece)
-            if not segs or not sm:
+            segs = self.lobs.segments_in(piece)
+            if not sm and not segs:
+                continue
+            if sm and not segs and not re.search(r"\b(?:members?|groups?|plans?|employers?|enrollees|participants|"
+                                                 r"retirees|employees)\b", piece[sm.end():sm.end() + 40], re.I) \
+                    and len(piece.split()) > 2:
                 continue
             scope = self.scope_words[sm.group(1).lower()] if sm else Scope.ALL
-            clauses.append(Clause(scope=scope, segments=segs, text=piece))
+            clauses.append(Clause(scope, segs or [Segment.ALL], piece, explicit_scope=bool(sm)))
         if not clauses:
-            # "For Acme Retiree Trust non-Medicare members only"
-            groups = self.groups_in(head)
-            if ONLY_RE.search(head) and groups:
-                funding = [s for s in self.segments_in(head) if s in (Segment.FULLY_INSURED, Segment.SELF_FUNDED)]
-                return [Clause(scope=Scope.ONLY, segments=funding or [Segment.GROUP], text=head,
-                               inclusions=[g.name for g in groups])]
+            only = ONLY_RE.search(head)
+            groups = self.groups_in(ONLY_RE.sub(" ", head)) if only else []
+            if only and groups:
+                funding = [s for s in self.lobs.segments_in(head) if s in (Segment.FULLY_INSURED, Segment.SELF_FUNDED)]
+                return [Clause(Scope.ONLY, funding or [Segment.GROUP], head, inclusions=[g.name for g in groups],
+                               effective=effective)]
             return []
         last = clauses[-1]
         last.inclusions.extend(inclusions)
-        # exceptions carve out of a partial scope: "Most groups and all members … Exceptions:"
-        # belongs to "Most groups", not to "all members"
+        for c in clauses:
+            c.effective = effective
         partial = [c for c in clauses if c.scope in (Scope.MOST, Scope.SELECT, Scope.SOME)]
         target = partial[-1] if partial else last
-        tail = tail.strip()
-        if tail:
-            self._apply_tail(target if EXC_RE.search(tail) else last, tail)
-        if exc and EXC_RE.sub("", text[exc.start():]).strip(" .") == "":
-            target.open_exceptions = True
+        if ONLY_ELECTED_RE.search(text):
+            for c in clauses:
+                if c.scope in (Scope.ALL,) and not c.explicit_scope or c.scope is Scope.SELECT:
+                    c.scope = Scope.SELECT
+        if tail.strip():
+            self._apply_tail(target if EXCEPT_RE.search(tail) else last, tail.strip())
         return clauses
 
+    def _head_tail(self, text: str) -> tuple[str, str]:
+        """Split "Most groups — Exception: X" into the scope part and what follows it."""
+        cut = len(text)
+        for rx in (re.compile(r"\s+[—–]\s+|\s+-\s+"), EXCEPT_RE, re.compile(r"(?<=[a-z*)])[.;]\s+(?=[A-Za-z])"),
+                   re.compile(r",\s+(?=except|excluding|not\s+in\b|other than|including|includes|for dates)", re.I)):
+            m = rx.search(text)
+            if m and m.start() < cut and m.start() > 0:
+                cut = m.start()
+        return text[:cut], text[cut:]
+
+    def _effective(self, text: str) -> Optional[date]:
+        m = EFFECTIVE_CUE_RE.search(text)
+        if not m:
+            return None
+        found = [d for d in dates_in(text) if d.start >= m.start()]
+        return found[0].value if found else None
+
     def _apply_tail(self, clause: Clause, tail: str) -> None:
-        if EXC_RE.search(tail):
-            after = EXC_RE.split(tail, maxsplit=1)[-1]
-            if after.strip(" ."):
+        tail = re.sub(r"^[—–\-,.;\s]+", "", tail)
+        if EXCEPT_RE.search(tail):
+            after = EXCEPT_RE.split(tail, maxsplit=1)[-1]
+            if after.strip(" .:"):
                 clause.exceptions.extend(self.exception_list(after))
+                if clause.scope is Scope.ALL:
+                    clause.scope = Scope.MOST
             else:
                 clause.open_exceptions = True
+            return
+        m = re.match(r"^(?:not\s+in|excluding)\s+(.*)$", tail, re.IGNORECASE)
+        if m:
+            clause.exceptions.extend(self.groups_in(m.group(1)))
+            if clause.scope is Scope.ALL:
+                clause.scope = Scope.MOST
             return
         inc = INCLUDES_RE.match(" " + tail)
         if inc:
             clause.inclusions.extend(r.name for r in self.groups_in(tail[inc.end() - 1:]))
             return
-        if ONLY_RE.search(tail):
-            names = [r.name for r in self.groups_in(ONLY_RE.sub("", tail))]
+        if ONLY_RE.search(tail) and not ONLY_ELECTED_RE.search(tail):
+            names = [r.name for r in self.groups_in(ONLY_RE.sub(" ", tail))]
             if names:
                 clause.scope = Scope.ONLY
                 clause.inclusions.extend(names)
                 return
-        if not REFERENCE_RE.search(tail):
+        if EFFECTIVE_CUE_RE.search(tail) or ONLY_ELECTED_RE.search(tail) or REFERENCE_RE.search(tail):
+            return
+        if not re.search(r"\b(?:check|verify|call|see|visit)\b", tail, re.I):
             clause.conditions.append(tail.strip(" ."))

@@ -83,6 +83,11 @@ class Statement:
     exception_refs: tuple[ExceptionRef, ...] = ()
     section: str = ""
     pattern: str = ""
+    payer_new: bool = False
+    quote_start: int = field(default=-1, compare=False)   # offsets of the quote in the document text
+    quote_end: int = field(default=-1, compare=False)
+    bbox: Optional[tuple[float, float, float, float]] = field(default=None, compare=False)  # PDF: x0, top, x1, bottom
+    explain: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # slot → the text that filled it
     rule_id: str = field(default="", compare=False)
 
     def identity(self) -> dict:

@@ -1,15 +1,12 @@
-"""The spaCy pipeline: a blank English model with rule components built from the vocabulary.
+"""The spaCy pipeline: a blank English tokenizer and phrase matchers built from the vocabulary.
 
-* ``entity_ruler`` (phrase patterns, case-insensitive) labels PAYER, VENDOR, DEPT, PORTAL,
-  NOTVENDOR, LOB, GROUP and SERVICE mentions; each pattern's ``id`` is the canonical name, so a
-  matched span's ``ent_id_`` is already resolved (aliases and renames included).
-* a ``Matcher`` labels the language of delegation and scope: "makes authorization
-  determinations", "manages authorizations", "administers the program", "provides these
-  services", "doesn't provide services for", "does NOT apply", "only", "Exception(s):",
-  "Includes".
-
-Text is normalised first (trademark marks and footnote markers dropped) because the marks split
-tokens ("BlueSM"); quotes are always taken from the original text, never from this one.
+Two ``PhraseMatcher``s label PAYER, VENDOR, DEPT, PORTAL, NOTVENDOR, LOB, GROUP, SERVICE, STATE
+and PLANTYPE mentions: one compares lower-cased tokens, the other the exact spelling of short
+upper-case acronyms ("MA", "FEP", "AIM", "ASO"), which would otherwise match ordinary words.
+Each pattern's id is the canonical name, so a mention is already resolved (aliases and renames
+included). Text is normalised first (trademark marks and footnote markers dropped, because they
+split tokens: "BlueSM", "Yes*"), and every mention is mapped back to offsets in the original
+text, so quotes and explanations point at what the document says.
 """
 
 from __future__ import annotations
@@ -18,71 +15,46 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
 
-from .vocabulary import Vocabulary, normalize
+from .text import Normalized, normalize, normalize_map
+from .vocabulary import Vocabulary
 
-AUTH = {"authorization", "authorizations", "pre-authorization", "preauthorization", "pre-approval", "preapproval"}
-MAKE = {"make", "makes", "making", "made"}
-MANAGE = {"manage", "manages", "managed", "managing", "handle", "handles", "handled", "review", "reviews", "reviewed"}
-ADMIN = {"administer", "administers", "administered", "administering", "run", "runs", "operates"}
-PROVIDE = {"provide", "provides", "provided", "offer", "offers", "offered"}
-ACCEPT = {"accept", "accepts", "accepting", "process", "processes"}
-
-DELEGATION_PATTERNS = {
-    "DETERMINES": [[{"LOWER": {"IN": sorted(MAKE)}}, {"LOWER": {"IN": ["prior", "the"]}, "OP": "?"},
-                    {"LOWER": {"IN": sorted(AUTH)}}, {"LOWER": {"IN": ["determinations", "decisions"]}}]],
-    "MANAGES": [[{"LOWER": {"IN": sorted(MANAGE)}}, {"LOWER": {"IN": ["prior", "the"]}, "OP": "?"},
-                 {"LOWER": {"IN": sorted(AUTH | {"requests"})}}],
-                [{"LOWER": {"IN": ["are", "is"]}}, {"LOWER": {"IN": ["managed", "handled", "reviewed"]}}, {"LOWER": "by"}]],
-    "ADMINISTERS": [[{"LOWER": {"IN": sorted(ADMIN)}}, {"LOWER": {"IN": ["the", "this", "our"]}, "OP": "?"},
-                     {"LOWER": {"IN": ["program", "programs"]}}],
-                    [{"LOWER": {"IN": ["is", "are"]}}, {"LOWER": "administered"}, {"LOWER": "by"}]],
-    "PROVIDES": [[{"LOWER": {"IN": sorted(PROVIDE)}}, {"LOWER": {"IN": ["these", "this", "the"]}, "OP": "?"},
-                  {"LOWER": {"IN": ["services", "service", "program", "programs"]}}]],
-    "ACCEPTS": [[{"LOWER": {"IN": sorted(ACCEPT)}}, {"OP": "?"}, {"OP": "?"}, {"OP": "?"},
-                 {"LOWER": "prior"}, {"LOWER": "authorization"}, {"LOWER": "requests"}],
-                [{"LOWER": {"IN": sorted(ACCEPT)}}, {"IS_TITLE": True}, {"IS_TITLE": True, "OP": "?"},
-                 {"LOWER": "requests"}]],
-    "NEGATED": [[{"LOWER": {"IN": ["does", "do", "is", "are"]}}, {"LOWER": {"IN": ["not", "n't"]}},
-                 {"LOWER": {"IN": ["provide", "apply", "required", "part", "manage", "cover"]}}],
-                [{"LOWER": {"IN": ["doesn't", "don't", "isn't", "aren't"]}},
-                 {"LOWER": {"IN": ["provide", "apply", "required", "part", "manage", "cover"]}}],
-                [{"LOWER": "not"}, {"LOWER": {"IN": ["required", "covered", "included"]}}]],
-    "REQUIRES": [[{"LOWER": {"IN": ["require", "requires"]}}, {"LOWER": {"IN": ["new", "a", "an", "the"]}, "OP": "?"},
-                  {"LOWER": {"IN": ["prior", "pre"]}, "OP": "?"},
-                  {"LOWER": {"IN": sorted(AUTH | {"precertification", "notification", "authorization"})}}],
-                 [{"LOWER": {"IN": ["prior", "pre"]}, "OP": "?"}, {"LOWER": {"IN": sorted(AUTH | {"precertification", "notification"})}},
-                  {"LOWER": {"IN": ["is", "are"]}}, {"LOWER": {"IN": ["required", "needed"]}}]],
-    "EXCEPTION": [[{"LOWER": {"IN": ["exception", "exceptions"]}}, {"ORTH": ":"}]],
-    "INCLUDES": [[{"LOWER": {"IN": ["includes", "including"]}}]],
-    "ONLY": [[{"LOWER": "only"}]],
-}
+#: An alias this short and all in capitals is matched case-sensitively ("MA" yes, "ma" no).
+ACRONYM_MAX_LEN = 6
+#: spaCy refuses longer texts; blocks are annotated in slices of at most this many characters.
+MAX_SLICE = 200_000
+LABELS = ("PAYER", "VENDOR", "DEPT", "PORTAL", "NOTVENDOR", "LOB", "GROUP", "SERVICE", "STATE", "PLANTYPE")
 
 
 @dataclass(frozen=True)
 class Mention:
+    """A vocabulary term found in a text: ``start``/``end`` are offsets in the original text."""
+
     label: str
     canonical: str
-    surface: str
-    start: int  # character offsets in the *normalised* text
+    start: int
     end: int
+    text: str
+    generic: bool = False  # a generic line-of-business term, not one payer's product
 
 
 @dataclass(frozen=True)
 class Annotated:
-    text: str  # normalised
+    raw: str
     mentions: tuple[Mention, ...]
-    cues: tuple[tuple[str, int, int], ...]  # (matcher label, start char, end char)
 
     def of(self, *labels: str) -> list[Mention]:
         return [m for m in self.mentions if m.label in labels]
 
-    def has(self, *cue_labels: str) -> bool:
-        return any(c[0] in cue_labels for c in self.cues)
+    def first(self, *labels: str) -> Mention | None:
+        return next((m for m in self.mentions if m.label in labels), None)
 
-    def cue_start(self, label: str) -> int | None:
-        return next((c[1] for c in self.cues if c[0] == label), None)
+
+def _is_acronym(surface: str) -> bool:
+    letters = [c for c in surface if c.isalpha()]
+    return bool(letters) and len(surface) <= ACRONYM_MAX_LEN and all(c.isupper() for c in letters) \
+        and " " not in surface
 
 
 class Annotator:
@@ -91,30 +63,62 @@ class Annotator:
     def __init__(self, vocab: Vocabulary):
         self.vocab = vocab
         self.nlp = spacy.blank("en")
-        ruler = self.nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
-        patterns = []
-        for label, pairs in vocab.phrases().items():
-            for surface, canonical in pairs:
-                if surface:
-                    patterns.append({"label": label, "pattern": surface, "id": canonical})
-        ruler.add_patterns(patterns)
-        self._canon = {label: dict(pairs) for label, pairs in vocab.phrases().items()}
-        self.matcher = Matcher(self.nlp.vocab)
-        for label, pats in DELEGATION_PATTERNS.items():
-            self.matcher.add(label, pats)
-        self.annotate = lru_cache(maxsize=20000)(self._annotate)
+        self.nlp.max_length = MAX_SLICE + 1000
+        self.lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._ids: dict[int, tuple[str, str, bool]] = {}
+        for label, pairs in self._phrases().items():
+            for surface, canonical, generic in pairs:
+                if not surface.strip():
+                    continue
+                key = f"{label}\x1f{canonical}\x1f{int(generic)}"
+                match_id = self.nlp.vocab.strings.add(key)
+                self._ids[match_id] = (label, canonical, generic)
+                matcher = self.exact if _is_acronym(surface) else self.lower
+                matcher.add(key, [self.nlp.make_doc(surface)])
+        self.annotate = lru_cache(maxsize=50_000)(self._annotate)
+
+    def _phrases(self) -> dict[str, list[tuple[str, str, bool]]]:
+        v = self.vocab
+        out: dict[str, list[tuple[str, str, bool]]] = {label: [] for label in LABELS}
+        for label, items in (("PAYER", v.payers), ("VENDOR", v.vendors), ("DEPT", v.departments),
+                             ("GROUP", v.employer_groups), ("SERVICE", v.services)):
+            out[label] += [(normalize(n), it.name, False) for it in items for n in it.all_names()]
+        out["LOB"] = [(normalize(n), lob.name, lob.payer is None) for lob in v.lines_of_business
+                      for n in lob.all_names()]
+        out["PORTAL"] = [(normalize(p), vend.name, False) for vend in v.vendors for p in vend.portals]
+        out["NOTVENDOR"] = [(normalize(n), n, False) for n in v.not_vendors]
+        out["STATE"] = [(s.name, s.name, False) for s in v.states]
+        out["PLANTYPE"] = [(p, p, False) for p in v.plan_types]
+        return out
 
     def _annotate(self, raw: str) -> Annotated:
-        text = normalize(raw)
-        doc = self.nlp(text)
-        mentions = tuple(
-            Mention(e.label_, e.ent_id_ or self._canon.get(e.label_, {}).get(e.text.lower(), e.text), e.text,
-                    e.start_char, e.end_char)
-            for e in doc.ents
-        )
-        cues = tuple(sorted((self.nlp.vocab.strings[mid], doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
-                            for mid, s, e in self.matcher(doc)))
-        return Annotated(text, mentions, tuple(sorted(cues, key=lambda c: c[1])))
+        mentions: list[Mention] = []
+        for offset in range(0, max(len(raw), 1), MAX_SLICE):
+            part = raw[offset:offset + MAX_SLICE]
+            norm = normalize_map(part)
+            mentions += [Mention(m.label, m.canonical, m.start + offset, m.end + offset, raw[m.start + offset:m.end + offset],
+                                 m.generic) for m in self._match(norm, part)]
+        return Annotated(raw, tuple(sorted(mentions, key=lambda m: (m.start, -m.end))))
+
+    def _match(self, norm: Normalized, part: str) -> list[Mention]:
+        doc = self.nlp.make_doc(norm.text)
+        found: dict[tuple[str, int, int], Mention] = {}
+        for match_id, s, e in list(self.lower(doc)) + list(self.exact(doc)):
+            label, canonical, generic = self._ids[match_id]
+            span = doc[s:e]
+            a, b = norm.span(span.start_char, span.end_char)
+            found.setdefault((label, a, b), Mention(label, canonical, a, b, part[a:b], generic))
+        # within one label, a mention inside a longer one of the same label is dropped
+        out = []
+        for label in {m.label for m in found.values()}:
+            reach = -1
+            for m in sorted((m for m in found.values() if m.label == label), key=lambda m: (m.start, -m.end)):
+                if m.end <= reach:
+                    continue
+                reach = max(reach, m.end)
+                out.append(m)
+        return out
 
     def __call__(self, raw: str) -> Annotated:
         return self.annotate(raw)

@@ -48,18 +48,21 @@ def comparison_key(text: str) -> str:
 class Named(BaseModel):
     name: str
     aliases: list[str] = Field(default_factory=list)
+    source: Optional[str] = None  # where the fact comes from (public page, filing)
 
     def all_names(self) -> list[str]:
         return [self.name, *self.aliases]
 
 
 class Payer(Named):
-    pass
+    parent: Optional[str] = None
+    states: list[str] = Field(default_factory=list)
 
 
 class Vendor(Named):
     renamed_from: list[str] = Field(default_factory=list)
     portals: list[str] = Field(default_factory=list)
+    kind: Optional[str] = None
 
     def all_names(self) -> list[str]:
         return [self.name, *self.aliases, *self.renamed_from]
@@ -70,7 +73,13 @@ class Department(Named):
 
 
 class LineOfBusiness(Named):
-    payer: Optional[str] = None
+    payer: Optional[str] = None   # None: a generic term any payer uses ("Medicare Advantage", "HMO")
+    segment: Optional[str] = None  # the segment the term implies ("Marketplace" → individual)
+
+
+class State(BaseModel):
+    name: str
+    code: str
 
 
 class Group(Named):
@@ -92,6 +101,8 @@ class Vocabulary(BaseModel):
     scope_words: dict[str, list[str]]
     employer_groups: list[Group] = Field(default_factory=list)
     services: list[Service] = Field(default_factory=list)
+    plan_types: list[str] = Field(default_factory=list)
+    states: list[State] = Field(default_factory=list)
 
     # -- lookups --------------------------------------------------------------------------------
     def canonical(self, label: str, text: str) -> Optional[str]:

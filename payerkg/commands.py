@@ -148,7 +148,7 @@ def diff_side(arg: str, db: Path, extractor: Callable[[], "Extractor"]) -> DiffS
         from ingest import ingest_file
 
         doc = ingest_file(path)
-        return DiffSide(doc.doc_id, path.name, extractor().extract(doc))
+        return DiffSide(doc.doc_id, path.name, list(extractor().extract(doc).statements))
     if not re.fullmatch(r"[0-9a-fA-F]{6,64}", arg):
         raise PayerkgError(f"{arg}: no such file (and not a document id)")
     if not Path(db).exists():

@@ -72,7 +72,7 @@ def run_extract(paths: list[Path], fmt: str, vocab_path: Path | None, out, err) 
             failures += 1
             err.print(f"[red]FAILED[/red] {outcome.error}", highlight=False)
             continue
-        stmts = sorted(extractor.extract(outcome.document), key=lambda s: (s.page, s.block_index, s.rule_id))
+        stmts = sorted(extractor.extract(outcome.document).statements, key=lambda s: (s.page, s.block_index, s.rule_id))
         counts.append((outcome.path, len(stmts), sum(s.vendor_new for s in stmts)))
         rows.extend([s.contract_row()[c] for c in CONTRACT_COLUMNS] for s in stmts)
     if fmt == "jsonl":

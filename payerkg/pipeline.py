@@ -67,8 +67,8 @@ def _parse_one(path: str) -> ParsedDocument | InputError:
         data = read_bytes(path, _worker["options"])
         doc = parse_bytes(data, path, hashlib.sha256(data).hexdigest())
         extractor = _worker["extractor"]
-        statements = extractor.extract(doc)
-        return ParsedDocument(doc, extractor.payer, statements)
+        extraction = extractor.extract(doc)
+        return ParsedDocument(doc, extraction.payer, list(extraction.statements))
     except InputError as e:
         return e
 

@@ -76,7 +76,7 @@ def extractor() -> Extractor:
 
 # -- the diff --------------------------------------------------------------------------------------
 def test_every_planted_change_is_reported_and_nothing_else(extractor):
-    old, new = extractor.extract(parsed(PHARMACY_TXT)), extractor.extract(parsed(V2))
+    old, new = list(extractor.extract(parsed(PHARMACY_TXT)).statements), list(extractor.extract(parsed(V2)).statements)
     d = diff(old, new)
     assert _as_tuples([c.to_json() for c in d.changes]) == EXPECTED_V2
     assert d.counts() == {"changed": 5, "removed": 6, "added": 1}
@@ -86,7 +86,7 @@ def test_every_planted_change_is_reported_and_nothing_else(extractor):
 
 
 def test_rename_and_rewording_are_not_changes(extractor):
-    old, new = extractor.extract(parsed(PHARMACY_TXT)), extractor.extract(parsed(REWORDED))
+    old, new = list(extractor.extract(parsed(PHARMACY_TXT)).statements), list(extractor.extract(parsed(REWORDED)).statements)
     # the surface did change: AIM is named Carelon, and quotes differ
     assert {s.vendor_as_stated for s in old if s.vendor == CARELON} >= {"AIM Specialty Health"}
     assert {s.vendor_as_stated for s in new if s.vendor == CARELON} == {"Carelon Medical Benefits Management"}
@@ -98,8 +98,8 @@ def test_rename_and_rewording_are_not_changes(extractor):
 
 def test_a_vendor_taking_over_is_a_vendor_change(extractor):
     text = PHARMACY_TXT.read_text(encoding="utf-8").replace("Sempre Health", "Welvie")
-    new = extractor.extract(parsed_text(text, "handover.txt"))
-    d = diff(extractor.extract(parsed(PHARMACY_TXT)), new)
+    new = list(extractor.extract(parsed_text(text, "handover.txt")).statements)
+    d = diff(list(extractor.extract(parsed(PHARMACY_TXT)).statements), new)
     assert {(c.change, c.field, c.before, c.after) for c in d.changes} == {("changed", "vendor", SEMPRE, "Welvie")}
     assert len(d.changes) == 6
 
@@ -293,7 +293,7 @@ def test_export_since_a_version_with_upserts(tmp_path):
 # -- properties ------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def pool(extractor):
-    return extractor.extract(parsed(PHARMACY_TXT)) + extractor.extract(parsed(V2))
+    return list(extractor.extract(parsed(PHARMACY_TXT)).statements) + list(extractor.extract(parsed(V2)).statements)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,0 +1,93 @@
+"""Rules under construction, and the one step that turns them into ``Statement``s.
+
+A ``Draft`` is mutable while the walk is still reading (an "Exception:" line or a footnote may
+arrive later); ``finish`` freezes every draft into a ``Statement`` with its provenance. Every
+slot remembers which text filled it (``explain``), for ``payerkg extract --explain``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from ingest import Block
+
+from .model import ExceptionRef, ProgramType, Requirement, Scope, Segment, Statement
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a rule's quote stands: a verbatim substring ``block.text[start:end]`` on ``page``."""
+
+    block: Block
+    page: int
+    start: int
+    end: int
+
+    @property
+    def quote(self) -> str:
+        return self.block.text[self.start:self.end]
+
+    @classmethod
+    def whole(cls, block: Block, page: Optional[int] = None) -> "Source":
+        return cls(block, page or block.page, 0, len(block.text))
+
+
+@dataclass(frozen=True)
+class VendorRef:
+    name: str      # canonical (vocabulary) or as stated for an unknown vendor
+    stated: str
+    new: bool = False
+    in_house: bool = False  # the payer's own staff
+
+
+@dataclass
+class Draft:
+    vendor: VendorRef
+    service: str
+    lob: str
+    segment: Segment
+    scope: Scope
+    requirement: Requirement
+    source: Source
+    pattern: str
+    payer: Optional[str] = None
+    exceptions: list[ExceptionRef] = field(default_factory=list)
+    inclusions: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    effective: Optional[date] = None
+    program: Optional[ProgramType] = None
+    section: str = ""
+    explain: dict[str, str] = field(default_factory=dict)
+    markers: tuple[str, ...] = ()  # footnote markers on the text the rule rests on
+
+    def key(self) -> tuple:
+        return (self.payer, self.vendor.name, self.service, self.lob, self.segment, self.requirement)
+
+
+def finish(drafts: list[Draft], doc_id: str, payer: str, payer_new: bool, known_payers: set[str],
+           service_name=lambda s: s) -> list[Statement]:
+    """Freeze drafts into statements: one per distinct rule id, in reading order. ``service_name``
+    gives a service its vocabulary name."""
+    out: dict[str, Statement] = {}
+    for d in drafts:
+        row_payer = d.payer or payer
+        refs = tuple(sorted({r for r in d.exceptions if r.name}))
+        program = d.program or (ProgramType.CARE_MANAGEMENT if d.requirement is Requirement.CARE_MANAGEMENT
+                                else ProgramType.UTILIZATION_MANAGEMENT)
+        vendor = row_payer if d.vendor.in_house else d.vendor.name
+        quote = d.source.quote.strip() or d.source.block.text
+        st = Statement(
+            doc_id=doc_id, payer=row_payer, vendor=vendor, program_type=program, service=service_name(d.service),
+            line_of_business=d.lob, segment=d.segment, scope=d.scope, requirement=d.requirement,
+            page=d.source.page, quote=quote, block_index=d.source.block.index,
+            exceptions=tuple(sorted({r.name for r in refs})), inclusions=tuple(sorted(set(d.inclusions))),
+            conditions="; ".join(dict.fromkeys(c.strip() for c in d.conditions if c and c.strip())) or None,
+            effective_from=d.effective, vendor_as_stated=d.vendor.stated, vendor_new=d.vendor.new and not d.vendor.in_house,
+            exception_refs=refs, section=d.section, pattern=d.pattern,
+            payer_new=payer_new if row_payer == payer else row_payer not in known_payers,
+            explain=tuple(sorted(d.explain.items())),
+        ).with_id()
+        out.setdefault(st.rule_id, st)
+    return list(out.values())

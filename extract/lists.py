@@ -1,0 +1,289 @@
+"""Lists: what each item states, and what its nesting means.
+
+An item is read as members ("Blue Cross commercial", "All fully insured groups — Exception: X"),
+a service ("Advanced imaging (CT, MRI, …)"), both ("Lab management: Blue Cross Medicare
+Advantage (PPO) and BCCHP members"), an exception list, or a sentence. Nesting distributes: a
+service item's deeper member items give its rules; a line-of-business item's deeper segment
+items give its segments. Items of the same kind under an item are its details ("Musculoskeletal"
+› "Chiropractic"), not rules of their own. A lead-in ("… for the specialized services below:",
+"Members in the program:", "… do not apply to:") says what the top-level items enumerate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ingest import Block, BlockKind
+
+from .drafts import Draft, Source, VendorRef
+from .members import Member
+from .model import Scope, Segment
+from .patterns import EXCEPT_RE, GENERIC_HEADING_RE, LABEL_MAX_WORDS, VERB_RE
+from .prose import Claim
+from .services import REFERENCE_RE
+from .text import normalize
+from .tree import Exclusion, ProgramMember, ProgramService, Topic
+
+DATE_FIRST_RE = re.compile(r"^\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})",
+                           re.IGNORECASE)
+#: Imperatives of instructions ("Call …", "Submit …"): the item is a step, not a service.
+STEP_RE = re.compile(r"^\s*(?:use|call|submit|send|log|choose|confirm|check|see|visit|go|fax|register|contact)\b",
+                     re.IGNORECASE)
+POPULATION_RE = re.compile(r"\b(?:employees|retirees|group\s+#?\d{3,}|\(group\s+\d+\)|group\s+retiree|sponsored\s+by|"
+                           r"whose|who\s+(?:are|live|have))\b", re.IGNORECASE)
+
+
+@dataclass
+class ItemCtx:
+    depth: int
+    kind: str
+    block: Block
+    services: list[tuple[str, Optional[VendorRef], Optional[ProgramService]]] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    vendor: Optional[VendorRef] = None
+    emitted: list[Draft] = field(default_factory=list)
+    lob_header: bool = False
+    claim: Optional[Claim] = None
+
+
+class ListReader:
+    def __init__(self, walk):
+        self.walk = walk
+        self.res = walk.res
+        self.last_emitted: list[Draft] = []
+        self._sink: Optional[list[Draft]] = None
+
+    def note_emitted(self, d: Draft) -> None:
+        if self._sink is not None:
+            self._sink.append(d)
+
+    # -- the run -------------------------------------------------------------------------------------
+    def read(self, run: list[Block], topic: Topic, lead: Optional[Claim], siblings: list[Block]) -> None:
+        role = lead.lead if lead and lead.lead else topic.role
+        items = [b for b in run if b.kind is BlockKind.LIST_ITEM]
+        if not items:
+            return
+        if role == "members":
+            topic.member_list = True
+        if self._references(items, lead):
+            return  # a list of pages, manuals and chapters to read: it states no rule
+        top = min(b.level for b in items)
+        stack: list[ItemCtx] = []
+        if lead is not None and lead.lead == "services_label":
+            for name in lead.services:
+                self.walk.add_service(topic, ProgramService(name, topic.find_vendor(), Source.whole(run[0]), listed=True))
+            return
+        for i, b in enumerate(run):
+            if b.kind is not BlockKind.LIST_ITEM:
+                self.walk.exceptions_to_last(topic, normalize(b.text), Source.whole(b))
+                continue
+            depth = b.level
+            while stack and stack[-1].depth >= depth and not (
+                    stack[-1].lob_header and stack[-1].depth == depth and self._segment_only(b)):
+                self._pop(stack, topic, lead)
+            nxt = next((x for x in run[i + 1:] if x.kind is BlockKind.LIST_ITEM), None)
+            has_children = nxt is not None and nxt.level > depth
+            item_role = role if depth == top else (stack[-1].kind if stack and stack[-1].kind in ("excluded",) else None)
+            ctx = self._item(b, depth, item_role, stack, topic, lead, has_children)
+            if ctx is not None:
+                stack.append(ctx)
+        while stack:
+            self._pop(stack, topic, lead)
+
+    def _references(self, items: list[Block], lead: Optional[Claim]) -> bool:
+        """Most top-level items point to pages, manuals, chapters or lists."""
+        top = min(b.level for b in items)
+        tops = [b for b in items if b.level == top]
+        refs = sum(1 for b in tops if REFERENCE_RE.search(b.text))
+        return refs * 2 >= len(tops) and refs > 0
+
+    def _pop(self, stack: list[ItemCtx], topic: Topic, lead: Optional[Claim]) -> None:
+        ctx = stack.pop()
+        if ctx.kind == "service" and not ctx.emitted:
+            # a service whose deeper items were details: its rules come from the context's members
+            self._emit_service(ctx, stack, topic, lead)
+        if stack:
+            stack[-1].emitted.extend(ctx.emitted)
+
+    def _segment_only(self, b: Block) -> bool:
+        ms = self.res.members.unit(b.text, self.walk.payer)
+        return bool(ms) and all(m.lob is None for m in ms)
+
+    # -- one item ------------------------------------------------------------------------------------
+    def _item(self, b: Block, depth: int, role: Optional[str], stack: list[ItemCtx], topic: Topic,
+              lead: Optional[Claim], has_children: bool) -> Optional[ItemCtx]:
+        text = normalize(b.text)
+        src = Source.whole(b)
+        parent = stack[-1] if stack else None
+        if parent is not None and parent.kind == "exceptions":
+            refs = self.res.clauses.groups_in(text)
+            for d in parent.emitted or self.last_emitted:
+                d.exceptions.extend(refs)
+            return None
+        if EXCEPT_RE.match(text):
+            self.walk.exceptions_to_last(topic, text, src)
+            return None
+        if role == "excluded":
+            return self._excluded(b, text, depth, topic, src)
+        if parent is not None and parent.kind in ("service", "detail") and not self._states_members(text):
+            return ItemCtx(depth, "detail", b)  # a detail of the service above
+        if role == "services" or (role is None and lead is not None and lead.lead == "services" and depth == min(
+                [depth] + [s.depth for s in stack])):
+            head = re.split(r"\s*:\s+|\s+[—–]\s+", text, maxsplit=1)
+            svc = self.res.services.name(head[0], strict=VERB_RE.search(head[0]) is not None)
+            if svc:
+                members = self.res.members.unit(head[1], self.walk.payer, lob_context=True) if len(head) > 1 else []
+                ctx = ItemCtx(depth, "service", b, services=[(svc, self._vendor(lead, topic), None)])
+                if members and any(m.lob for m in members):
+                    return self._emit_members(ctx, members, [], topic, lead, src, kind="mixed")
+                return ctx if has_children or True else None
+        if role == "members":
+            members = self.res.members.unit(text, self.walk.payer, lob_context=True)
+            return self._members_item(b, depth, members, stack, topic, lead, has_children, src)
+        # no role: what does the item state?
+        head = re.split(r"\s*:\s+|\s+[—–]\s+", text, maxsplit=1)
+        if len(head) > 1 and not self.res.members.lobish(head[0], strict=True):
+            svc = self.res.services.name(head[0])
+            members = self.res.members.unit(head[1], self.walk.payer, lob_context=True)
+            if svc and members and any(m.lob for m in members) and not self.res.members.lobish(head[0]):
+                ctx = ItemCtx(depth, "mixed", b, services=[(svc, self._vendor(lead, topic), None)])
+                return self._emit_members(ctx, members, [], topic, lead, src, kind="mixed")
+        if DATE_FIRST_RE.match(text):
+            return None  # "January 1, 2018 – program extends to …": a timeline entry
+        members = self.res.members.unit(text, self.walk.payer) if self._membership_shaped(text) else []
+        if members and (any(m.lob for m in members) or any(m.explicit_scope for m in members)):
+            return self._members_item(b, depth, members, stack, topic, lead, has_children, src)
+        if len(text.split()) <= LABEL_MAX_WORDS and not text.endswith(".") and not GENERIC_HEADING_RE.match(text) \
+                and not VERB_RE.search(text) and not STEP_RE.match(text):
+            svc = self.res.services.name(text)
+            if svc and (has_children or lead is not None or topic.find_vendor() is not None):
+                return ItemCtx(depth, "service", b, services=[(svc, self._vendor(lead, topic), None)])
+        # a sentence: read it as prose; a lead-in item governs its deeper items
+        claim = self.walk.paragraph(b, topic, [])
+        if claim is not None and has_children:
+            ctx = ItemCtx(depth, "lead", b, claim=claim)
+            if claim.services:
+                ctx.services = [(s, claim.vendor or self._vendor(lead, topic), None) for s in claim.services]
+            ctx.members = claim.members
+            ctx.vendor = claim.vendor
+            return ctx
+        return None
+
+    def _membership_shaped(self, text: str) -> bool:
+        """A membership item names a line first, or starts with a scope or segment, or is a short label;
+        a sentence ("Acme has selected X to …") is read as prose instead."""
+        head = re.split(r"\s*:\s+|\s+[—–]\s+|\s+-\s+", text, maxsplit=1)[0]
+        if self.res.members.lobish(head, strict=True):
+            return True
+        if self.res.clauses.scope_re.match(text) or self.res.lobs.segment_re.match(text):
+            return True
+        return len(text.split()) <= LABEL_MAX_WORDS and not text.rstrip().endswith(".")
+
+    def _states_members(self, text: str) -> bool:
+        ms = self.res.members.unit(text, self.walk.payer)
+        return bool(ms) and (any(m.explicit_scope for m in ms) or any(m.lob for m in ms))
+
+    def _members_item(self, b, depth, members, stack, topic, lead, has_children, src) -> Optional[ItemCtx]:
+        if not members:
+            return None
+        ctx = ItemCtx(depth, "members", b, members=members)
+        header = all(m.lob is not None and not m.explicit_scope and m.segment is Segment.ALL for m in members) \
+            and not any(m.conditions for m in members)
+        if header and (has_children or self._next_is_segment(b, stack)):
+            ctx.lob_header = True
+            return ctx
+        return self._emit_members(ctx, members, stack, topic, lead, src)
+
+    def _next_is_segment(self, b, stack) -> bool:
+        return False
+
+    def _emit_members(self, ctx: ItemCtx, members: list[Member], stack: list[ItemCtx], topic: Topic,
+                      lead: Optional[Claim], src: Source, kind: str = "members") -> ItemCtx:
+        ctx.kind = kind
+        lob = next((m for s in reversed(stack) for m in s.members if m.lob is not None), None)
+        lob = lob.lob if lob else next((m.lob for m in (lead.members if lead else []) if m.lob), None)
+        resolved = []
+        for m in members:
+            if m.lob is None and lob is not None:
+                m = Member(lob, m.segment, m.scope, m.exceptions, m.inclusions, m.conditions, m.effective,
+                           m.service_dates, m.open_exceptions, m.explicit_scope)
+            resolved.append(m)
+        services = ctx.services or next((s.services for s in reversed(stack) if s.services), []) or \
+            [(s, self._vendor(lead, topic), None) for s in (lead.services if lead else [])]
+        if not services:
+            services = [(ps.name, ps.vendor, ps) for ps in topic.find_services()]
+        vendor = (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()
+        negated = bool(lead and (lead.negated or lead.ended))
+        if not services or not (vendor or any(v for _, v, _ in services)):
+            for m in resolved:
+                topic.members.append(ProgramMember(m, src, vendor, negated, lead.requirement if lead else None,
+                                                   lead.effective if lead else None))
+            return ctx
+        self._sink = ctx.emitted
+        try:
+            for name, v, ps in services:
+                for m in resolved:
+                    if negated:
+                        m = Member(m.lob, m.segment, Scope.NONE, m.exceptions, m.inclusions, m.conditions, m.effective)
+                    self.walk.emit(v or vendor, name, m, src, topic, f"list-{kind}",
+                                   lead.effective if lead else None, lead.requirement if lead else None, program=ps)
+                if ps is not None:
+                    ps.used = True
+        finally:
+            self._sink = None
+        self.last_emitted = list(ctx.emitted)
+        if any(m.open_exceptions for m in members):
+            ctx.kind = "exceptions"
+        return ctx
+
+    def _emit_service(self, ctx: ItemCtx, stack: list[ItemCtx], topic: Topic, lead: Optional[Claim]) -> None:
+        members = next((s.members for s in reversed(stack) if s.members), []) or (lead.members if lead else []) \
+            or [pm.member for pm in topic.find_members() if not pm.negated]
+        vendor = (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()
+        if not members or not vendor:
+            listed = ctx.depth >= 0 and (topic.role == "services" or bool(lead and lead.lead == "services"))
+            for name, v, _ in ctx.services:
+                self.walk.add_service(topic, ProgramService(name, v or vendor, Source.whole(ctx.block),
+                                                            lead.effective if lead else None, listed=listed, origin="list"))
+            return
+        for pm in topic.find_members():
+            pm.used = pm.used or not pm.negated
+        listed = topic.role == "services" or bool(lead and lead.lead == "services")
+        for name, v, _ in ctx.services:
+            self.walk.add_service(topic, ProgramService(name, v or vendor, Source.whole(ctx.block), used=True,
+                                                        listed=listed, origin="list"))
+        self._sink = ctx.emitted
+        try:
+            for name, v, _ in ctx.services:
+                for m in members:
+                    self.walk.emit(v or vendor, name, m, Source.whole(ctx.block), topic, "list-service",
+                                   lead.effective if lead else None, lead.requirement if lead else None)
+        finally:
+            self._sink = None
+        self.last_emitted = list(ctx.emitted)
+
+    def _excluded(self, b: Block, text: str, depth: int, topic: Topic, src: Source) -> Optional[ItemCtx]:
+        if POPULATION_RE.search(text):
+            # "Gentex employees (self-funded PPO group 783589): advanced imaging only": an excepted group
+            name = re.split(r"\s*[:;]\s*|\s+[—–]\s+", text, maxsplit=1)
+            refs = self.res.clauses.groups_in(re.sub(r"\s*\([^)]*\)", "", name[0]))
+            qualifier = " ".join(re.findall(r"\(([^)]*)\)", name[0]))
+            only = re.search(r"^\s*(.+?)\s+only\b", name[1]) if len(name) > 1 else None
+            topic.exclusions.append(Exclusion(
+                refs, self.res.lobs.segments_in(qualifier),
+                [w for w in re.findall(r"[A-Za-z-]+", qualifier) if self.res.lobs.is_plan_types(w)],
+                self.res.services.name(only.group(1)) if only else None, src))
+            return None
+        members = self.res.members.unit(text, self.walk.payer, lob_context=True)
+        members = [m for m in members if m.lob is not None]
+        if not members:
+            return None
+        for m in members:
+            m.scope = Scope.NONE
+        topic.members.extend(ProgramMember(m, src, None, True) for m in members)
+        return None
+
+    def _vendor(self, lead: Optional[Claim], topic: Topic) -> Optional[VendorRef]:
+        return (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()

@@ -1,0 +1,237 @@
+"""Lines of business as documents write them: find the phrase, split lists, name it.
+
+A line of business is named as the document states it ("Blue Cross Medicare Advantage (PPO)" →
+"Blue Cross Medicare Advantage PPO"), with what a reader drops dropped: trademark marks, a
+trailing "members", an acronym that repeats the words before it ("Federal Employee Program
+(FEP)"), a parenthesis that only describes ("Medicare Advantage (BlueMedicare HMO and PPO)"), and
+the document's own payer name in front of a generic term ("CareFirst Medicare Advantage"). A
+parenthesis that says which generic line a product is ("Wellmark Advantage Health Plan (Medicare
+Advantage)", "Peach State Health Plan (Medicaid)") names it by that generic line. Funding words
+inside the phrase become the segment ("Commercial fully insured" → Commercial, fully_insured);
+the individual market ("ACA individual and family plans") is the Commercial line's individual
+segment. Rules only; the vocabulary knows the terms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .model import Segment
+from .nlp import Annotated, Annotator
+from .text import fold, normalize
+from .vocabulary import Vocabulary
+
+TRAILING_RE = re.compile(r"(?:\s+(?:plan\s+)?(?:members?|enrollees|subscribers|beneficiaries|population|"
+                         r"participants|membership|coverage))+\s*$", re.IGNORECASE)
+LEADING_RE = re.compile(r"^(?:(?:for|to|of|the|our|all|every|each|most|members|of|in|enrolled|with|and|or|"
+                        r"including|includes|excluding|except|both|any)\s+)+", re.IGNORECASE)
+PAREN_RE = re.compile(r"\s*\(([^()]*)\)")
+#: Words that make a phrase a list of employer groups, not a line of business.
+GROUP_WORDS = {"group", "groups", "employer", "employers", "employer-sponsored", "sponsored", "large", "small",
+               "size", "every", "of"}
+#: Words that say a phrase is about the individual market.
+INDIVIDUAL_WORDS = {"individual", "family", "families", "aca", "affordable", "care", "act", "under-65", "under",
+                    "65", "on", "off", "and", "plans", "plan", "the", "exchange", "exchanges", "bought", "directly",
+                    "or", "marketplace", "state", "through", "from", "purchased"}
+#: "and" joins two lines unless the right side is only plan types ("HMO and POS") or the left is
+#: a bare name qualifying the right's generic term ("UnitedHealthcare and AARP Medicare Advantage").
+SPLIT_RE = re.compile(r"\s*;\s*|\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*(?=[A-Z][a-z])")
+
+
+@dataclass(frozen=True)
+class Lob:
+    """A named line of business with the segment its words imply (None: not stated)."""
+
+    name: str
+    stated: str
+    segments: tuple[Segment, ...] = ()
+    payer: Optional[str] = None  # a payer the phrase names ("Peach State Health Plan (Medicaid)")
+    generic: bool = False
+    default: bool = False  # the phrase names only a market ("fully insured", "individual plans"), not a line
+
+
+class LobNamer:
+    def __init__(self, vocab: Vocabulary, annotate: Annotator):
+        self.vocab = vocab
+        self.annotate = annotate
+        self.plan_types = {fold(p) for p in vocab.plan_types}
+        self.generic = {fold(n): lob.name for lob in vocab.lines_of_business if lob.payer is None
+                        for n in lob.all_names()}
+        self.specific = {fold(n): lob.name for lob in vocab.lines_of_business if lob.payer is not None
+                         for n in lob.all_names()}
+        self.implied = {lob.name: Segment(lob.segment) for lob in vocab.lines_of_business if lob.segment}
+        seg_pairs = sorted(((p, Segment(s)) for s, ps in vocab.segments.items() for p in ps), key=lambda x: -len(x[0]))
+        self.segment_re = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p).replace("\\-", r"\s*-\s*") for p, _ in seg_pairs)
+                                     + r")(?![\w-])", re.IGNORECASE)
+        self.segment_of = {fold(p): s for p, s in seg_pairs}
+
+    # -- pieces ----------------------------------------------------------------------------------
+    def is_plan_types(self, text: str) -> bool:
+        words = [w for w in re.split(r"[\s,/]+|\band\b|\bor\b", fold(text).replace(" and ", " , ")) if w]
+        joined = fold(text)
+        return bool(words) and (joined in self.plan_types or all(w in self.plan_types for w in words))
+
+    def generic_name(self, text: str) -> Optional[str]:
+        """The generic line a phrase is, exactly (plan types after it allowed): "Medicare Advantage HMO and PPO"."""
+        f = fold(text)
+        if f in self.generic:
+            return self.generic[f]
+        for term, name in sorted(self.generic.items(), key=lambda kv: -len(kv[0])):
+            if f.startswith(term + " ") and self.is_plan_types(f[len(term) + 1:]):
+                return name
+        return None
+
+    def segments_in(self, text: str) -> list[Segment]:
+        """Segments a phrase names; "self-funded (ASO) groups" is self-funded, not also "group"."""
+        found: list[Segment] = []
+        t = normalize(text)
+        last_funding_end = None
+        for m in self.segment_re.finditer(t):
+            seg = self.segment_of[fold(m.group(1))]
+            if seg is Segment.GROUP and last_funding_end is not None and re.fullmatch(r"[\s(),A-Za-z]{0,14}", t[last_funding_end:m.start()]) \
+                    and not re.search(r"\band\b", t[last_funding_end:m.start()]):
+                continue
+            if seg is not Segment.GROUP:
+                last_funding_end = m.end()
+            if seg not in found:
+                found.append(seg)
+        return found
+
+    def _acronym_of(self, inner: str, outer: str) -> bool:
+        letters = re.sub(r"[^A-Za-z]", "", inner)
+        if not letters or len(letters) < 2 or not inner.replace("-", "").replace(" ", "").isalpha():
+            return False
+        words = [w for w in re.split(r"[\s-]+", normalize(outer)) if w]
+        initials = "".join(w[0] for w in words if w[:1].isupper())
+        initials_all = "".join(w[0] for w in words)
+        return letters.upper() in (initials.upper(), initials_all.upper()) or \
+            (len(letters) >= 2 and letters.upper() in initials.upper() and initials.upper().endswith(letters.upper()))
+
+    # -- naming ----------------------------------------------------------------------------------
+    def name(self, stated: str, doc_payer: Optional[str] = None) -> Optional[Lob]:
+        """The line of business a phrase names, or None when it names only funding/group words."""
+        text = normalize(stated).strip(" .:;,—–-")
+        text = LEADING_RE.sub("", text)
+        text = TRAILING_RE.sub("", text).strip(" .:;,")
+        if not text:
+            return None
+        specific = self.specific.get(fold(PAREN_RE.sub("", text)))
+        if specific:
+            return Lob(specific, stated, tuple(self.segments_in(text)), None, False)
+        payer = None
+        # parentheses, innermost meaning first
+        m = PAREN_RE.search(text)
+        while m:
+            inner, outer = m.group(1).strip(), text[:m.start()].strip()
+            after = text[m.end():].strip()
+            if self.is_plan_types(inner):
+                text = f"{outer} {inner} {after}".strip()
+            elif self._acronym_of(inner, outer) or re.match(r"^(?:incl|including|formerly|see)\b", inner, re.I):
+                text = f"{outer} {after}".strip()
+            else:
+                inner_generic = self.generic_name(inner)
+                outer_core, outer_payer = self._strip_payer(outer, doc_payer, any_payer=True)
+                outer_generic = self.generic_name(outer_core)
+                if inner_generic and (not outer_generic or outer_generic == inner_generic) and not after:
+                    payer = outer_payer or (self._payer_named(outer) if not outer_generic else None)
+                    text = inner
+                else:
+                    text = f"{outer} {after}".strip()
+            m = PAREN_RE.search(text)
+        text = re.sub(r"\s+", " ", text).strip(" .:;,")
+        segs = self.segments_in(text)
+        core = self.segment_re.sub(" ", text)
+        core = re.sub(r"\s+", " ", core).strip(" .:;,—–-")
+        core = TRAILING_RE.sub("", core).strip(" .:;,")
+        core, stripped_payer = self._strip_payer(core, doc_payer)
+        words = set(fold(core).split())
+        if not core or words <= GROUP_WORDS:
+            # "Group fully insured", "fully insured employer groups": the employer-group market
+            if not segs:
+                segs = [Segment.GROUP]
+            return Lob("Commercial", stated, tuple(segs), payer, True, default="commercial" not in words)
+        generic = self.generic_name(core)
+        if generic and self.implied.get(generic) is Segment.INDIVIDUAL and fold(core) not in (
+                fold("Marketplace"), fold("Health Insurance Marketplace"), fold("exchange")):
+            return Lob("Commercial", stated, (Segment.INDIVIDUAL,), payer, True, default=True)
+        if not generic and words <= INDIVIDUAL_WORDS and (words & {"individual", "aca"} or Segment.INDIVIDUAL in segs):
+            return Lob("Commercial", stated, (Segment.INDIVIDUAL,), payer, True, default=True)
+        specific = self.specific.get(fold(core))
+        if specific:
+            return Lob(specific, stated, tuple(segs), payer, False)
+        if generic and fold(core) == fold(generic) or (generic and stripped_payer):
+            core = generic if fold(core) == fold(generic) else core
+        implied = self.implied.get(generic or "")
+        if implied and not segs:
+            segs = [implied]
+        return Lob(core, stated, tuple(segs), payer, bool(generic))
+
+    def _strip_payer(self, text: str, doc_payer: Optional[str], any_payer: bool = False) -> tuple[str, Optional[str]]:
+        """Drop a payer name in front of a generic term: "CareFirst Medicare Advantage" → "Medicare Advantage"."""
+        ann = self.annotate(text)
+        for p in ann.of("PAYER"):
+            if p.start > 1:
+                continue
+            if not any_payer and doc_payer and p.canonical != doc_payer:
+                continue
+            rest = text[p.end:].strip(" '’s")
+            rest = re.sub(r"^(?:'s|’s)\s+", "", rest)
+            if rest and (self.generic_name(rest) or any_payer):
+                return rest, p.canonical
+        return text, None
+
+    def _payer_named(self, text: str) -> Optional[str]:
+        ann = self.annotate(text)
+        p = ann.first("PAYER")
+        return p.canonical if p and fold(p.text) == fold(text) else None
+
+    # -- lists -----------------------------------------------------------------------------------
+    def split(self, phrase: str) -> list[str]:
+        """Split "A, B and C" into the lines it lists, keeping "Commercial HMO and POS" and
+        "UnitedHealthcare and AARP Medicare Advantage" whole, and parentheses intact. Each part
+        is a verbatim substring of ``phrase``."""
+        masked = re.sub(r"\([^()]*\)", lambda m: "\x00" * len(m.group(0)), phrase)
+        spans: list[list[int]] = []
+        pos = 0
+        for m in SPLIT_RE.finditer(masked):
+            spans.append([pos, m.start()])
+            pos = m.end()
+        spans.append([pos, len(phrase)])
+        spans = [sp for sp in spans if phrase[sp[0]:sp[1]].strip()]
+        merged: list[list[int]] = []
+        for sp in spans:
+            text = phrase[sp[0]:sp[1]].strip()
+            if merged and (self.is_plan_types(text) or not self._starts_like_lob(text)):
+                merged[-1][1] = sp[1]
+                continue
+            merged.append(sp)
+        # a payer's brand before a generic term qualifies it: "UnitedHealthcare and AARP Medicare Advantage"
+        out: list[list[int]] = []
+        join_next = False
+        for i, sp in enumerate(merged):
+            text = phrase[sp[0]:sp[1]].strip()
+            if join_next:
+                out[-1][1] = sp[1]
+                join_next = False
+                continue
+            nxt = phrase[merged[i + 1][0]:merged[i + 1][1]] if i + 1 < len(merged) else None
+            out.append(list(sp))
+            if nxt and not self._has_lob_term(text) and self._payer_named(text) and self._ends_with_generic(nxt):
+                join_next = True
+        return [phrase[a:b].strip() for a, b in out]
+
+    def _starts_like_lob(self, text: str) -> bool:
+        """A list part that can stand alone: a capitalised name or a line-of-business word first."""
+        if text[:1].isupper() or text[:1].isdigit():
+            return True
+        first = [m for m in self.annotate(text).of("LOB", "PLANTYPE") if m.start == 0]
+        return bool(first) or bool(re.match(r"(?:individual|commercial|medicare|medicaid|group|fully|self)", text, re.I))
+
+    def _has_lob_term(self, text: str) -> bool:
+        return bool(self.annotate(text).of("LOB", "PLANTYPE")) or bool(self.segments_in(text))
+
+    def _ends_with_generic(self, text: str) -> bool:
+        t = PAREN_RE.sub("", normalize(text)).strip()
+        return any(fold(t).endswith(term) for term in self.generic if len(term) > 3)

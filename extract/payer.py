@@ -1,0 +1,95 @@
+"""Whose members a document is about: the payer, from where a reader looks for it.
+
+The title and headers, the page furniture (running headers and footers, a web page's title,
+logo and footer, link domains), the copyright and licensee lines, and the first paragraphs
+("<Payer> has contracted with …", "on <Payer>'s behalf", "<Payer> members"). Vocabulary payers
+are counted with weights by where they appear; when none is found, a proper name in one of
+those frames is kept as written and flagged new. "unknown payer" only when nothing names one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Optional
+
+from ingest import BlockKind, Document
+
+from .patterns import NAME_MAX_WORDS, PAYER_SEARCH_CHARS
+from .resources import Resources
+
+UNKNOWN = "unknown payer"
+NAME = r"([A-Z][\w&.'’-]*(?:\s+(?:of|and|&)?\s*[A-Z][\w&.'’-]*){0,6})"
+FRAMES = [
+    re.compile(NAME + r"\s+(?:\([A-Z]{2,8}\)\s+)?(?:has\s+(?:contracted|selected|chosen|partnered)|contracts\s+with|"
+                      r"works\s+with|has\s+chosen|is\s+an\s+independent\s+licensee)"),
+    re.compile(r"\bon\s+behalf\s+of\s+" + NAME),
+    re.compile(r"\bon\s+" + NAME + r"(?:'s|’s)\s+behalf"),
+    re.compile(r"©\s*(?:\d{4}\s+)?" + NAME),
+    re.compile(r"\bfor\s+" + NAME + r"\s+(?:commercial|medicare|medicaid|individual|members|plan\s+members)\b"),
+    re.compile(NAME + r"\s+(?:members|providers)\b"),
+]
+#: Capitalised words that are never a payer on their own.
+NOT_PAYERS = {"medicare", "medicaid", "commercial", "the", "our", "all", "these", "members", "providers", "provider",
+              "blue", "cross", "health", "plan", "federal", "advantage", "individual", "group", "new", "page"}
+
+
+def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
+    """(payer, new): a vocabulary payer's canonical name (new=False), a name the document gives
+    (new=True), or "unknown payer"."""
+    votes: Counter = Counter()
+    texts: list[tuple[str, float]] = [(doc.title or "", 4.0)]
+    texts += [(f, 2.0) for f in getattr(doc, "furniture", ())[:200]]
+    budget = PAYER_SEARCH_CHARS
+    for b in doc.blocks:
+        if budget <= 0:
+            break
+        text = b.text if b.kind is not BlockKind.TABLE else b.text[:1000]
+        weight = 3.0 if b.kind is BlockKind.HEADING and b.level <= 2 else 1.0
+        texts.append((text[:budget], weight))
+        budget -= len(text)
+    # the last paragraphs often say whose document it is ("… is an independent licensee of …")
+    texts += [(b.text, 1.0) for b in doc.blocks[-4:] if b.kind is BlockKind.PARAGRAPH]
+    for text, weight in texts:
+        ann = res.annotate(text)
+        for m in ann.of("PAYER"):
+            votes[m.canonical] += weight
+        for m in ann.of("LOB"):
+            payer = res.vocab.lob_payer(m.canonical)
+            if payer:
+                votes[payer] += 0.5
+    if votes:
+        return _best(votes, res), False
+    found: Counter = Counter()
+    for text, weight in texts:
+        for rx in FRAMES:
+            for m in rx.finditer(text):
+                name = _clean(m.group(1), res)
+                if name:
+                    found[name] += weight
+    if found:
+        return found.most_common(1)[0][0], True
+    return UNKNOWN, False
+
+
+def _best(votes: Counter, res: Resources) -> str:
+    """The most named payer; a parent brand loses to the plan it owns when both are named
+    ("Peach State Health Plan" over its "Ambetter from Peach State Health Plan" product)."""
+    ranked = votes.most_common()
+    best, score = ranked[0]
+    return best
+
+
+def _clean(name: str, res: Resources) -> Optional[str]:
+    words = name.split()
+    while words and words[0].lower() in NOT_PAYERS | {"and", "of"}:
+        words.pop(0)
+    while words and words[-1].lower() in {"and", "of", "members", "providers"}:
+        words.pop()
+    if not words or len(words) > NAME_MAX_WORDS or all(w.lower() in NOT_PAYERS for w in words):
+        return None
+    name = " ".join(words)
+    ann = res.annotate(name)
+    if ann.of("VENDOR", "PORTAL", "NOTVENDOR", "LOB", "SERVICE", "STATE", "GROUP"):
+        return None
+    return name

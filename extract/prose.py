@@ -1,0 +1,294 @@
+"""Prose frames: what one sentence says about who manages what for whom.
+
+A sentence is read into a ``Claim`` — a partial rule whose missing slots the walk fills from the
+sentence's context:
+
+* delegation: "<vendor> reviews <service> for <lines> members", "<payer> has contracted with
+  <vendor> to review <service> …", "<service> … is handled by <vendor>", "requests go to <vendor>";
+* the payer's own staff as reviewer ("… reviewed by Molina's UM department");
+* negation and change: "<vendor> does not review …", "no longer reviews", "transitions from A
+  to B", "is ending for <lines> on <date>", "continues unchanged for <lines>";
+* membership: "The program applies to X and Y members", "Members of X are outside this program";
+* requirements: "… do not require prior authorization", "… requires prior authorization from …";
+* leads: "… for the specialized services below:" announces a list of services.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from .drafts import VendorRef
+from .lob import Lob
+from .members import Member
+from .model import Requirement, Scope, Segment
+from .patterns import (ACTIVE_RE, APPLIES_RE, AUTH_WORD_RE, CANCEL_RE, CARE_MANAGEMENT_RE, CONTINUES_RE, CONTRACT_RE,
+                       EFFECTIVE_CUE_RE, ENDING_RE, EXCLUDED_LEAD_RE, MEMBER_LEAD_RE, NEGATION_RE, NO_LONGER_RE, NONE_RE,
+                       ONLY_ELECTED_RE,
+                       NOT_EFFECTIVE_RE, NOT_REQUIRED_RE, PASSIVE_RE, REQUIRES_RE, ROUTE_RE, SERVICE_LEAD_RE,
+                       TRANSITION_RE)
+from .resources import Resources
+from .text import day_after, dates_in
+from .vendors import VendorMention
+
+I = re.IGNORECASE
+#: "That includes employer groups of every size and individual plans": more members of the line just named
+INCLUDES_START_RE = re.compile(r"^\s*(?:that|this|it|these|they)\s+(?:also\s+)?includes?\b|^\s*including\b", re.IGNORECASE)
+#: characters between a vendor's name and its verb that still make it the subject
+#: ("eviCore healthcare (eviCore) reviews", "Evolent (formerly NIA) administers", "X, an independent company, manages")
+SUBJECT_GAP_RE = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:,[^,]{0,80},\s*)?(?:will\s+|also\s+|now\s+|currently\s+|"
+                            r"has\s+|have\s+|to\s+|continues?\s+to\s+|does\s+not\s+|do\s+not\s+|doesn't\s+|"
+                            r"no\s+longer\s+|will\s+no\s+longer\s+|still\s+|will\s+not\s+|is\s+|are\s+|then\s+)*$", I)
+
+
+@dataclass
+class Claim:
+    """A partial rule read from one sentence; offsets are into the block text."""
+
+    start: int
+    end: int
+    vendor: Optional[VendorRef] = None
+    old_vendor: Optional[VendorRef] = None   # "from A to B": A stops
+    services: list[str] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    effective: Optional[date] = None
+    requirement: Optional[Requirement] = None
+    negated: bool = False          # the vendor does not / no longer manage it
+    ended: bool = False            # the program ends: the vendor's rule becomes scope none
+    continues: bool = False
+    lead: Optional[str] = None     # "services" | "members" | "excluded": a list follows
+    membership_only: bool = False  # "The program applies to …": members for the context's program
+    not_required: bool = False
+    cancel: bool = False           # "Neither company reviews prior authorization": the sentence before gives no rule
+    cues: list[str] = field(default_factory=list)
+
+    @property
+    def delegates(self) -> bool:
+        return self.vendor is not None
+
+
+class ProseReader:
+    def __init__(self, res: Resources):
+        self.res = res
+
+    def read(self, text: str, start: int, end: int, payer: Optional[str],
+             section_vendor: Optional[VendorRef] = None) -> Claim:
+        """Read ``text[start:end]`` (one sentence of a block). ``section_vendor`` is the subject of a
+        sentence that starts with its verb ("Makes authorization determinations for …" under a
+        vendor's heading)."""
+        s = text[start:end]
+        claim = Claim(start, end)
+        ann = self.res.annotate(s)
+        if CANCEL_RE.search(s):
+            claim.cancel = True
+            return claim
+        claim.effective, ended_on = self._dates(s)
+        self._vendor(s, ann, payer, claim)
+        if claim.vendor is None and section_vendor is not None:
+            verb = ACTIVE_RE.match(s)
+            if verb and re.match(r"\s*[A-Z]", s):
+                claim.vendor = section_vendor
+                claim.services = self._services_after(s, verb.end())
+                claim.cues.append("subjectless")
+        lobs = self.res.members.in_sentence(s, payer)
+        claim.members = self._members(s, lobs)
+        claim.not_required = bool(NOT_REQUIRED_RE.search(s))
+        claim.requirement = self._requirement(s, claim)
+        if claim.vendor is None and (ENDING_RE.search(s) or CONTINUES_RE.search(s) or NONE_RE.search(s)):
+            self._owner(s, ann, payer, claim)
+            if claim.vendor is not None and NONE_RE.search(s):
+                claim.negated = True
+        if ENDING_RE.search(s) or (ended_on and claim.vendor and NO_LONGER_RE.search(s)):
+            claim.ended = True
+            claim.cues.append("ending")
+            if ended_on and not claim.effective:
+                claim.effective = day_after(ended_on)
+        if CONTINUES_RE.search(s):
+            claim.continues = True
+            claim.cues.append("continues")
+        if SERVICE_LEAD_RE.search(s) and (s.rstrip().endswith(":") or re.search(r"\bbelow\b|\bfollowing\b", s, I)):
+            claim.lead = "services"
+        elif s.rstrip().endswith(":") and (EXCLUDED_LEAD_RE.search(s) or NONE_RE.search(s)):
+            claim.lead = "excluded"
+        elif MEMBER_LEAD_RE.search(s) and (s.rstrip().endswith(":") or re.search(r"\bmembers\s+below\b|\bfollowing\s+(?:members|groups|plans)", s, I)):
+            claim.lead = "members"
+        if not claim.members and not claim.services and claim.vendor is None and NONE_RE.search(s) is None \
+                and APPLIES_RE.search(s) is None:
+            return claim
+        if claim.members and claim.vendor is None and (APPLIES_RE.search(s) or NONE_RE.search(s) or INCLUDES_START_RE.match(s)):
+            claim.membership_only = True
+            if INCLUDES_START_RE.match(s):
+                claim.members = [m for m in claim.members if m.segment is not Segment.GROUP]
+        if NONE_RE.search(s) and not claim.vendor:
+            for m in claim.members:
+                m.scope = Scope.NONE
+        return claim
+
+    # -- slots ---------------------------------------------------------------------------------------
+    def _dates(self, s: str) -> tuple[Optional[date], Optional[date]]:
+        effective = ended = None
+        for d in dates_in(s):
+            before = s[max(0, d.start - 45):d.start]
+            clause = re.split(r"[.;:]|,\s+(?=[a-z]+\s+[a-z]+)", before)[-1]
+            if re.search(r"\b(?:ending|ended|ends|end|through|until|on)\s*$", before.strip(), I) and \
+                    re.search(r"\b(?:ending|ended|end|ends|through|until)\b", s, I) and not EFFECTIVE_CUE_RE.search(clause[-25:]):
+                ended = ended or d.value
+                continue
+            if NOT_EFFECTIVE_RE.search(clause) and not re.search(r"dates?\s+of\s+service", clause, I):
+                continue
+            if EFFECTIVE_CUE_RE.search(clause) or re.search(r"dates?\s+of\s+service", clause, I):
+                effective = effective or d.value
+        return effective, ended
+
+    def _vendor(self, s: str, ann, payer: Optional[str], claim: Claim) -> None:
+        vf = self.res.vendors
+        known = vf.known(ann, payer) + vf.staff(s, ann, payer)
+        known = [k for k in known if not _inside_other(k, known)]
+        # "from A to B"
+        tr = TRANSITION_RE.search(s)
+        if tr:
+            after = [k for k in known if k.start >= tr.end()]
+            if len(after) >= 2 or (after and re.search(r"\bto\b", s[after[0].end:after[0].end + 6])):
+                to_pos = s.find(" to ", after[0].end)
+                new = [k for k in known if k.start > to_pos] if to_pos >= 0 else []
+                claim.old_vendor = after[0].ref
+                claim.vendor = new[0].ref if new else (vf.unknown_at(s, to_pos + 4, +1).ref
+                                                       if to_pos >= 0 and vf.unknown_at(s, to_pos + 4, +1) else None)
+                claim.services = self._services_before(s, tr.start())
+                claim.cues.append("transition")
+                return
+        # passive: "… is reviewed by V"
+        for m in PASSIVE_RE.finditer(s):
+            agent = next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None) \
+                or self._payer_at(ann, m.end(), payer) or vf.unknown_at(s, m.end(), +1)
+            if agent:
+                claim.vendor = agent.ref
+                claim.services = self._services_before(s, m.start())
+                claim.negated = bool(NEGATION_RE.search(s[max(0, m.start() - 12):m.end()]))
+                claim.cues.append("passive")
+                return
+        # "contracted with V to …", "selected V to …"
+        for m in CONTRACT_RE.finditer(s):
+            agent = next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None) \
+                or vf.unknown_at(s, m.end(), +1)
+            if agent:
+                claim.vendor = agent.ref
+                verb = ACTIVE_RE.search(s, agent.end)
+                claim.services = self._services_after(s, verb.end()) if verb else []
+                claim.cues.append("contract")
+                return
+        # active: "V reviews …"
+        for m in ACTIVE_RE.finditer(s):
+            subject = None
+            for k in known + vf.payer_as_reviewer(ann, payer):
+                if k.end <= m.start() and SUBJECT_GAP_RE.match(s[k.end:m.start()]):
+                    subject = k
+            if subject is None:
+                cand = vf.unknown_at(s, m.start(), -1)
+                if cand and SUBJECT_GAP_RE.match(s[cand.end:m.start()]):
+                    subject = cand
+            if subject is None:
+                continue
+            if subject.ref.in_house is False and subject.ref.name == payer:
+                subject = VendorMention(VendorRef(payer, subject.ref.stated, False, True), subject.start, subject.end)
+            verb = s[m.start():m.end()].lower()
+            if re.search(r"\bprovid|\baccept|\bcoordinat", verb) and not (AUTH_WORD_RE.search(s[m.end():]) or
+                                                                            CARE_MANAGEMENT_RE.search(s)):
+                continue
+            claim.vendor = subject.ref
+            claim.negated = bool(NEGATION_RE.search(s[subject.end:m.end()]))
+            claim.services = self._services_after(s, m.end())
+            claim.cues.append("active")
+            return
+        # routing: "requests go to V", "prior authorization from V", "through V"
+        if AUTH_WORD_RE.search(s) or re.search(r"\brequests?\b", s, I):
+            for m in ROUTE_RE.finditer(s):
+                agent = next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None)
+                if agent is None:
+                    p = self._payer_at(ann, m.end(), payer)
+                    agent = p if p and re.match(r"\s*(?:to|from|through)", s[m.start():], I) else None
+                if agent:
+                    claim.vendor = agent.ref
+                    claim.cues.append("route")
+                    req = REQUIRES_RE.search(s)
+                    if req and req.start() < m.start():
+                        claim.services = self._services_before(s, req.start())
+                    return
+
+    def _owner(self, s: str, ann, payer: Optional[str], claim: Claim) -> None:
+        """"<Vendor>'s <program> is ending …": the program's owner is the vendor, the program the service."""
+        for k in self.res.vendors.known(ann, payer):
+            m = re.match(r"(?:'s|’s|'|’)\s+(.+?)\s+(?:is|are|will|has|continues?|do|does|don't|doesn't)\b", s[k.end:])
+            if m:
+                claim.vendor = k.ref
+                name = self.res.services.name(m.group(1))
+                claim.services = [name] if name else []
+                claim.cues.append("owner")
+                return
+
+    def _payer_at(self, ann, pos: int, payer: Optional[str]) -> Optional[VendorMention]:
+        for p in ann.of("PAYER"):
+            if pos <= p.start <= pos + 4:
+                return VendorMention(VendorRef(p.canonical, p.text, False, True), p.start, p.end)
+        return None
+
+    def _services_after(self, s: str, pos: int) -> list[str]:
+        name, a, b = self.res.services.object_after(s, pos)
+        listed = self.res.services.listed(s[a:]) if re.match(r"[^.:]{0,40}\b(?:programs?|services?|areas?)\s*:", s[a:]) else []
+        if listed:
+            return listed
+        return [name] if name else []
+
+    def _services_before(self, s: str, pos: int) -> list[str]:
+        name, _, _ = self.res.services.subject_before(s, pos)
+        return [name] if name else []
+
+    def _members(self, s: str, lobs: list[tuple[Lob, int, int]]) -> list[Member]:
+        out: list[Member] = []
+        named = [(lob, a, b) for lob, a, b in lobs if not lob.default]
+        for lob, a, b in lobs:
+            if lob.default and named:
+                # "CareFirst commercial members with fully insured coverage": a segment of the line named before
+                for m in out:
+                    if m.segment is Segment.ALL and lob.segments:
+                        m.segment = lob.segments[0]
+                continue
+            segs = list(lob.segments) or [Segment.ALL]
+            for seg in segs:
+                out.append(Member(None if lob.default else lob, seg, Scope.ALL, explicit_scope=False))
+        covered = [(a, b) for _, a, b in lobs]
+        outside = "".join(ch if not any(a <= i < b for a, b in covered) else " " for i, ch in enumerate(s))
+        have = {m.segment for m in out}
+        for seg in self.res.lobs.segments_in(outside):
+            if seg not in have and not (seg is Segment.GROUP and have & {Segment.FULLY_INSURED, Segment.SELF_FUNDED}):
+                out.append(Member(None, seg, Scope.ALL, explicit_scope=False))
+        if ONLY_ELECTED_RE.search(s):
+            for m in out:
+                if m.scope is Scope.ALL:
+                    m.scope = Scope.SELECT
+        for m in out:
+            sc = re.search(r"\b(all|every|most|some|select|certain)\s+(?:of\s+(?:our|the)\s+)?[\w() -]{0,40}$",
+                           s[:s.find(m.lob.stated) if m.lob and m.lob.stated in s else 0], I)
+            if sc and sc.group(1).lower() in ("most", "some", "select", "certain"):
+                m.scope = {"most": Scope.MOST, "some": Scope.SOME}.get(sc.group(1).lower(), Scope.SELECT)
+        return out
+
+    def _requirement(self, s: str, claim: Claim) -> Optional[Requirement]:
+        if claim.not_required and not claim.vendor:
+            return Requirement.NOT_REQUIRED
+        if re.search(r"\bpre-?certification\b", s, I) and not re.search(r"\bauthori[sz]ation\b", s, I):
+            return Requirement.PRECERTIFICATION
+        if re.search(r"\bnotification\b|\bnotify\b", s, I) and not re.search(r"\bauthori[sz]ation\b", s, I):
+            return Requirement.NOTIFICATION
+        if CARE_MANAGEMENT_RE.search(s) and not AUTH_WORD_RE.search(re.sub(r"care\s+management", "", s, flags=I)):
+            return Requirement.CARE_MANAGEMENT
+        if any(CARE_MANAGEMENT_RE.search(x) for x in claim.services):
+            return Requirement.CARE_MANAGEMENT
+        return None
+
+
+def _inside_other(k: VendorMention, all_: list[VendorMention]) -> bool:
+    return any(o is not k and o.start <= k.start and k.end <= o.end and (o.end - o.start) > (k.end - k.start)
+               for o in all_)

@@ -1,0 +1,185 @@
+"""Services as documents name them: the object of a delegation verb, a list item, a table cell.
+
+A service is named at the level the document gives it, cleaned the way a reader would: lower
+case, without the request words around it ("prior authorization requests for …"), without a
+long list of examples after a colon or in parentheses ("Advanced imaging: CT, MRI, …" →
+"advanced imaging"), without codes. A name the vocabulary knows resolves to its canonical form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .patterns import SERVICE_MAX_WORDS
+from .text import fold, normalize
+
+I = re.IGNORECASE
+LEAD_WORDS_RE = re.compile(
+    r"^(?:(?:the|a|an|all|any|our|their|its|these|those|such|for|of|to|certain|select|selected|some|several|only|"
+    r"various|specific|specified|many|most|new|additional|following|specialized|specialty|eligible|prior|"
+    r"authorization|authorizations|pre-?authorization|precertification|pre-?certification|requests?|reviews?|"
+    r"review\s+of|approval|utilization\s+management|management\s+of|appropriateness\s+of\s+care)\s+)+", I)
+TRAIL_WORDS_RE = re.compile(r"(?:\s+(?:requests?|reviews?|claims|cases|codes|programs?\s+codes|listed\s+below|"
+                            r"below|above|that|which|performed|provided|covered|only))+\s*$", I)
+CODES_RE = re.compile(r"\s*\b(?:codes?|CPT|HCPCS)\b\s*:?.*$", I)
+#: Words that stop the object of a delegation verb ("… imaging for Medicaid members", "… on our behalf").
+OBJECT_END_RE = re.compile(
+    r"\s+for\s+(?:(?:our|the|all|its|their|these|those|most|some|select|eligible|certain|any|each|every)\s+)?"
+    r"(?:(?-i:[A-Z])|(?:members|member|individuals|infants|children|adults|patients|people|enrollees|dates|employees|"
+    r"commercial|individual|fully|self|group|groups|government|medicare|medicaid)\b)"
+    r"|\s+on\s+(?!or\b|and\b)(?-i:[a-z])"
+    r"|\s+(?:on\s+(?:\w+['’]s\s+)?behalf|on\s+or\s+after|on\s+and\s+after|effective|beginning|starting|as\s+of|"
+    r"after\s+the|in\s+(?:an?|the|any|all|every)\s+|in\s+(?:outpatient|inpatient|office)|when|that|which|who|"
+    r"performed|provided|through|via|using|under|at|with\s+dates|to\s+(?:members|ensure|make|determine)|"
+    r"is|are|was|were|will|begin|begins|since|from|directly|itself|themselves|instead|as\s+well|and\s+no|"
+    r"and\s+(?:is|are|will|does|do|has))\b"
+    r"|\s*[.;:!?](?:\s|$)|\s*,\s*(?:for|effective|beginning|on|as|starting|and\s+(?:will|is|are)|which|who|an?|the)\b"
+    r"|\s+[—–]\s+|\s*\(\s*(?:see|for|effective)", I)
+#: Words that make a phrase a service. "program", "services", "care", "management" and "health" alone do
+#: not ("Program overview", "Provider orientation for Acme Health"); they need one of these beside them.
+SERVICE_HEAD_RE = re.compile(
+    r"\b(?:imaging|radiology|cardiology|oncology|therapy|therapies|therapeutic|testing|tests?|studies|study|sleep|"
+    r"surgery|surgeries|surgical|procedures|drugs?|medications?|injections?|"
+    r"injectables?|devices?|genetic|genomic|molecular|laboratory|lab|musculoskeletal|MSK|pain|spine|joint|"
+    r"chiropractic|rehabilitation|rehab|echocardiograph\w*|ultrasound|catheterization|arthroplasty|transplant|"
+    r"dialysis|infusion|anesthesia|ambulance|transport\w*|NICU|maternity|pregnancy|behavioral|mental|substance|"
+    r"wellness|opinion|decision\s+support|ablation|bariatric|polysomnography|adenoidectomy|telemetry|cardiography|"
+    r"care\s+management|case\s+management|disease\s+management|utilization\s+management\s+of\s+\w+|"
+    r"pharmacy|prescriptions?|opioids?|radiation|PT|OT|ST|CT|MRI|PET|DME|equipment|hospice|nursing|admissions?)\b", I)
+ACRONYM_RE = re.compile(r"^(?:[A-Z]{2,6}s?|CAR-T|[A-Z]+/[A-Z]+)$")
+
+
+#: Names that say "some service" without naming one.
+GENERIC_RE = re.compile(r"^(?:(?:the|these|those|such|some|all|other|two|three|four|several|specialized|specialty|"
+                        r"selected|certain|listed|following|covered|eligible|medical|health|healthcare|clinical|"
+                        r"utilization\s+management|prior\s+authorization|care\s+management|benefits?\s+management|"
+                        r"specialty\s+medical\s+benefits\s+management|management)\s+)*(?:services?|programs?|"
+                        r"procedures?|requests?|reviews?|codes?|areas?|benefits?|categories|items?|"
+                        r"utilization\s+management(?:\s+services)?|prior\s+authorizations?|authorizations?)"
+                        r"(?:\s+(?:below|above|listed|in\s+the\s+table))?$", I)
+
+
+#: A vocabulary name replaces a stated one only when it shares more than this share of its words.
+CANONICAL_OVERLAP = 0.5
+#: Words that do not change which service a name means ("echocardiology procedures" is "echocardiology").
+FILLER = {"procedures", "procedure", "services", "service", "program", "programs", "and", "the", "of", "for"}
+#: Abbreviations that stand for words of a canonical name ("PT, OT and ST").
+ABBREVIATIONS = {"pt": ("physical", "therapy"), "ot": ("occupational", "therapy"), "st": ("speech", "therapy"),
+                 "msk": ("musculoskeletal",), "nicu": ("neonatal", "intensive", "care"), "lab": ("laboratory",)}
+
+
+#: A pointer to a page, manual or list ("… page on our ereferrals website", "… chapter of the Provider Manual").
+REFERENCE_RE = re.compile(r"\b(?:page|pages|website|web\s+site|manual|chapter|section|faqs?|frequently\s+asked|"
+                          r"questions|link|links|document|guide|bulletin|newsletter|lists?|router|library|tool|"
+                          r"form|forms|criteria|questionnaires?)\b|\.com\b|\.org\b|https?://|www\.", I)
+#: Words that name kinds of programs, not services ("Care management and utilization management").
+PROGRAM_WORDS = {"care", "case", "utilization", "management", "programs", "program", "and", "services", "service",
+                 "prior", "authorization", "review", "medical", "specialty", "benefits", "benefit", "health", "the"}
+#: "a prescription above the limit", "each injection": one instance, not the name of a service
+INSTANCE_RE = re.compile(r"^(?:a|an|each|any|one|every)\s+(?!\w+\s+of\b)", I)
+#: Names of events and pages, not services ("Orientation sessions for the molecular testing program").
+NOT_SERVICE_RE = re.compile(r"^(?:\w+\s+){0,2}(?:orientation|webinars?|sessions?|training|meetings?|guidelines|contacts?|"
+                            r"questions|reminders?|updates?|news|resources|overview|faqs?|portal|registration|forms?)\b", I)
+
+
+class ServiceNamer:
+    def __init__(self, vocab, annotate):
+        self.vocab = vocab
+        self.annotate = annotate
+        self.canonical = {fold(n): s.name for s in vocab.services for n in s.all_names()}
+
+    def name(self, stated: str, strict: bool = True) -> Optional[str]:
+        """The service a phrase names, or None when it names none. ``strict=False`` where the
+        structure says the phrase is a service (a table's service column, a services list), so a
+        name without a service word ("Adenoidectomy", "… implantable pacemakers") still counts."""
+        text = normalize(stated).strip(" .,:;—–-*")
+        text = CODES_RE.sub("", text).strip(" .,:;")
+        if not text:
+            return None
+        if fold(text) in self.canonical:
+            return text.lower() if not ACRONYM_RE.match(text) else text
+        text = LEAD_WORDS_RE.sub("", text).strip()
+        text = TRAIL_WORDS_RE.sub("", text).strip(" ,.")
+        words = text.split()
+        if len(words) > 2:
+            # "Advanced imaging: CT, MRI, …", "Lab management (molecular and genomic testing)"
+            head = re.split(r"\s*[:—–]\s+|\s*\(", text, maxsplit=1)[0].strip()
+            if head and head != text and SERVICE_HEAD_RE.search(head) and len(head.split()) >= 1:
+                text = head
+            elif len(words) > (SERVICE_MAX_WORDS if strict else SERVICE_MAX_WORDS * 2):
+                return None
+        text = re.sub(r"\s*\([^()]*\)\s*$", "", text).strip() if len(text.split()) > 3 else text
+        if not text or (strict and not SERVICE_HEAD_RE.search(text) and not self.canonical.get(fold(text))
+                        and not self.annotate(text).of("SERVICE")):
+            return None
+        if GENERIC_RE.match(text) or NOT_SERVICE_RE.search(text) or set(fold(text).split()) <= PROGRAM_WORDS \
+                or REFERENCE_RE.search(text):
+            return None
+        return " ".join(w if ACRONYM_RE.match(w) else w.lower() for w in text.split())
+
+    def canonical_name(self, name: str) -> str:
+        """The vocabulary's name for a service stated as one of its aliases ("echocardiology
+        procedures" → "echocardiology", "PT, OT and ST" → "physical, occupational and speech
+        therapy"); any other name as stated. The vocabulary lists as aliases only rewordings, not
+        narrower or neighbouring services ("interventional pain management" is not "pain management")."""
+        return self.canonical.get(fold(name), name)
+
+    def listed(self, text: str) -> list[str]:
+        """Services of an inline list: "two programs: advanced imaging and musculoskeletal care"."""
+        m = re.search(r":\s*(.+?)\s*[.;]?$", text)
+        if not m:
+            return []
+        parts = re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", m.group(1))
+        names = [self.name(p) for p in parts]
+        return [n for n in names if n] if all(names) else []
+
+    def object_after(self, text: str, pos: int) -> tuple[Optional[str], int, int]:
+        """The noun phrase a verb at ``pos`` governs: "reviews |outpatient therapy| for …"."""
+        rest = text[pos:]
+        m = OBJECT_END_RE.search(rest)
+        end = m.start() if m else len(rest)
+        phrase = rest[:end]
+        lead = re.match(r"\s*(?:(?:prior\s+)?authori[sz]ations?|pre-?authori[sz]ation|precertification|"
+                        r"utilization\s+management|reviews?|requests?|prior\s+authorization\s+requests?|"
+                        r"(?:prior\s+)?authorization\s+requests?|determinations|decisions)\s+(?:for|of|on)\s+", phrase, I)
+        if lead:
+            phrase = phrase[lead.end():]
+            more = OBJECT_END_RE.search(phrase)
+            if more:
+                phrase = phrase[:more.start()]
+        start = pos + (len(rest[:end]) - len(phrase) if lead else 0) + (len(phrase) - len(phrase.lstrip()))
+        phrase = phrase.strip()
+        return self.name(phrase), start, start + len(phrase)
+
+    def subject_before(self, text: str, pos: int) -> tuple[Optional[str], int, int]:
+        """The subject of a passive or "requires" verb: "|Provider-administered drugs| for … are reviewed by"."""
+        head = text[:pos]
+        head = re.sub(r"\s+(?:still|also|now|currently|only|then|generally|always)\s*$", "", head, flags=I)
+        start = 0
+        clause = list(re.finditer(r"[:;]\s+", head))
+        if clause:
+            start = clause[-1].end()
+        dated = re.match(r"\s*(?:for\s+dates\s+of\s+service\s+)?(?:on\s+or\s+after|on\s+and\s+after|beginning|effective|"
+                         r"as\s+of|starting|since|from)\s+[A-Za-z]+\.?\s+\d{1,2},?\s+\d{4},?\s*", head[start:], I)
+        if dated:
+            start += dated.end()
+        lead = re.match(r"\s*(?:(?:prior\s+)?authori[sz]ation|precertification|review|requests?)\s+(?:requests?\s+)?(?:for|of)\s+",
+                        head[start:], I)
+        if lead:
+            start += lead.end()
+        lead = re.match(r"\s*(?:for\s+[^,]{1,80},\s*|as\s+of\s+[^,]{1,30},\s*|beginning\s+[^,]{1,30},\s*|"
+                        r"effective\s+[^,]{1,30},\s*|starting\s+[^,]{1,30},\s*)", head[start:], I)
+        if lead:
+            start += lead.end()
+            req = re.match(r"\s*(?:(?:prior\s+)?authori[sz]ation|precertification|review|requests?)\s+(?:requests?\s+)?(?:for|of)\s+",
+                           head[start:], I)
+            if req:
+                start += req.end()
+        m = re.search(r"\s+(?:for|of|in|to|at|with)\s+(?:(?:the|our|all|pregnant|eligible|new)\s+)?"
+                      r"(?:[A-Z]|members|infants|children|adults)|\s+(?:that|which|who)\s+", head[start:])
+        end = start + m.start() if m else len(head)
+        phrase = head[start:end].strip()
+        if INSTANCE_RE.match(phrase):
+            return None, start, end
+        return self.name(phrase), start, end

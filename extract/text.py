@@ -1,0 +1,157 @@
+"""Text helpers that keep positions: normalisation with an offset map, sentences, dates.
+
+Quotes are always cut from the original text, so everything here that changes text also says
+where each character came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Iterator, Optional
+
+#: Trademark marks and footnote markers: dropped for matching ("BlueSM", "eviCore®", "Yes*").
+MARK_CHARS = "®™℠©*†‡§‖¶¹²³⁴⁵⁶⁷⁸⁹⁰"
+SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+FOOTNOTE_SYMBOLS = "*†‡§‖¶#"
+_SM_RE = re.compile(r"(?<=[a-z])SM\b")
+DASHES = "—–"
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """``text`` with marks dropped and runs of space collapsed; ``origin[i]`` is the index in the
+    original string of ``text[i]`` (and ``origin[len(text)]`` the original length)."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of ``text[start:end]``."""
+        if end <= start:
+            return self.origin[start], self.origin[start]
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def normalize_map(raw: str) -> Normalized:
+    drop = set()
+    for m in _SM_RE.finditer(raw):
+        drop.update(range(m.start(), m.end()))
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(raw):
+        if i in drop or ch in MARK_CHARS:
+            continue
+        if ch.isspace() or ch == "\u00a0":
+            if not chars or chars[-1] == " ":
+                continue
+            ch = " "
+        chars.append(ch)
+        origin.append(i)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    origin.append(len(raw))
+    return Normalized("".join(chars), tuple(origin))
+
+
+def normalize(raw: str) -> str:
+    return normalize_map(raw).text
+
+
+def fold(text: str) -> str:
+    """Lower case, marks and punctuation gone, single spaces: a comparison key."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", normalize(text).lower().replace("&", " and ")).split())
+
+
+# -- sentences ---------------------------------------------------------------------------------------
+#: Words after which a full stop does not end a sentence.
+ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc",
+                 "co", "corp", "ltd", "llc", "no", "vs", "e.g", "i.e", "dr", "st", "mr", "mrs", "ms", "u.s",
+                 "a.m", "p.m", "incl", "approx", "dept", "etc", "jr", "sr"}
+_SENT_END_RE = re.compile(r"[.!?](?:[\"'”’)]*)(?=\s+[\"'“‘(]?[A-Z0-9¹²³⁴⁵*†‡§])|;(?=\s+\S)")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of ``text``; each is a verbatim substring. A
+    semicolon ends a clause, which is read as a sentence of its own."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END_RE.finditer(text):
+        word = re.search(r"([A-Za-z.]+)\.$", text[max(0, m.start() - 12):m.start() + 1])
+        if text[m.start()] == "." and word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
+            continue
+        if text[m.start()] == "." and re.search(r"\b[A-Z]\.$", text[max(0, m.start() - 2):m.start() + 1]):
+            continue  # an initial: "J. Smith", "U.S."
+        end = m.end()
+        if text[start:end].strip():
+            out.append(_trim(text, start, end))
+        start = end
+    if text[start:].strip():
+        out.append(_trim(text, start, len(text)))
+    return out
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+# -- dates -------------------------------------------------------------------------------------------
+MONTHS = {m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                          "nov", "dec"])}
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+DATE_RE = re.compile(
+    rf"\b(?:(?P<mon>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"
+    rf"|(?P<m2>\d{{1,2}})/(?P<d2>\d{{1,2}})/(?P<y2>\d{{2,4}})"
+    rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}}))\b",
+    re.IGNORECASE)
+#: "January 2026": a month and a year, no day (a document's own date, never an effective date).
+MONTH_YEAR_RE = re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<year>\d{{4}})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    value: date
+    start: int
+    end: int
+
+
+def dates_in(text: str) -> list[DateMention]:
+    out = []
+    for m in DATE_RE.finditer(text):
+        try:
+            if m.group("mon"):
+                d = date(int(m.group("year")), MONTHS[m.group("mon")[:3].lower()], int(m.group("day")))
+            elif m.group("m2"):
+                y = int(m.group("y2"))
+                d = date(y + 2000 if y < 100 else y, int(m.group("m2")), int(m.group("d2")))
+            else:
+                d = date(int(m.group("y3")), int(m.group("m3")), int(m.group("d3")))
+        except (ValueError, KeyError):
+            continue
+        out.append(DateMention(d, m.start(), m.end()))
+    return out
+
+
+def month_year(text: str) -> Optional[date]:
+    m = MONTH_YEAR_RE.search(text)
+    if not m:
+        return None
+    try:
+        return date(int(m.group("year")), MONTHS[m.group("mon")[:3].lower()], 1)
+    except (ValueError, KeyError):
+        return None
+
+
+def day_after(d: date) -> date:
+    return d + timedelta(days=1)
+
+
+def iter_words(text: str) -> Iterator[tuple[str, int, int]]:
+    for m in re.finditer(r"[A-Za-z0-9][\w'’./&-]*", text):
+        yield m.group(0), m.start(), m.end()

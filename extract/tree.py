@@ -1,0 +1,146 @@
+"""The context tree of a document: document → section → blocks, and what each section is about.
+
+A ``Section`` holds the blocks under one heading (up to its first subsection) and its
+subsections. A ``Topic`` is what a reader keeps in mind while reading a section: the vendor it
+is about, the services of its program, the line of business its heading or tab names, the
+members it has stated, its effective date, and what its lists enumerate ("Applicable
+memberships", "Services requiring prior authorization", "Excluded memberships"). A topic
+inherits every slot it does not state from its parent: a grid cell takes its line of business
+from the column, a slide takes "Applicable memberships" from a sibling slide of the same deck
+through the document's topic, a sentence takes the payer from the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from ingest import Block, BlockKind, Document
+
+from .drafts import Draft, Source, VendorRef
+from .lob import Lob
+from .members import Member
+from .model import Requirement
+
+
+@dataclass
+class Section:
+    heading: Optional[Block]
+    level: int
+    blocks: list[Block] = field(default_factory=list)
+    children: list["Section"] = field(default_factory=list)
+
+
+def build_tree(doc: Document) -> Section:
+    """Sections nested by heading level; blocks before the first heading belong to the root."""
+    root = Section(None, 0)
+    stack = [root]
+    for b in doc.blocks:
+        if b.kind is BlockKind.HEADING:
+            level = max(1, b.level)
+            while len(stack) > 1 and stack[-1].level >= level:
+                stack.pop()
+            sec = Section(b, level)
+            stack[-1].children.append(sec)
+            stack.append(sec)
+        else:
+            stack[-1].blocks.append(b)
+    return root
+
+
+@dataclass
+class ProgramService:
+    """A service a section's program covers, with who manages it (when the text said)."""
+
+    name: str
+    vendor: Optional[VendorRef]
+    source: Source
+    effective: Optional[date] = None
+    stated: str = ""
+    requirement: Optional[Requirement] = None
+    conditions: list[str] = field(default_factory=list)
+    negated: bool = False
+    used: bool = False
+    emitted: bool = False  # known from a rule already stated with its members: context for "the program", never paired
+    listed: bool = False   # enumerated by a list of what the program includes: it replaces the program's summary name
+    origin: str = "claim"  # "heading" | "claim" | "list": where the service was named
+
+
+@dataclass
+class ProgramMember:
+    """Members a section has stated without a service to pair them with yet."""
+
+    member: Member
+    source: Source
+    vendor: Optional[VendorRef] = None
+    negated: bool = False
+    requirement: Optional[Requirement] = None
+    effective: Optional[date] = None
+    used: bool = False
+
+
+@dataclass
+class Exclusion:
+    """A group left out of a program ("Gentex employees (self-funded PPO group …): advanced imaging
+    only"): an exception on the rules whose segment, plan type and service it names."""
+
+    refs: list
+    segments: list
+    plan_types: list[str]
+    service: Optional[str]
+    source: Source
+    applied: bool = False
+
+
+@dataclass
+class Topic:
+    parent: Optional["Topic"]
+    heading: str = ""
+    vendor: Optional[VendorRef] = None
+    lob: Optional[Lob] = None
+    services: list[ProgramService] = field(default_factory=list)
+    members: list[ProgramMember] = field(default_factory=list)
+    effective: Optional[date] = None
+    requirement: Optional[Requirement] = None
+    role: Optional[str] = None
+    drafts: list[Draft] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
+    heading_service: bool = False
+    member_list: bool = False  # the section lists its members ("Members in the program:")
+
+    def chain(self):
+        t: Optional[Topic] = self
+        while t is not None:
+            yield t
+            t = t.parent
+
+    def find_vendor(self) -> Optional[VendorRef]:
+        return next((t.vendor for t in self.chain() if t.vendor is not None), None)
+
+    def find_lob(self) -> Optional[Lob]:
+        return next((t.lob for t in self.chain() if t.lob is not None), None)
+
+    def find_effective(self) -> Optional[date]:
+        return next((t.effective for t in self.chain() if t.effective is not None), None)
+
+    def find_requirement(self) -> Optional[Requirement]:
+        return next((t.requirement for t in self.chain() if t.requirement is not None), None)
+
+    def find_role(self) -> Optional[str]:
+        return self.role
+
+    def find_services(self) -> list[ProgramService]:
+        for t in self.chain():
+            if t.services:
+                return t.services
+        return []
+
+    def find_members(self) -> list[ProgramMember]:
+        for t in self.chain():
+            if t.members:
+                return t.members
+        return []
+
+    def all_drafts(self) -> list[Draft]:
+        return self.drafts
