@@ -2,8 +2,8 @@
 
 from .api import IngestOptions, IngestOutcome, expand_paths, ingest_file, ingest_paths, parse_bytes
 from .errors import InputError, PayerkgError
-from .model import Block, BlockKind, Document, MediaType, TableRow
+from .model import Block, BlockKind, Document, LineBox, MediaType, TableRow
 
 __all__ = ["Block", "BlockKind", "Document", "IngestOptions", "IngestOutcome", "InputError",
-           "MediaType", "PayerkgError", "TableRow", "expand_paths", "ingest_file", "ingest_paths",
+           "LineBox", "MediaType", "PayerkgError", "TableRow", "expand_paths", "ingest_file", "ingest_paths",
            "parse_bytes"]

@@ -7,15 +7,18 @@ must not differ between media:
 * continuation: a heading such as "Resources, continued" re-opens the section it continues
   instead of starting a new one, and "(Continued on next page)" lines are not content.
 
-It also computes offsets so that ``document.text[block.start:block.end] == block.text``.
+It also computes offsets so that ``document.text[block.start:block.end] == block.text``, and
+keeps bold spans and line boxes pointing at the same characters when it trims or collapses
+white space.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from difflib import SequenceMatcher
 
-from .model import Block, BlockKind, Document, MediaType, TableRow, table_text
+from .model import Block, BlockKind, Document, LineBox, MediaType, TableRow, dedupe_furniture, table_text
 
 #: "Resources, continued", "Eligibility (continued)", "Scope – cont'd"
 CONTINUED_HEADING_RE = re.compile(
@@ -39,6 +42,64 @@ def clean_inline(text: str) -> str:
     return WS_RE.sub(" ", text).strip()
 
 
+def _normalize(text: str, collapse: bool) -> tuple[str, list[int]]:
+    """``text.strip()`` (with ``collapse``: ``clean_inline(text)``) plus an offset map.
+
+    ``pos[i]`` is the new offset of old offset ``i`` (``0 <= i <= len(text)``), so bold spans
+    and line boxes can be carried over to the new text.
+    """
+    pos = list(range(len(text) + 1))
+    if collapse:
+        out: list[str] = []
+        n = 0
+        prev_ws = False
+        for i, ch in enumerate(text):
+            pos[i] = n
+            if ch in " \t\u00a0":
+                if not prev_ws:
+                    out.append(" ")
+                    n += 1
+                prev_ws = True
+            else:
+                out.append(ch)
+                n += 1
+                prev_ws = False
+        pos[len(text)] = n
+        mid = "".join(out)
+    else:
+        mid = text
+    new = mid.strip()
+    lead = len(mid) - len(mid.lstrip())
+    pos = [min(max(p - lead, 0), len(new)) for p in pos]
+    return new, pos
+
+
+def _remap_spans(spans, pos: list[int]) -> tuple[tuple[int, int], ...]:
+    out = []
+    for a, b in spans:
+        na, nb = pos[max(0, min(a, len(pos) - 1))], pos[max(0, min(b, len(pos) - 1))]
+        if na < nb:
+            out.append((na, nb))
+    return tuple(out)
+
+
+def _remap_boxes(boxes, pos: list[int], text: str) -> tuple[LineBox, ...]:
+    out = []
+    for bx in boxes:
+        a, b = pos[max(0, min(bx.start, len(pos) - 1))], pos[max(0, min(bx.end, len(pos) - 1))]
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append(LineBox(bx.page, bx.x0, bx.top, bx.x1, bx.bottom, a, b))
+    return tuple(out)
+
+
+def shift_boxes(boxes, delta: int) -> tuple[LineBox, ...]:
+    return tuple(LineBox(b.page, b.x0, b.top, b.x1, b.bottom, b.start + delta, b.end + delta) for b in boxes)
+
+
 def is_continuation_line(text: str) -> bool:
     return bool(CONTINUED_LINE_RE.match(text.strip()))
 
@@ -56,6 +117,7 @@ class DocumentBuilder:
         self._headings: list[tuple[int, str]] = []  # every heading seen, for continuations
         self._parts: list[str] = []
         self._offset = 0
+        self._heading_indices: list[int] = []  # block indices of headings, ascending
 
     # -- section path ---------------------------------------------------------------------
     @property
@@ -88,9 +150,17 @@ class DocumentBuilder:
         self._blocks.append(block)
         return block
 
-    def heading(self, text: str, level: int, page: int, bold=()) -> Block | None:
+    def _clean(self, text: str, collapse: bool, bold, boxes):
+        """Normalize ``text``; carry bold spans and boxes over to the new offsets."""
+        new = clean_inline(text) if collapse else text.strip()
+        if new == text or not (bold or boxes):
+            return new, tuple(tuple(s) for s in bold), tuple(boxes)
+        new, pos = _normalize(text, collapse)
+        return new, _remap_spans(bold, pos), _remap_boxes(boxes, pos, new)
+
+    def heading(self, text: str, level: int, page: int, bold=(), boxes=()) -> Block | None:
         """Add a heading; returns None when it only continues an earlier section."""
-        text = clean_inline(text)
+        text, bold, boxes = self._clean(text, True, bold, boxes)
         if not text:
             return None
         m = CONTINUED_HEADING_RE.search(text)
@@ -99,53 +169,114 @@ class DocumentBuilder:
         self._close(level)
         block = self._append(
             dict(kind=BlockKind.HEADING, text=text, page=page, section_path=self.section_path,
-                 level=level, bold=tuple(bold))
+                 level=level, bold=bold, boxes=boxes)
         )
         self._stack.append((level, text))
         self._headings.append((level, text))
+        self._heading_indices.append(block.index)
         return block
 
-    def block(self, kind: BlockKind, text: str, page: int, level: int = 0, bold=()) -> Block | None:
+    def block(self, kind: BlockKind, text: str, page: int, level: int = 0, bold=(), marker: str = "",
+              boxes=()) -> Block | None:
         if kind is BlockKind.HEADING:
             raise ValueError("use heading() for headings")
-        text = text.strip()
+        text, bold, boxes = self._clean(text, False, bold, boxes)
         if not text or is_continuation_line(text):
             return None
         return self._append(
             dict(kind=kind, text=text, page=page, section_path=self.section_path, level=level,
-                 bold=tuple(bold))
+                 bold=bold, marker=marker if kind is BlockKind.LIST_ITEM else "", boxes=boxes)
         )
 
-    def table(self, rows: list[TableRow]) -> Block | None:
-        rows = [r for r in rows if any(c.strip() for c in r.cells)]
+    @staticmethod
+    def _table_boxes(rows: list[TableRow], row_boxes) -> tuple[LineBox, ...]:
+        """Shift each row's boxes (offsets into ``" | ".join(cells)``) into the table's text."""
+        if not row_boxes:
+            return ()
+        out: list[LineBox] = []
+        offset = 0
+        for row, boxes in zip(rows, row_boxes):
+            out.extend(shift_boxes(boxes, offset))
+            offset += len(" | ".join(row.cells)) + 1
+        return tuple(out)
+
+    @staticmethod
+    def _keep_rows(rows, row_boxes):
+        keep = [i for i, r in enumerate(rows) if any(c.strip() for c in r.cells)]
+        rows = [rows[i] for i in keep]
+        row_boxes = [row_boxes[i] for i in keep] if row_boxes else None
+        return rows, row_boxes
+
+    def table(self, rows: list[TableRow], row_boxes=None) -> Block | None:
+        """Add a table. ``row_boxes`` (optional, parallel to ``rows``) holds each row's line
+        boxes with offsets into that row's text (``" | ".join(row.cells)``)."""
+        rows, row_boxes = self._keep_rows(list(rows), row_boxes)
         if not rows:
             return None
         rows_t = tuple(rows)
         return self._append(
             dict(kind=BlockKind.TABLE, text=table_text(rows_t), page=rows_t[0].page,
-                 section_path=self.section_path, rows=rows_t)
+                 section_path=self.section_path, rows=rows_t, boxes=self._table_boxes(rows, row_boxes))
         )
 
     @property
     def last(self) -> Block | None:
         return self._blocks[-1] if self._blocks else None
 
-    def extend_table(self, rows: list[TableRow]) -> None:
+    def extend_table(self, rows: list[TableRow], row_boxes=None) -> None:
         """Append rows to the last block, which must be a table (a table continued on a new page)."""
+        rows, row_boxes = self._keep_rows(list(rows), row_boxes)
         last = self._blocks.pop()
         self._parts.pop()
         self._offset = last.start - (1 if self._parts else 0)
-        merged = list(last.rows) + [r for r in rows if any(c.strip() for c in r.cells)]
+        merged = list(last.rows) + rows
+        boxes = last.boxes + shift_boxes(self._table_boxes(rows, row_boxes), len(last.text) + 1) if rows else last.boxes
         self._append(
             dict(kind=BlockKind.TABLE, text=table_text(tuple(merged)), page=last.page,
-                 section_path=last.section_path, rows=tuple(merged))
+                 section_path=last.section_path, rows=tuple(merged), boxes=boxes)
         )
 
+    # -- section scopes ----------------------------------------------------------------------
+    def open_sections(self) -> tuple[tuple[int, str], ...]:
+        """The open headings (level, text), outermost first: pass to ``restore_sections``."""
+        return tuple(self._stack)
+
+    def restore_sections(self, snapshot: tuple[tuple[int, str], ...]) -> None:
+        """Close the headings opened since ``snapshot`` was taken (a tab panel or a sidebar box
+        ended: what follows belongs to the enclosing section again)."""
+        self._stack = list(snapshot)
+
+    @property
+    def block_count(self) -> int:
+        return len(self._blocks)
+
+    def heading_then_content_since(self, index: int) -> bool:
+        """Was a heading added at or after block ``index``, and then a block that is not one?"""
+        pos = bisect_left(self._heading_indices, index)
+        if pos == len(self._heading_indices):
+            return False
+        h = self._heading_indices[pos]
+        headings_after = len(self._heading_indices) - pos - 1
+        return (len(self._blocks) - 1 - h) - headings_after > 0
+
+    @property
+    def current_level(self) -> int:
+        """Level of the innermost open heading, 0 when none is open."""
+        return self._stack[-1][0] if self._stack else 0
+
     def build(self, *, doc_id: str, source: str, media_type: MediaType, page_count: int,
-              size_bytes: int, fallback_title: str, warnings=()) -> Document:
-        title = next((b.text for b in self._blocks if b.kind is BlockKind.HEADING), fallback_title)
+              size_bytes: int, fallback_title: str, warnings=(), furniture=()) -> Document:
         return Document(
-            doc_id=doc_id, source=source, media_type=media_type, title=title,
+            doc_id=doc_id, source=source, media_type=media_type, title=self._title(fallback_title),
             page_count=page_count, blocks=tuple(self._blocks), text="\n".join(self._parts),
-            size_bytes=size_bytes, warnings=tuple(warnings),
+            size_bytes=size_bytes, warnings=tuple(warnings), furniture=dedupe_furniture(furniture),
         )
+
+    def _title(self, fallback: str) -> str:
+        """The outermost heading on the page of the first heading (a masthead or kicker set
+        above the title in a smaller size is not the title); the first of them on a tie."""
+        headings = [b for b in self._blocks if b.kind is BlockKind.HEADING]
+        if not headings:
+            return fallback
+        first_page = [b for b in headings if b.page == headings[0].page]
+        return min(first_page, key=lambda b: (b.level, b.index)).text

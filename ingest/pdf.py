@@ -2,17 +2,25 @@
 
 What the layout tells us, and how:
 
+* **reading order** — a page set in columns is read column by column, a full-width banner above
+  and a footer below them staying whole (``pdf_columns``);
 * **headings** — lines set larger than body text (ranked by size into levels), or set entirely in
   bold slightly above body size; on landscape slides the first heading of a slide is its title
   (level 1), so one slide is one section;
-* **list items and depth** — a leading bullet glyph (or ``1.``/``a)``) and the bullet's
-  x-position, ranked over the whole document; wrapped lines at the item's text indent continue it;
+* **list items and depth** — a leading bullet glyph, footnote symbol (* † ‡ § ‖ ¶) or
+  ``1.``/``a)`` (kept in ``Block.marker``) and the bullet's x-position within its column, ranked
+  over the whole document; wrapped lines at the item's text indent continue it;
+* **superscripts** — "Advantage¹" (``pdf_lines``); a line that starts with a superscript is a
+  footnote and starts a block of its own;
 * **bold spans** — characters in a bold font;
-* **tables** — ruled tables found by pdfplumber; cell lines set apart by extra space are separate
-  items; a table whose header row repeats at the top of the next page continues the same table;
+* **tables** — ruled tables found by pdfplumber (``pdf_tables``); a table whose header row repeats
+  at the top of the next page continues the same table;
 * **running headers/footers and page numbers** — lines in the top/bottom margin whose text
-  (digits ignored) repeats on other pages, plus the lines set in the same place and style;
-* **captions** — paragraphs entirely in a grey italic font (screenshot descriptions on slides).
+  (digits ignored) repeats on other pages, plus the lines set in the same place and style, a
+  margin line ending in "Page 2 of 5" / "2 / 5", and a masthead that only repeats the PDF's
+  Author; their text goes to ``Document.furniture`` with the PDF's Title/Author/Subject;
+* **captions** — paragraphs entirely in a grey italic font (screenshot descriptions on slides);
+* **boxes** — every block carries the box of each of its lines (``Block.boxes``).
 """
 
 from __future__ import annotations
@@ -25,9 +33,12 @@ from dataclasses import dataclass, field
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from .assemble import DocumentBuilder, clean_inline, is_continuation_line
+from .assemble import DocumentBuilder, is_continuation_line
 from .errors import input_error
 from .model import BlockKind, Document, MediaType, TableRow
+from .pdf_columns import reading_order
+from .pdf_lines import Line, joiner, lines_from_chars, text_pieces
+from .pdf_tables import PageTable, page_tables
 
 _log = logging.getLogger(__name__)
 
@@ -49,31 +60,28 @@ BLOCK_GAP_RATIO = 0.45
 #: Share of lines in a margin position cluster whose text repeats on other pages for the whole
 #: cluster to count as a running band (a header band whose wording changes by section).
 BAND_REPEAT_SHARE = 0.5
-#: A ruled region covering more than this share of the page is a slide background, not a table.
-MAX_TABLE_PAGE_SHARE = 0.85
 #: An indent must be used by bullets on this many pages to count as a list level.
 MIN_INDENT_PAGES = 2
-#: Grey: every RGB/gray component between these (black text is 0, white 1).
-GREY_RANGE = (0.3, 0.85)
+#: Two lines whose sizes differ by more than this many points are not one block.
+SAME_SIZE_TOLERANCE = 0.6
+#: Metadata values that PDF producers write when nobody filled the field in: not a publisher.
+PLACEHOLDER_METADATA = {"", "(unspecified)", "unspecified", "anonymous", "untitled", "unknown", "none",
+                        "(anonymous)", "user", "administrator"}
 
-BULLET_RE = re.compile(r"^(?:[•◦▪▫‣∙●○■□►▸➢✓–·]|[-*o]|\d{1,2}[.)]|[a-z][.)])\s+")
+BULLET_RE = re.compile(r"^(?:[•◦▪▫‣∙●○■□►▸➢✓–·]|[-*o]|[†‡§‖¶]|\d{1,2}[.)]|[a-z][.)])\s+")
 DIGITS_RE = re.compile(r"\d+")
-
-
-@dataclass
-class Line:
-    text: str
-    page: int
-    x0: float
-    top: float
-    bottom: float
-    size: float
-    bold: list[tuple[int, int]]
-    all_bold: bool
-    caption: bool
-    xs: list = field(default_factory=list)  # x0 of each character of text (None: inserted space)
-    chrome: bool = False
-    text_x0: float = 0.0  # x of the first character after a bullet
+#: A margin line that ends in a page number: "Page 3", "Page 3 of 9", "3 of 9", "3 / 9".
+PAGE_NUMBER_END_RE = re.compile(r"(?:^|\s)(?:page\s*#(?:\s*(?:of|/)\s*#)?|#\s*(?:of|/)\s*#)$")
+#: Footnote symbols used as list markers: a footnote's wrapped lines start under its symbol, not
+#: under its text, so they continue the item from either x.
+FOOTNOTE_MARKERS = {"*", "†", "‡", "§", "‖", "¶"}
+#: Landscape pages are slides only when they carry few words: slides average 400–800 characters,
+#: a landscape bulletin page 2,000 and more.
+MAX_SLIDE_MEAN_CHARS = 1500
+#: A gap this wide inside a running header separates two texts (publisher left, issue right).
+FURNITURE_GAP = 10.0
+#: Sentence-final punctuation: a paragraph that ends with it does not run on into the next column.
+TERMINAL_PUNCT = (".", "!", "?", ":", ";")
 
 
 @dataclass
@@ -82,153 +90,37 @@ class PageItems:
     width: float
     height: float
     lines: list[Line] = field(default_factory=list)
-    tables: list[tuple[float, list[TableRow]]] = field(default_factory=list)  # (top, rows)
+    tables: list[PageTable] = field(default_factory=list)
+    table_region: list[int] = field(default_factory=list)
 
 
-def _is_bold(fontname: str) -> bool:
-    f = fontname.lower()
-    return any(k in f for k in ("bold", "black", "heavy", "semibold", "demi"))
-
-
-def _is_italic(fontname: str) -> bool:
-    f = fontname.lower()
-    return "italic" in f or "oblique" in f
-
-
-def _is_grey(color) -> bool:
-    if color is None:
-        return False
-    comps = color if isinstance(color, (tuple, list)) else (color,)
-    try:
-        vals = [float(c) for c in comps]
-    except (TypeError, ValueError):
-        return False
-    if len(vals) == 4:  # CMYK: grey is K only
-        return vals[:3] == [0.0, 0.0, 0.0] and GREY_RANGE[0] <= 1 - vals[3] <= GREY_RANGE[1]
-    return bool(vals) and max(vals) - min(vals) < 0.05 and GREY_RANGE[0] <= vals[0] <= GREY_RANGE[1]
-
-
-def _align_fonts(text: str, chars: list[dict]) -> list[dict | None]:
-    """Map each character of ``text`` to the pdfplumber char it came from (None for inserted spaces)."""
-    out: list[dict | None] = []
-    j = 0
-    for ch in text:
-        if j < len(chars) and chars[j]["text"] == ch:
-            out.append(chars[j])
-            j += 1
-        elif ch.isspace():
-            out.append(None)
-        else:  # ligature expansion or normalisation: consume one char, keep going
-            out.append(chars[j] if j < len(chars) else None)
-            if j < len(chars) and len(chars[j]["text"]) <= 1:
-                j += 1
-    return out
-
-
-def _spans(flags: list[bool]) -> list[tuple[int, int]]:
-    spans, start = [], None
-    for i, f in enumerate(flags + [False]):
-        if f and start is None:
-            start = i
-        elif not f and start is not None:
-            spans.append((start, i))
-            start = None
-    return spans
-
-
-def _make_line(raw: dict, page: int) -> Line | None:
-    text = raw["text"]
-    chars = [c for c in raw["chars"] if c["text"].strip()]
-    if not text.strip() or not chars:
-        return None
-    sizes = Counter(round(c["size"], 1) for c in chars)
-    size = sizes.most_common(1)[0][0]
-    aligned = _align_fonts(text, raw["chars"])
-    flags = [bool(c and _is_bold(c["fontname"])) for c in aligned]
-    # spaces between two bold characters are bold too, so "Exceptions: Acme" keeps one span
-    for i, c in enumerate(aligned):
-        if c is None and 0 < i < len(flags) - 1 and flags[i - 1] and flags[i + 1]:
-            flags[i] = True
-    bold = [(a, b) for a, b in _spans(flags) if text[a:b].strip()]
-    all_bold = all(_is_bold(c["fontname"]) for c in chars)
-    caption = all(_is_italic(c["fontname"]) for c in chars) and all(
-        _is_grey(c.get("non_stroking_color")) for c in chars
-    )
-    return Line(text=text, page=page, x0=raw["x0"], top=raw["top"], bottom=raw["bottom"],
-                size=size, bold=bold, all_bold=all_bold, caption=caption,
-                xs=[c["x0"] if c else None for c in aligned])
-
-
-def _in_bbox(obj: dict, bbox) -> bool:
+def _center_in(c: dict, bbox) -> bool:
     x0, top, x1, bottom = bbox
-    cx = (obj["x0"] + obj["x1"]) / 2
-    cy = (obj["top"] + obj["bottom"]) / 2
+    cx = (c["x0"] + c["x1"]) / 2
+    cy = (c["top"] + c["bottom"]) / 2
     return x0 <= cx <= x1 and top <= cy <= bottom
-
-
-def _cell_text(page, bbox) -> str:
-    """Text of one table cell: wrapped lines joined by spaces, separated items by newlines."""
-    cropped = page.within_bbox(bbox)
-    lines = cropped.extract_text_lines(return_chars=False)
-    items: list[str] = []
-    prev_bottom = None
-    for ln in lines:
-        size = ln["bottom"] - ln["top"]
-        gap = None if prev_bottom is None else ln["top"] - prev_bottom
-        if items and gap is not None and gap <= BLOCK_GAP_RATIO * size:
-            items[-1] += " " + ln["text"].strip()
-        else:
-            items.append(ln["text"].strip())
-        prev_bottom = ln["bottom"]
-    return "\n".join(clean_inline(i) for i in items if i.strip())
-
-
-def _page_tables(page, number: int) -> list[tuple[tuple, list[TableRow]]]:
-    edges = len(page.lines) + len(page.rects) + len(page.curves)
-    if edges < 2:
-        return []
-    found = []
-    area = page.width * page.height
-    for t in page.find_tables():
-        x0, top, x1, bottom = t.bbox
-        ncols = max((len(r.cells) for r in t.rows), default=0)
-        if ncols < 2 or len(t.rows) < 2 or (x1 - x0) * (bottom - top) > MAX_TABLE_PAGE_SHARE * area:
-            continue
-        rows: list[TableRow] = []
-        for r_i, row in enumerate(t.rows):
-            cells = tuple(_cell_text(page, c) if c else "" for c in row.cells)
-            header = r_i == 0 and all(
-                all(_is_bold(ch["fontname"]) for ch in page.within_bbox(c).chars if ch["text"].strip())
-                for c in row.cells if c
-            )
-            rows.append(TableRow(cells=cells, page=number, header=header))
-        found.append((t.bbox, rows))
-    return found
 
 
 def _read_pages(pdf, source: str) -> list[PageItems]:
     pages: list[PageItems] = []
     for number, page in enumerate(pdf.pages, start=1):
         items = PageItems(number=number, width=float(page.width), height=float(page.height))
-        tables = _page_tables(page, number)
-        body = page
-        if tables:
-            boxes = [b for b, _ in tables]
-            body = page.filter(
-                lambda o, boxes=boxes: o.get("object_type") != "char"
-                or not any(_in_bbox(o, b) for b in boxes)
-            )
-            items.tables = [(b[1], rows) for b, rows in tables]
-        for raw in body.extract_text_lines(return_chars=True, strip=True):
-            line = _make_line(raw, number)
-            if line:
-                items.lines.append(line)
+        items.tables = page_tables(page, number)
+        chars = page.chars
+        if items.tables:
+            boxes = [t.bbox for t in items.tables]
+            chars = [c for c in chars if not any(_center_in(c, b) for b in boxes)]
+        items.lines = lines_from_chars(chars, number)
         page.flush_cache()
         pages.append(items)
     return pages
 
 
-def _mark_chrome(pages: list[PageItems], deck: bool) -> None:
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _mark_chrome(pages: list[PageItems], deck: bool, author: str = "") -> None:
     """Flag running headers, footers and page numbers (by repetition and position)."""
     zone_lines: list[tuple[str, Line]] = []
     for p in pages:
@@ -249,9 +141,14 @@ def _mark_chrome(pages: list[PageItems], deck: bool) -> None:
     for zone, ln in zone_lines:
         pages_of_text[(zone, DIGITS_RE.sub("#", ln.text.strip().lower()))].add(ln.page)
     clusters: dict[tuple, list[tuple[bool, Line]]] = defaultdict(list)
+    author_key = _norm(author)
     for zone, ln in zone_lines:
         key = (zone, DIGITS_RE.sub("#", ln.text.strip().lower()))
         repeated = len(pages_of_text[key]) >= 2 or bool(re.fullmatch(r"(page\s*)?#(\s*(of|/)\s*#)?", key[1]))
+        # a one-page document cannot repeat: its page-numbered footer and its publisher masthead
+        # are recognised by their words
+        if PAGE_NUMBER_END_RE.search(key[1]) or (zone == "top" and author_key and _norm(ln.text) == author_key):
+            repeated = True
         if repeated:
             ln.chrome = True
         clusters[(zone, round(ln.top / 2), round(ln.size), ln.all_bold)].append((repeated, ln))
@@ -303,7 +200,7 @@ class _Assembler:
                     continue
                 m = BULLET_RE.match(ln.text)
                 if m:
-                    bullets.append((ln.x0, ln.page))
+                    bullets.append((ln.x0 - ln.shift, ln.page))
                 elif self._heading_kind(ln) == "size":
                     heading_sizes.append(ln.size)
         centers = _cluster([x for x, _ in bullets], INDENT_TOLERANCE)
@@ -333,34 +230,50 @@ class _Assembler:
         o, self.open = self.open, None
         if not o:
             return
+        boxes = tuple(ln.box(a, b, skip) for ln, a, b, skip in o["lines"])
         if o["kind"] is BlockKind.HEADING:
-            self.builder.heading(o["text"], o["level"], o["page"], o["bold"])
+            self.builder.heading(o["text"], o["level"], o["page"], o["bold"], boxes=boxes)
         else:
-            self.builder.block(o["kind"], o["text"], o["page"], o["level"], o["bold"])
+            self.builder.block(o["kind"], o["text"], o["page"], o["level"], o["bold"],
+                               marker=o["marker"], boxes=boxes)
 
     def _extend(self, ln: Line) -> None:
         o = self.open
-        offset = len(o["text"]) + 1
-        o["text"] += " " + ln.text
+        sep = joiner(o["text"], ln.text)
+        offset = len(o["text"]) + len(sep)
+        o["text"] += sep + ln.text
         o["bold"] += [(a + offset, b + offset) for a, b in ln.bold]
         o["bold"] = _merge_spans(o["bold"], o["text"])
+        o["lines"].append((ln, offset, len(o["text"]), 0))
         o["last"] = ln
 
-    def _start(self, kind: BlockKind, ln: Line, level: int) -> None:
+    def _start(self, kind: BlockKind, ln: Line, level: int, marker: str = "", skip: int = 0) -> None:
+        """Open a block with ``ln``; its first ``skip`` characters (a bullet) are left out."""
         self.flush()
-        self.open = dict(kind=kind, text=ln.text, page=ln.page, level=level, bold=list(ln.bold),
-                         last=ln, first=ln)
+        text = ln.text[skip:]
+        bold = [(max(a - skip, 0), b - skip) for a, b in ln.bold if b > skip]
+        self.open = dict(kind=kind, text=text, page=ln.page, level=level, bold=bold, last=ln, first=ln,
+                         marker=marker, lines=[(ln, 0, len(text), skip)],
+                         text_x0=_text_x0(ln, skip) if skip else ln.x0)
 
     def _continues(self, ln: Line) -> bool:
         o = self.open
         if not o or o["last"].page != ln.page:
             return False
         prev = o["last"]
+        if abs(ln.size - prev.size) > SAME_SIZE_TOLERANCE or ln.starts_with_superscript:
+            return False
+        if ln.region != prev.region:
+            # the next column: a sentence cut at the column's foot runs on at the next one's head
+            return (o["kind"] in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and not ln.caption
+                    and not o["text"].rstrip().endswith(TERMINAL_PUNCT) and ln.text[:1].islower())
         gap = ln.top - prev.bottom
-        if gap > BLOCK_GAP_RATIO * max(ln.size, prev.size) or abs(ln.size - prev.size) > 0.6:
+        if gap > BLOCK_GAP_RATIO * max(ln.size, prev.size):
             return False
         if o["kind"] is BlockKind.LIST_ITEM:
-            return abs(ln.x0 - o["first"].text_x0) <= INDENT_TOLERANCE or abs(ln.x0 - prev.x0) <= INDENT_TOLERANCE and prev is not o["first"]
+            if o["marker"] in FOOTNOTE_MARKERS and abs(ln.x0 - o["first"].x0) <= INDENT_TOLERANCE:
+                return True
+            return abs(ln.x0 - o["text_x0"]) <= INDENT_TOLERANCE or abs(ln.x0 - prev.x0) <= INDENT_TOLERANCE and prev is not o["first"]
         if o["kind"] is BlockKind.HEADING:
             return ln.all_bold == prev.all_bold
         if o["kind"] is BlockKind.CAPTION:
@@ -368,24 +281,16 @@ class _Assembler:
         return not ln.caption and ln.x0 >= o["first"].x0 - INDENT_TOLERANCE
 
     def feed_page(self, p: PageItems) -> None:
-        events: list[tuple[float, int, object]] = [(ln.top, 1, ln) for ln in p.lines if not ln.chrome]
-        events += [(top, 0, rows) for top, rows in p.tables]
-        events.sort(key=lambda e: (e[0], e[1]))
+        events: list[tuple[int, float, int, object]] = [(ln.region, ln.top, 1, ln) for ln in p.lines if not ln.chrome]
+        events += [(p.table_region[i] if i < len(p.table_region) else 0, t.bbox[1], 0, t)
+                   for i, t in enumerate(p.tables)]
+        events.sort(key=lambda e: (e[0], e[1], e[2]))
         first_on_page = True
         slide_title_done = False
-        for _, is_line, item in events:
+        for _, _, is_line, item in events:
             if not is_line:
                 self.flush()
-                rows: list[TableRow] = item  # type: ignore[assignment]
-                last = self.builder.last
-                if first_on_page and last is not None and last.kind is BlockKind.TABLE and \
-                        last.rows and len(last.rows[-1].cells) == len(rows[0].cells):
-                    head = last.rows[0]
-                    if rows[0].cells == head.cells:
-                        rows = rows[1:]
-                    self.builder.extend_table(rows)
-                else:
-                    self.builder.table(rows)
+                self._table(item, first_on_page)  # type: ignore[arg-type]
                 first_on_page = False
                 continue
             ln: Line = item  # type: ignore[assignment]
@@ -409,15 +314,8 @@ class _Assembler:
                 slide_title_done = True  # a slide without a title-sized line keeps the previous path
             m = BULLET_RE.match(ln.text)
             if m:
-                depth = _rank(ln.x0, self.bullet_x, INDENT_TOLERANCE)
-                text = ln.text[m.end():]
-                shift = m.end()
-                bullet_line = Line(text=text, page=ln.page, x0=ln.x0, top=ln.top, bottom=ln.bottom,
-                                   size=ln.size, bold=[(a - shift, b - shift) for a, b in ln.bold if b > shift],
-                                   all_bold=ln.all_bold, caption=False)
-                bullet_line.bold = [(max(a, 0), b) for a, b in bullet_line.bold]
-                bullet_line.text_x0 = _text_x0(ln, shift)
-                self._start(BlockKind.LIST_ITEM, bullet_line, depth)
+                depth = _rank(ln.x0 - ln.shift, self.bullet_x, INDENT_TOLERANCE)
+                self._start(BlockKind.LIST_ITEM, ln, depth, marker=m.group(0).strip(), skip=m.end())
                 continue
             if self._continues(ln):
                 self._extend(ln)
@@ -425,12 +323,25 @@ class _Assembler:
             self._start(BlockKind.CAPTION if ln.caption else BlockKind.PARAGRAPH, ln, 0)
         self.flush()
 
+    def _table(self, t: PageTable, first_on_page: bool) -> None:
+        rows: list[TableRow] = list(t.rows)
+        boxes = list(t.row_boxes)
+        last = self.builder.last
+        if first_on_page and last is not None and last.kind is BlockKind.TABLE and \
+                last.rows and len(last.rows[-1].cells) == len(rows[0].cells):
+            head = last.rows[0]
+            if rows[0].cells == head.cells:
+                rows, boxes = rows[1:], boxes[1:]
+            self.builder.extend_table(rows, boxes)
+        else:
+            self.builder.table(rows, boxes)
 
-def _text_x0(ln: Line, shift: int) -> float:
+
+def _text_x0(ln: Line, skip: int) -> float:
     """x of the first character after the bullet: where wrapped lines of the item start."""
-    for ch, x in zip(ln.text[shift:], ln.xs[shift:]):
-        if x is not None and not ch.isspace():
-            return x
+    for ch, c in zip(ln.text[skip:], ln.chars[skip:]):
+        if c is not None and not ch.isspace():
+            return c["x0"]
     return ln.x0
 
 
@@ -461,6 +372,23 @@ def _classify_error(e: BaseException, source: str):
     return input_error(source, "E110", detail[:200])
 
 
+def _metadata(pdf) -> dict[str, str]:
+    """Title/Author/Subject of the PDF's info dictionary, placeholders left out."""
+    out: dict[str, str] = {}
+    try:
+        meta = pdf.metadata or {}
+    except Exception:  # a broken info dictionary is not worth failing the document
+        return out
+    for key in ("Title", "Author", "Subject"):
+        value = meta.get(key)
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        value = " ".join(str(value).split()) if value is not None else ""
+        if value.casefold() not in PLACEHOLDER_METADATA:
+            out[key] = value
+    return out
+
+
 def parse_pdf(data: bytes, source: str, doc_id: str) -> Document:
     """Parse PDF bytes. Raises ``InputError`` (E110 corrupt, E111 encrypted, E112 no text)."""
     import io
@@ -468,6 +396,7 @@ def parse_pdf(data: bytes, source: str, doc_id: str) -> Document:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         with pdf:
+            meta = _metadata(pdf)
             pages = _read_pages(pdf, source)
     except Exception as e:  # pdfminer raises assorted types (often wrapped) on broken files
         raise _classify_error(e, source) from e
@@ -475,11 +404,24 @@ def parse_pdf(data: bytes, source: str, doc_id: str) -> Document:
         raise input_error(source, "E110", "no pages")
     if not any(p.lines or p.tables for p in pages):
         raise input_error(source, "E112", f"{len(pages)} page(s), no characters")
-    deck = sum(p.width > p.height for p in pages) > len(pages) / 2
-    _mark_chrome(pages, deck)
+    chars = sum(len(ln.text) for p in pages for ln in p.lines)
+    deck = sum(p.width > p.height for p in pages) > len(pages) / 2 and chars / len(pages) <= MAX_SLIDE_MEAN_CHARS
+    _mark_chrome(pages, deck, meta.get("Author", ""))
+    furniture: list[str] = []
+    seen: set[str] = set()
+    for piece in (t for p in pages for ln in p.lines if ln.chrome for t in text_pieces(ln, FURNITURE_GAP)):
+        key = DIGITS_RE.sub("#", _norm(piece))  # "Page 1 of 2" and "Page 2 of 2" are one text
+        if key not in seen and re.sub(r"\b(page|of)\b|#", "", key).strip(" /|-–—·•"):
+            seen.add(key)
+            furniture.append(piece)
+    furniture += [meta[k] for k in ("Title", "Author", "Subject") if k in meta]
+    for p in pages:
+        body = [ln for ln in p.lines if not ln.chrome]
+        body, p.table_region = reading_order(body, [t.bbox for t in p.tables])
+        p.lines = body
     asm = _Assembler(pages, deck)
     for p in pages:
         asm.feed_page(p)
     return asm.builder.build(doc_id=doc_id, source=source, media_type=MediaType.PDF,
                              page_count=len(pages), size_bytes=len(data),
-                             fallback_title=source.rsplit("/", 1)[-1])
+                             fallback_title=source.rsplit("/", 1)[-1], furniture=furniture)

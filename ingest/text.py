@@ -1,9 +1,14 @@
 """Plain text / markdown → Document (the fallback for ``.txt`` and ``.md``).
 
-* ``#`` headings give their level; a standalone short line (blank lines around it, no closing
-  punctuation) is a heading too: level 1 when it is ALL CAPS, else level 2 when a paragraph
-  follows it, else level 3 (a label over a list: "Resources", "Notes");
-* ``-``/``*``/``•``/``1.`` items, depth from indentation ranked within the list;
+* ``#`` and setext (``===``/``---`` underlined) headings give their level; a standalone short line
+  (blank lines around it, no closing punctuation) is a heading too: level 1 when it is ALL CAPS,
+  else level 2 when a paragraph follows it, else level 3 (a label over a list: "Resources",
+  "Notes");
+* ``-``/``*``/``•``/``1.`` items, depth from indentation ranked within the list; the bullet or
+  number as written is the block's ``marker``;
+* an e-mail notice's header lines (``From:``, ``To:``, ``Date:``, ``Subject:`` …) at the top go to
+  ``Document.furniture`` (with the sender's domain) and the subject becomes the level-1 title;
+* thematic breaks (``---``, ``***``, ``___`` alone on a line) only separate;
 * ``**bold**`` becomes a bold span (markers dropped); ``[text](url)`` keeps ``text``;
 * tab-separated lines form a table (first row is the header); HTML left in cells is flattened.
 """
@@ -16,7 +21,14 @@ from .assemble import DocumentBuilder, clean_inline, is_continuation_line
 from .model import BlockKind, Document, MediaType, TableRow
 
 HEADING_MD_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-BULLET_RE = re.compile(r"^(\s*)(?:[-*+•◦▪]|\d{1,2}[.)])\s+(.*)$")
+BULLET_RE = re.compile(r"^(\s*)([-*+•◦▪]|\d{1,2}[.)])\s+(.*)$")
+#: An e-mail header line. The block of them must open the file and hold at least
+#: ``MIN_EMAIL_HEADERS`` lines (one "Note:" line is not a mail header).
+EMAIL_HEADER_RE = re.compile(r"^(From|To|Cc|Bcc|Date|Sent|Subject|Re|Reply-To)\s*:\s*(.*)$", re.IGNORECASE)
+MIN_EMAIL_HEADERS = 2
+EMAIL_DOMAIN_RE = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+THEMATIC_BREAK_RE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+SETEXT_RE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
 MARK_RE = re.compile(r"\[([®™℠©])\]")
 ITALIC_RE = re.compile(r"(?:(?<=^)|(?<=[\s(“\"]))\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?=[\s.,;:)”\"]|$)")
@@ -74,16 +86,43 @@ def _paragraphs(lines: list[str]):
             run = []
 
 
+def _email_header(lines: list[str]) -> tuple[int, list[str], str]:
+    """(lines used, furniture, subject) of an e-mail header block opening the text."""
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    start = i
+    furniture: list[str] = []
+    subject = ""
+    while i < len(lines) and (m := EMAIL_HEADER_RE.match(lines[i].strip())):
+        furniture.append(lines[i].strip())
+        furniture += EMAIL_DOMAIN_RE.findall(lines[i])
+        if m.group(1).lower() in ("subject", "re"):
+            subject = m.group(2).strip()
+        i += 1
+    if i - start < MIN_EMAIL_HEADERS:
+        return 0, [], ""
+    return i, furniture, subject
+
+
 def parse_text(data: str, source: str, doc_id: str, size_bytes: int) -> Document:
     b = DocumentBuilder()
-    runs = list(_paragraphs(data.splitlines()))
+    lines = data.splitlines()
+    used, furniture, subject = _email_header(lines)
+    if subject:
+        b.heading(_inline(subject)[0], 1, 1)
+    lines = lines[used:]
+    # a rule after a blank line only separates; right under a text line it underlines a heading
+    lines = [ln for i, ln in enumerate(lines)
+             if not (THEMATIC_BREAK_RE.match(ln) and (i == 0 or not lines[i - 1].strip()))]
+    runs = list(_paragraphs(lines))
     for i, run in enumerate(runs):
         nxt = runs[i + 1] if i + 1 < len(runs) else None
         last = b.last
         prev_caps = last is not None and last.kind is BlockKind.HEADING and last.level == 1
         _emit_run(b, run, nxt, prev_caps)
     return b.build(doc_id=doc_id, source=source, media_type=MediaType.TEXT, page_count=1,
-                   size_bytes=size_bytes, fallback_title=source.rsplit("/", 1)[-1])
+                   size_bytes=size_bytes, fallback_title=source.rsplit("/", 1)[-1], furniture=furniture)
 
 
 def _is_heading_line(line: str) -> bool:
@@ -110,6 +149,10 @@ def _is_prose(run: list[str]) -> bool:
 
 
 def _emit_run(b: DocumentBuilder, run: list[str], nxt: list[str] | None, prev_caps: bool = False) -> None:
+    if len(run) >= 2 and SETEXT_RE.match(run[-1]) and not any(BULLET_RE.match(ln) or "\t" in ln for ln in run[:-1]):
+        text, bold = _inline(" ".join(ln.strip() for ln in run[:-1]))
+        b.heading(text, 1 if run[-1].strip().startswith("=") else 2, 1, bold)
+        return
     if len(run) == 1:
         m = HEADING_MD_RE.match(run[0])
         if m:
@@ -146,8 +189,8 @@ def _emit_run(b: DocumentBuilder, run: list[str], nxt: list[str] | None, prev_ca
         if m:
             flush_para()
             depth = indents.index(len(m.group(1).expandtabs(4))) + 1
-            text, bold = _inline(m.group(2))
-            b.block(BlockKind.LIST_ITEM, text, 1, depth, bold)
+            text, bold = _inline(m.group(3))
+            b.block(BlockKind.LIST_ITEM, text, 1, depth, bold, marker=m.group(2))
         else:
             para.append(ln)
     flush_para()

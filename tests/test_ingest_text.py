@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import BULLETIN, BULLETIN_TXT, PHARMACY, PHARMACY_TXT, parsed
+from conftest import BULLETIN, BULLETIN_TXT, PHARMACY, PHARMACY_TXT, ROOT, parsed
 from ingest import BlockKind, InputError, parse_bytes
 
 
@@ -52,3 +55,65 @@ def test_text_ingest_never_raises_anything_but_input_error(s):
         return
     for b in doc.blocks:
         assert doc.text[b.start:b.end] == b.text
+
+
+def test_list_items_carry_their_marker():
+    md = "Intro.\n\n- dash item\n* star item\n+ plus item\n1. first\n2) second\n"
+    doc = parse_bytes(md.encode(), "memo.md")
+    assert [(b.marker, b.text) for b in doc.blocks if b.kind is BlockKind.LIST_ITEM] == [
+        ("-", "dash item"), ("*", "star item"), ("+", "plus item"), ("1.", "first"), ("2)", "second")]
+    assert all(b.marker == "" for b in doc.blocks if b.kind is not BlockKind.LIST_ITEM)
+
+
+NOTICE = """From: Provider Relations <relations@northwind.example>
+To: Network providers
+Date: Mon, 3 Mar 2025 09:00:00 -0500
+Subject: Imaging reviews move to Acme Review
+
+Dear Provider,
+
+## 1. What changes
+
+- Acme Review takes imaging requests from April 1.
+
+---
+You receive this e-mail because you are a network provider.
+"""
+
+
+def test_email_header_goes_to_furniture_and_the_subject_is_the_title():
+    doc = parse_bytes(NOTICE.encode(), "notice.md")
+    assert doc.title == "Imaging reviews move to Acme Review"
+    assert doc.blocks[0].kind is BlockKind.HEADING and doc.blocks[0].level == 1
+    assert "From:" not in doc.text and "northwind.example" not in doc.text
+    assert doc.furniture[:2] == ("From: Provider Relations <relations@northwind.example>", "northwind.example")
+    assert "Subject: Imaging reviews move to Acme Review" in doc.furniture
+    item = next(b for b in doc.blocks if b.kind is BlockKind.LIST_ITEM)
+    assert item.section_path == ("Imaging reviews move to Acme Review", "1. What changes")
+    # a thematic break only separates
+    assert "---" not in doc.text and doc.blocks[-1].text.startswith("You receive this e-mail")
+
+
+def test_a_note_line_is_not_an_email_header():
+    doc = parse_bytes(b"Note: this is a memo.\n\nBody text here.\n", "memo.txt")
+    assert doc.furniture == () and doc.text.startswith("Note: this is a memo.")
+
+
+def test_setext_headings():
+    doc = parse_bytes(b"Big Title\n=========\n\nIntro text.\n\nSection\n-------\n\nBody.\n", "memo.md")
+    assert [(b.kind, b.level, b.text) for b in doc.blocks if b.kind is BlockKind.HEADING] == [
+        (BlockKind.HEADING, 1, "Big Title"), (BlockKind.HEADING, 2, "Section")]
+    assert doc.blocks[-1].section_path == ("Big Title", "Section")
+
+
+DEVSET = Path(os.environ.get("PAYERKG_DEVSET", ROOT.parent / "shared" / "devset" / "docs"))
+
+
+@pytest.mark.skipif(not DEVSET.is_dir(), reason="development corpus not available")
+def test_devset_email_notice():
+    doc = parsed(DEVSET / "b06_ambetter_notice.md")
+    assert doc.title.startswith("Three utilization management changes")
+    assert any(f.startswith("From: Provider Relations") for f in doc.furniture)
+    sections = {b.section_path[-1] for b in doc.blocks if b.kind is BlockKind.LIST_ITEM}
+    assert sections == {"1. Outpatient therapy moves from eviCore to Evolent"}
+    assert {b.marker for b in doc.blocks if b.kind is BlockKind.LIST_ITEM} == {"-"}
