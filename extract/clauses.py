@@ -150,9 +150,11 @@ class ClauseParser:
                 continue
             if sm and not segs and not re.search(r"\b(?:members?|groups?|plans?|employers?|enrollees|participants|"
                                                  r"retirees|employees)\b", piece[sm.end():sm.end() + 40], re.I) \
-                    and len(piece.split()) > 2:
+                    and len(piece.split()) > 1:
                 continue
             scope = self.scope_words[sm.group(1).lower()] if sm else Scope.ALL
+            if segs == [Segment.GROUP] and re.search(r"\bgroups?\s+and\s+(?:all\s+)?members\b", piece, re.IGNORECASE):
+                segs = [Segment.GROUP, Segment.INDIVIDUAL]  # "All groups and members": the groups and individual members
             clauses.append(Clause(scope, segs or [Segment.ALL], piece, explicit_scope=bool(sm)))
         if not clauses:
             only = ONLY_RE.search(head)

@@ -20,7 +20,7 @@ from ingest import Block, BlockKind
 from .drafts import Draft, Source, VendorRef
 from .members import Member
 from .model import Scope, Segment
-from .patterns import EXCEPT_RE, GENERIC_HEADING_RE, LABEL_MAX_WORDS, VERB_RE
+from .patterns import ACTIVE_RE, EXCEPT_RE, GENERIC_HEADING_RE, LABEL_MAX_WORDS, VERB_RE
 from .prose import Claim
 from .services import REFERENCE_RE
 from .text import normalize
@@ -94,6 +94,8 @@ class ListReader:
 
     def _references(self, items: list[Block], lead: Optional[Claim]) -> bool:
         """Most top-level items point to pages, manuals, chapters or lists."""
+        if lead is not None and lead.lead == "references":
+            return True
         top = min(b.level for b in items)
         tops = [b for b in items if b.level == top]
         refs = sum(1 for b in tops if REFERENCE_RE.search(b.text))
@@ -139,7 +141,9 @@ class ListReader:
                 if members and any(m.lob for m in members):
                     return self._emit_members(ctx, members, [], topic, lead, src, kind="mixed")
                 return ctx if has_children or True else None
-        if role == "members":
+        delegation = bool(self.res.annotate(text).of("VENDOR", "DEPT")) and bool(ACTIVE_RE.search(text)) \
+            and len(text.split()) > LABEL_MAX_WORDS
+        if role == "members" and not delegation and not (has_children and (VERB_RE.search(text) or ACTIVE_RE.search(text))):
             members = self.res.members.unit(text, self.walk.payer, lob_context=True)
             return self._members_item(b, depth, members, stack, topic, lead, has_children, src)
         # no role: what does the item state?
@@ -158,10 +162,17 @@ class ListReader:
         if len(text.split()) <= LABEL_MAX_WORDS and not text.endswith(".") and not GENERIC_HEADING_RE.match(text) \
                 and not VERB_RE.search(text) and not STEP_RE.match(text):
             svc = self.res.services.name(text)
-            if svc and (has_children or lead is not None or topic.find_vendor() is not None):
+            if svc and (has_children or lead is not None or topic.vendor is not None or topic.role == "services"
+                        or topic.heading_service):
                 return ItemCtx(depth, "service", b, services=[(svc, self._vendor(lead, topic), None)])
         # a sentence: read it as prose; a lead-in item governs its deeper items
-        claim = self.walk.paragraph(b, topic, [])
+        hint = next((m.lob for s in reversed(stack) for m in s.members if m.lob is not None and not m.lob.default), None) \
+            or next((m.lob for m in (lead.members if lead else []) if m.lob is not None and not m.lob.default), None)
+        self.walk.lob_hint = hint
+        try:
+            claim = self.walk.paragraph(b, topic, [])
+        finally:
+            self.walk.lob_hint = None
         if claim is not None and has_children:
             ctx = ItemCtx(depth, "lead", b, claim=claim)
             if claim.services:
@@ -206,15 +217,17 @@ class ListReader:
         lob = lob.lob if lob else next((m.lob for m in (lead.members if lead else []) if m.lob), None)
         resolved = []
         for m in members:
-            if m.lob is None and lob is not None:
+            if (m.lob is None or m.lob.default) and lob is not None:
                 m = Member(lob, m.segment, m.scope, m.exceptions, m.inclusions, m.conditions, m.effective,
                            m.service_dates, m.open_exceptions, m.explicit_scope)
             resolved.append(m)
         services = ctx.services or next((s.services for s in reversed(stack) if s.services), []) or \
             [(s, self._vendor(lead, topic), None) for s in (lead.services if lead else [])]
-        if not services:
-            services = [(ps.name, ps.vendor, ps) for ps in topic.find_services()]
         vendor = (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()
+        if not services:
+            services = [(ps.name, ps.vendor, ps) for ps in topic.find_services(vendor)]
+            if vendor is None and len({v.name for _, v, _ in services if v is not None}) > 1:
+                services = []  # several vendors' programs and nothing to say which: wait
         negated = bool(lead and (lead.negated or lead.ended))
         if not services or not (vendor or any(v for _, v, _ in services)):
             for m in resolved:
@@ -239,16 +252,16 @@ class ListReader:
         return ctx
 
     def _emit_service(self, ctx: ItemCtx, stack: list[ItemCtx], topic: Topic, lead: Optional[Claim]) -> None:
-        members = next((s.members for s in reversed(stack) if s.members), []) or (lead.members if lead else []) \
-            or [pm.member for pm in topic.find_members() if not pm.negated]
         vendor = (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()
+        members = next((s.members for s in reversed(stack) if s.members), []) or (lead.members if lead else []) \
+            or [pm.member for pm in topic.find_members(vendor) if not pm.negated]
         if not members or not vendor:
             listed = ctx.depth >= 0 and (topic.role == "services" or bool(lead and lead.lead == "services"))
             for name, v, _ in ctx.services:
                 self.walk.add_service(topic, ProgramService(name, v or vendor, Source.whole(ctx.block),
                                                             lead.effective if lead else None, listed=listed, origin="list"))
             return
-        for pm in topic.find_members():
+        for pm in topic.find_members(vendor):
             pm.used = pm.used or not pm.negated
         listed = topic.role == "services" or bool(lead and lead.lead == "services")
         for name, v, _ in ctx.services:
@@ -276,6 +289,8 @@ class ListReader:
                 [w for w in re.findall(r"[A-Za-z-]+", qualifier) if self.res.lobs.is_plan_types(w)],
                 self.res.services.name(only.group(1)) if only else None, src))
             return None
+        if not self.res.members.lobish(re.split(r"\s*[:;]\s*|\s+[—–]\s+", text)[0], strict=True):
+            return None  # "Emergency rooms", "Services in the emergency department": a setting, not members
         members = self.res.members.unit(text, self.walk.payer, lob_context=True)
         members = [m for m in members if m.lob is not None]
         if not members:

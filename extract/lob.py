@@ -25,7 +25,7 @@ from .vocabulary import Vocabulary
 
 TRAILING_RE = re.compile(r"(?:\s+(?:plan\s+)?(?:members?|enrollees|subscribers|beneficiaries|population|"
                          r"participants|membership|coverage))+\s*$", re.IGNORECASE)
-LEADING_RE = re.compile(r"^(?:(?:for|to|of|the|our|all|every|each|most|members|of|in|enrolled|with|and|or|"
+LEADING_RE = re.compile(r"^(?:note\s*:\s*)?(?:(?:for|to|of|the|our|all|every|each|most|members|of|in|enrolled|with|and|or|"
                         r"including|includes|excluding|except|both|any)\s+)+", re.IGNORECASE)
 PAREN_RE = re.compile(r"\s*\(([^()]*)\)")
 #: Words that make a phrase a list of employer groups, not a line of business.
@@ -110,7 +110,7 @@ class LobNamer:
             (len(letters) >= 2 and letters.upper() in initials.upper() and initials.upper().endswith(letters.upper()))
 
     # -- naming ----------------------------------------------------------------------------------
-    def name(self, stated: str, doc_payer: Optional[str] = None) -> Optional[Lob]:
+    def name(self, stated: str, doc_payer: Optional[str] = None, in_table: bool = False) -> Optional[Lob]:
         """The line of business a phrase names, or None when it names only funding/group words."""
         text = normalize(stated).strip(" .:;,—–-")
         text = LEADING_RE.sub("", text)
@@ -134,7 +134,8 @@ class LobNamer:
                 inner_generic = self.generic_name(inner)
                 outer_core, outer_payer = self._strip_payer(outer, doc_payer, any_payer=True)
                 outer_generic = self.generic_name(outer_core)
-                if inner_generic and (not outer_generic or outer_generic == inner_generic) and not after:
+                named_product = not outer_generic and self._has_generic_token(outer_core)
+                if inner_generic and not named_product and (not outer_generic or outer_generic == inner_generic) and not after:
                     payer = outer_payer or (self._payer_named(outer) if not outer_generic else None)
                     text = inner
                 else:
@@ -161,12 +162,29 @@ class LobNamer:
         specific = self.specific.get(fold(core))
         if specific:
             return Lob(specific, stated, tuple(segs), payer, False)
+        named = self._payer_named(core)
+        if named is not None:
+            if named == doc_payer and not in_table:
+                return None  # "Blue KC members": all of the payer's members, no line named
+            payer = payer or named
         if generic and fold(core) == fold(generic) or (generic and stripped_payer):
             core = generic if fold(core) == fold(generic) else core
         implied = self.implied.get(generic or "")
         if implied and not segs:
             segs = [implied]
+        core = self._case_generic_start(core)
         return Lob(core, stated, tuple(segs), payer, bool(generic))
+
+    def _case_generic_start(self, text: str) -> str:
+        """"commercial non-HMO" → "Commercial non-HMO": a generic term keeps the vocabulary's spelling."""
+        for m in self.annotate(text).of("LOB"):
+            if m.start == 0 and m.generic and fold(m.text) == fold(m.canonical):
+                return m.canonical + text[m.end:]
+        return text
+
+    def _has_generic_token(self, text: str) -> bool:
+        """"Blue Cross Community MMAI", "Priority Medicare": a product named with a generic term in it."""
+        return any(m.generic for m in self.annotate(text).of("LOB"))
 
     def _strip_payer(self, text: str, doc_payer: Optional[str], any_payer: bool = False) -> tuple[str, Optional[str]]:
         """Drop a payer name in front of a generic term: "CareFirst Medicare Advantage" → "Medicare Advantage"."""

@@ -38,8 +38,12 @@ STOP_LEFT = {"for", "to", "of", "in", "with", "the", "our", "all", "most", "some
              "members", "member", "enrolled", "who", "whose", "are", "is", "by", "from", "on", "at", "as", "their",
              "these", "those", "plan", "plans", "both", "either", "certain", "pregnant", "eligible", "new", "other",
              "your", "its", "that", "include", "includes", "including", "except", "not", "a", "an"}
+#: A service word inside a name makes it a program, not a line ("Medicare Advantage High Tech Radiology …").
+SERVICE_WORD_RE = re.compile(r"\b(?:radiology|imaging|oncology|cardiology|therapy|surgery|sleep|disorder|testing|"
+                             r"diagnostics)\b", re.IGNORECASE)
 #: Capitalised only because they begin a sentence ("For …", "All …"): never part of a name.
-FUNCTION_WORDS = STOP_LEFT - {"plan", "plans", "members", "member", "new", "eligible", "pregnant", "and", "of", "other"}
+FUNCTION_WORDS = (STOP_LEFT - {"plan", "plans", "members", "member", "and", "of", "other"}) | {
+    "qualified", "adult", "adults", "current", "existing", "note", "offers", "offer", "is", "are", "covered"}
 PER_SERVICE_DATE_RE = re.compile(r"([A-Za-z][\w /&-]{2,60}?)\s+(?:from|since|starting|beginning|as\s+of|effective)\s+"
                                  r"((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
                                  r"\d{1,2}/\d{1,2}/\d{2,4})", I)
@@ -73,12 +77,15 @@ class MemberReader:
         """Does ``text`` name a line of business (a vocabulary term, a plan type, or — when not
         strict — a short capitalised product name)?"""
         t = normalize(text).strip(" .:;,")
-        if not t or len(re.sub(r"\([^()]*\)", " ", t).split()) > LABEL_MAX_WORDS or VERB_RE.search(t):
-            return False
+        if not t or len(re.sub(r"\([^()]*\)", " ", t).split()) > LABEL_MAX_WORDS or VERB_RE.search(t) \
+                or re.match(r"[\d.,]+[MKBk%+]?\s", t) or SERVICE_WORD_RE.search(re.sub(r"\([^()]*\)", " ", t)):
+            return False  # a sentence, or a statistic ("25.5M Commercial Memberships")
         ann = self.annotate(t)
+        if ann.of("VENDOR", "DEPT", "PORTAL"):
+            return False  # "Medicare Plus Blue and BCN Utilization Management" names who reviews
         if ann.of("LOB", "PLANTYPE"):
             return True
-        if ann.of("VENDOR", "SERVICE", "GROUP", "NOTVENDOR") or strict:
+        if ann.of("SERVICE", "GROUP", "NOTVENDOR") or strict:
             return False
         words = re.findall(r"[A-Za-z][\w'’-]*", re.sub(r"\([^)]*\)", " ", t))
         caps = [w for w in words if w[:1].isupper()]
@@ -115,7 +122,7 @@ class MemberReader:
     def _lobs(self, phrase: str, doc_payer: Optional[str]) -> list[Lob]:
         out = []
         for part in self.lobs.split(phrase):
-            lob = self.lobs.name(part, doc_payer)
+            lob = self.lobs.name(part, doc_payer, in_table=True)
             if lob is not None:
                 out.append(lob)
         return out

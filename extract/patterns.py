@@ -56,7 +56,7 @@ ENDED_RE = re.compile(r"\b(?:ended|ending|ends|end|through|until|terminat\w*|dis
 
 # -- delegation -------------------------------------------------------------------------------------
 _VERBS = (r"manag(?:e|es|ed|ing)|review(?:s|ed|ing)?|administer(?:s|ed|ing)?|handl(?:e|es|ed|ing)|process(?:es|ed|ing)?|"
-          r"oversee(?:s|ing)?|perform(?:s|ed)?\s+(?:utilization|prior|the)|provid(?:e|es|ed|ing)|conduct(?:s|ed)?|"
+          r"oversee(?:s|ing)?|perform(?:s|ed)?\s+(?:utilization|prior|the)|provid(?:e|es|ed|ing)|offer(?:s|ed|ing)?|conduct(?:s|ed)?|"
           r"coordinat(?:e|es|ed)|accept(?:s|ed|ing)?|decid(?:e|es)|determin(?:e|es)|"
           r"mak(?:e|es|ing)\s+(?:prior\s+)?(?:authorization|the|these|medical\s+necessity)\s*(?:determinations|decisions)?|"
           r"(?:is|are)\s+responsible\s+for|responsible\s+for")

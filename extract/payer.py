@@ -19,6 +19,12 @@ from .patterns import NAME_MAX_WORDS, PAYER_SEARCH_CHARS
 from .resources import Resources
 
 UNKNOWN = "unknown payer"
+#: How much a payer named in each place counts: the title and masthead say who publishes; a payer
+#: named before "members" is usually a product line ("Ambetter members"), counted for little.
+TITLE_WEIGHT = 4.0
+FURNITURE_WEIGHT = 2.0
+MASTHEAD_WEIGHT = 2.0
+AS_LINE_WEIGHT = 0.25
 NAME = r"([A-Z][\w&.'’-]*(?:\s+(?:of|and|&)?\s*[A-Z][\w&.'’-]*){0,6})"
 FRAMES = [
     re.compile(NAME + r"\s+(?:\([A-Z]{2,8}\)\s+)?(?:has\s+(?:contracted|selected|chosen|partnered)|contracts\s+with|"
@@ -38,22 +44,25 @@ def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
     """(payer, new): a vocabulary payer's canonical name (new=False), a name the document gives
     (new=True), or "unknown payer"."""
     votes: Counter = Counter()
-    texts: list[tuple[str, float]] = [(doc.title or "", 4.0)]
-    texts += [(f, 2.0) for f in getattr(doc, "furniture", ())[:200]]
+    texts: list[tuple[str, float]] = [(doc.title or "", TITLE_WEIGHT)]
+    texts += [(f, FURNITURE_WEIGHT) for f in getattr(doc, "furniture", ())[:200]]
     budget = PAYER_SEARCH_CHARS
-    for b in doc.blocks:
+    for i, b in enumerate(doc.blocks):
         if budget <= 0:
             break
         text = b.text if b.kind is not BlockKind.TABLE else b.text[:1000]
-        weight = 3.0 if b.kind is BlockKind.HEADING and b.level <= 2 else 1.0
+        weight = TITLE_WEIGHT - 1 if b.kind is BlockKind.HEADING and b.level == 1 else \
+            MASTHEAD_WEIGHT if i < 3 and b.kind is not BlockKind.HEADING else 1.0
         texts.append((text[:budget], weight))
         budget -= len(text)
-    # the last paragraphs often say whose document it is ("… is an independent licensee of …")
-    texts += [(b.text, 1.0) for b in doc.blocks[-4:] if b.kind is BlockKind.PARAGRAPH]
+    # the last paragraphs often say whose document it is ("… is an independent licensee of …", a signature)
+    texts += [(b.text, MASTHEAD_WEIGHT) for b in doc.blocks[-4:] if b.kind is BlockKind.PARAGRAPH]
     for text, weight in texts:
         ann = res.annotate(text)
         for m in ann.of("PAYER"):
-            votes[m.canonical] += weight
+            # "for Ambetter members", "Wellcare (Medicare Advantage)": a product named as a line, not the publisher
+            as_line = re.match(r"\s*(?:members|plan\s+members|\(|enrollees)", text[m.end:m.end + 12])
+            votes[m.canonical] += weight * (AS_LINE_WEIGHT if as_line else 1.0)
         for m in ann.of("LOB"):
             payer = res.vocab.lob_payer(m.canonical)
             if payer:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
+from .clauses import Clause
 from .drafts import VendorRef
 from .lob import Lob
 from .members import Member
@@ -39,6 +40,7 @@ INCLUDES_START_RE = re.compile(r"^\s*(?:that|this|it|these|they)\s+(?:also\s+)?i
 #: characters between a vendor's name and its verb that still make it the subject
 #: ("eviCore healthcare (eviCore) reviews", "Evolent (formerly NIA) administers", "X, an independent company, manages")
 SUBJECT_GAP_RE = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:,[^,]{0,80},\s*)?(?:will\s+|also\s+|now\s+|currently\s+|"
+                            r"begins?\s+(?:to\s+)?|began\s+(?:to\s+)?|starts?\s+(?:to\s+)?|continues?\s+(?:to\s+)?|"
                             r"has\s+|have\s+|to\s+|continues?\s+to\s+|does\s+not\s+|do\s+not\s+|doesn't\s+|"
                             r"no\s+longer\s+|will\s+no\s+longer\s+|still\s+|will\s+not\s+|is\s+|are\s+|then\s+)*$", I)
 
@@ -63,6 +65,8 @@ class Claim:
     not_required: bool = False
     cancel: bool = False           # "Neither company reviews prior authorization": the sentence before gives no rule
     cues: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    text: str = ""
 
     @property
     def delegates(self) -> bool:
@@ -79,13 +83,22 @@ class ProseReader:
         sentence that starts with its verb ("Makes authorization determinations for …" under a
         vendor's heading)."""
         s = text[start:end]
-        claim = Claim(start, end)
+        claim = Claim(start, end, text=s)
         ann = self.res.annotate(s)
         if CANCEL_RE.search(s):
             claim.cancel = True
             return claim
         claim.effective, ended_on = self._dates(s)
         self._vendor(s, ann, payer, claim)
+        lead_for = re.match(r"\s*for\s+([^,]{3,80}),\s+", s, I)
+        if lead_for and claim.vendor is not None and not self.res.members.lobish(lead_for.group(1)) \
+                and not dates_in(lead_for.group(1)):
+            other = re.search(r"\s+other\s+than\s+(.+)$", lead_for.group(1), I)
+            name = self.res.services.name(lead_for.group(1)[:other.start()] if other else lead_for.group(1))
+            if name and (not claim.services or all(not x for x in claim.services)):
+                claim.services = [name]
+                if other:
+                    claim.conditions.append(f"other than {other.group(1).strip()}")
         if claim.vendor is None and section_vendor is not None:
             verb = ACTIVE_RE.match(s)
             if verb and re.match(r"\s*[A-Z]", s):
@@ -108,14 +121,18 @@ class ProseReader:
         if CONTINUES_RE.search(s):
             claim.continues = True
             claim.cues.append("continues")
-        if SERVICE_LEAD_RE.search(s) and (s.rstrip().endswith(":") or re.search(r"\bbelow\b|\bfollowing\b", s, I)):
+        if (s.rstrip().endswith(":") or re.search(r"\bfollowing\b|\bbelow\b", s, I)) and \
+                re.search(r"\b(?:documents?|pages?|chapters?|manuals?|websites?|links?|resources)\b", s, I) and not claim.vendor:
+            claim.lead = "references"
+        elif SERVICE_LEAD_RE.search(s) and (s.rstrip().endswith(":") or re.search(r"\bbelow\b|\bfollowing\b", s, I)):
             claim.lead = "services"
         elif s.rstrip().endswith(":") and (EXCLUDED_LEAD_RE.search(s) or NONE_RE.search(s)):
             claim.lead = "excluded"
-        elif MEMBER_LEAD_RE.search(s) and (s.rstrip().endswith(":") or re.search(r"\bmembers\s+below\b|\bfollowing\s+(?:members|groups|plans)", s, I)):
+        elif (MEMBER_LEAD_RE.search(s) or claim.members or re.search(r"\bas\s+follows\b", s, I)) and (
+                s.rstrip().endswith(":") or re.search(r"\bmembers\s+below\b|\bfollowing\s+(?:members|groups|plans)", s, I)):
             claim.lead = "members"
-        if not claim.members and not claim.services and claim.vendor is None and NONE_RE.search(s) is None \
-                and APPLIES_RE.search(s) is None:
+        if claim.lead == "references" or (not claim.members and not claim.services and claim.vendor is None
+                                           and NONE_RE.search(s) is None and APPLIES_RE.search(s) is None):
             return claim
         if claim.members and claim.vendor is None and (APPLIES_RE.search(s) or NONE_RE.search(s) or INCLUDES_START_RE.match(s)):
             claim.membership_only = True
@@ -194,8 +211,11 @@ class ProseReader:
             if subject.ref.in_house is False and subject.ref.name == payer:
                 subject = VendorMention(VendorRef(payer, subject.ref.stated, False, True), subject.start, subject.end)
             verb = s[m.start():m.end()].lower()
-            if re.search(r"\bprovid|\baccept|\bcoordinat", verb) and not (AUTH_WORD_RE.search(s[m.end():]) or
-                                                                            CARE_MANAGEMENT_RE.search(s)):
+            if re.search(r"\bprovid|\boffer|\baccept|\bcoordinat", verb) and not (
+                    AUTH_WORD_RE.search(s[m.end():]) or CARE_MANAGEMENT_RE.search(s)
+                    or re.match(r"\s*(?:(?:this|these|the|that|its|their|any)\s+)?(?:program|programs|services?)\b",
+                                s[m.end():], I)
+                    or self.res.services.object_after(s, m.end())[0]):
                 continue
             claim.vendor = subject.ref
             claim.negated = bool(NEGATION_RE.search(s[subject.end:m.end()]))
@@ -268,6 +288,20 @@ class ProseReader:
             for m in out:
                 if m.scope is Scope.ALL:
                     m.scope = Scope.SELECT
+        colon = s.rfind(":")
+        if 0 < colon < len(s) - 2:
+            # "… for the following self-funded group members*: Acme Retiree Trust members only"
+            tail = self.res.clauses.parse(s[colon + 1:])
+            if not tail and re.search(r"\bfollowing\b", s[:colon], I):
+                # "… for the following self-funded group members*: Acme Retiree Trust": only those named
+                named = self.res.clauses.groups_in(s[colon + 1:])
+                if named and not self.res.members.in_sentence(s[colon + 1:]):
+                    tail = [Clause(Scope.ONLY, [Segment.GROUP], s[colon + 1:], inclusions=[g.name for g in named])]
+            if tail and tail[0].scope is Scope.ONLY and tail[0].inclusions:
+                segs = [x for x in self.res.lobs.segments_in(s[:colon]) if x is not Segment.GROUP] or [Segment.GROUP]
+                lobs_before = [m.lob for m in out if m.lob is not None]
+                out = [Member(lob, seg, Scope.ONLY, inclusions=list(tail[0].inclusions))
+                       for lob in (lobs_before or [None]) for seg in segs]
         for m in out:
             sc = re.search(r"\b(all|every|most|some|select|certain)\s+(?:of\s+(?:our|the)\s+)?[\w() -]{0,40}$",
                            s[:s.find(m.lob.stated) if m.lob and m.lob.stated in s else 0], I)

@@ -21,20 +21,22 @@ LEAD_WORDS_RE = re.compile(
     r"authorization|authorizations|pre-?authorization|precertification|pre-?certification|requests?|reviews?|"
     r"review\s+of|approval|utilization\s+management|management\s+of|appropriateness\s+of\s+care)\s+)+", I)
 TRAIL_WORDS_RE = re.compile(r"(?:\s+(?:requests?|reviews?|claims|cases|codes|programs?\s+codes|listed\s+below|"
-                            r"below|above|that|which|performed|provided|covered|only))+\s*$", I)
+                            r"below|above|that|which|performed|provided|covered|only|(?:prior\s+)?authori[sz]ations?|"
+                            r"pre-?authori[sz]ations?|precertifications?))+\s*$", I)
 CODES_RE = re.compile(r"\s*\b(?:codes?|CPT|HCPCS)\b\s*:?.*$", I)
 #: Words that stop the object of a delegation verb ("… imaging for Medicaid members", "… on our behalf").
 OBJECT_END_RE = re.compile(
     r"\s+for\s+(?:(?:our|the|all|its|their|these|those|most|some|select|eligible|certain|any|each|every)\s+)?"
     r"(?:(?-i:[A-Z])|(?:members|member|individuals|infants|children|adults|patients|people|enrollees|dates|employees|"
     r"commercial|individual|fully|self|group|groups|government|medicare|medicaid)\b)"
-    r"|\s+on\s+(?!or\b|and\b)(?-i:[a-z])"
+    r"|\s+on\s+(?!or\b|and\b)(?-i:[a-z])|\s+for\s+(?:the\s+)?following\b|\s+for\s+(?:these|those|all|our)\s+(?:groups|members)\b"
     r"|\s+(?:on\s+(?:\w+['’]s\s+)?behalf|on\s+or\s+after|on\s+and\s+after|effective|beginning|starting|as\s+of|"
     r"after\s+the|in\s+(?:an?|the|any|all|every)\s+|in\s+(?:outpatient|inpatient|office)|when|that|which|who|"
-    r"performed|provided|through|via|using|under|at|with\s+dates|to\s+(?:members|ensure|make|determine)|"
+    r"performed|provided|through|via|using|under|at|with\s+dates|to\s+(?:(?:eligible|our|all|the|its|their)\s+)?(?:members|ensure|make|determine|patients|providers)|"
     r"is|are|was|were|will|begin|begins|since|from|directly|itself|themselves|instead|as\s+well|and\s+no|"
     r"and\s+(?:is|are|will|does|do|has))\b"
-    r"|\s*[.;:!?](?:\s|$)|\s*,\s*(?:for|effective|beginning|on|as|starting|and\s+(?:will|is|are)|which|who|an?|the)\b"
+    r"|\s*[.;:!?](?:\s|$)|\s*,\s*(?:for|effective|beginning|on|as|starting|and\s+(?:will|is|are)|which|who|an?|the|"
+    r"including|includes|except|excluding|such\s+as)\b"
     r"|\s+[—–]\s+|\s*\(\s*(?:see|for|effective)", I)
 #: Words that make a phrase a service. "program", "services", "care", "management" and "health" alone do
 #: not ("Program overview", "Provider orientation for Acme Health"); they need one of these beside them.
@@ -70,9 +72,15 @@ ABBREVIATIONS = {"pt": ("physical", "therapy"), "ot": ("occupational", "therapy"
 
 
 #: A pointer to a page, manual or list ("… page on our ereferrals website", "… chapter of the Provider Manual").
-REFERENCE_RE = re.compile(r"\b(?:page|pages|website|web\s+site|manual|chapter|section|faqs?|frequently\s+asked|"
-                          r"questions|link|links|document|guide|bulletin|newsletter|lists?|router|library|tool|"
-                          r"form|forms|criteria|questionnaires?)\b|\.com\b|\.org\b|https?://|www\.", I)
+REFERENCE_RE = re.compile(r"\b(?:page|pages|website|websites|web\s+site|manuals?|chapters?|sections?|faqs?|"
+                          r"frequently\s+asked|questions|links?|documents?|guides?|bulletins?|newsletters?|lists?|"
+                          r"router|library|tools?|forms?|criteria|questionnaires?|see\s+the\s+following)\b|"
+                          r"\.com\b|\.org\b|https?://|www\.", I)
+#: Words of settings and urgency, not services ("Outpatient", "Elective / Non-emergent", "Inpatient stays").
+SETTING_WORDS = {"outpatient", "inpatient", "diagnostic", "elective", "non", "emergent", "nonemergent", "non-emergent",
+                 "emergency", "emergencies", "room", "rooms", "department", "observation", "stay", "stays", "services",
+                 "urgent", "care", "home", "health", "settings", "setting", "office", "hospital", "facility", "and", "or",
+                 "the", "in", "an", "a", "visits", "23", "hour", "observations", "admissions"}
 #: Words that name kinds of programs, not services ("Care management and utilization management").
 PROGRAM_WORDS = {"care", "case", "utilization", "management", "programs", "program", "and", "services", "service",
                  "prior", "authorization", "review", "medical", "specialty", "benefits", "benefit", "health", "the"}
@@ -80,7 +88,9 @@ PROGRAM_WORDS = {"care", "case", "utilization", "management", "programs", "progr
 INSTANCE_RE = re.compile(r"^(?:a|an|each|any|one|every)\s+(?!\w+\s+of\b)", I)
 #: Names of events and pages, not services ("Orientation sessions for the molecular testing program").
 NOT_SERVICE_RE = re.compile(r"^(?:\w+\s+){0,2}(?:orientation|webinars?|sessions?|training|meetings?|guidelines|contacts?|"
-                            r"questions|reminders?|updates?|news|resources|overview|faqs?|portal|registration|forms?)\b", I)
+                            r"questions|reminders?|updates?|news|resources|overview|faqs?|portal|registration|forms?)\b|"
+                            r"\b(?:migration|orientation|webinars?|walkthrough|requirements|announcements?|"
+                            r"changes|transition)\b", I)
 
 
 class ServiceNamer:
@@ -114,7 +124,7 @@ class ServiceNamer:
                         and not self.annotate(text).of("SERVICE")):
             return None
         if GENERIC_RE.match(text) or NOT_SERVICE_RE.search(text) or set(fold(text).split()) <= PROGRAM_WORDS \
-                or REFERENCE_RE.search(text):
+                or REFERENCE_RE.search(text) or set(fold(text).split()) <= SETTING_WORDS:
             return None
         return " ".join(w if ACRONYM_RE.match(w) else w.lower() for w in text.split())
 
@@ -137,6 +147,10 @@ class ServiceNamer:
     def object_after(self, text: str, pos: int) -> tuple[Optional[str], int, int]:
         """The noun phrase a verb at ``pos`` governs: "reviews |outpatient therapy| for …"."""
         rest = text[pos:]
+        lead_prep = re.match(r"\s*(?:for|of)\s+(?=(?:various|select|selected|certain|all|the)\b)", rest, I)
+        if lead_prep:
+            pos += lead_prep.end()
+            rest = text[pos:]
         m = OBJECT_END_RE.search(rest)
         end = m.start() if m else len(rest)
         phrase = rest[:end]

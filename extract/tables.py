@@ -30,17 +30,19 @@ from .tree import Topic
 I = re.IGNORECASE
 ROLE_PATTERNS = [
     ("contact", CONTACT_HEADER_RE),
+    ("area", re.compile(r"\bservice\s+areas?\b|\bprefix(?:es)?\b|\bcounty|\bcounties|\bzip\b", I)),
     ("payer", re.compile(r"\b(?:health\s+plans?|payers?|clients?|customers?|insurers?|carriers?|plan\s+name)\b", I)),
     ("vendor", re.compile(r"\breview(?:ed)?\s*by\b|\breviewers?\b|\bvendors?\b|\bmanaged\s+by\b|\bcompany\b|"
                           r"\bhandled\s+by\b|\bdelegated\s+to\b|\bwho\s+(?:reviews|manages)\b|\badministrator\b", I)),
     ("members", re.compile(r"\bmembers?\b|\bwho\s+is\s+included\b|\bincluded\b|\beligib|\bpopulations?\b|\bgroups?\b", I)),
     ("lob", re.compile(r"\blines?\s+of\s+business\b|^\s*plans?\s*$|\bplan\s+types?\b|\bproducts?\b|\blob\b|"
-                       r"\bmembership\b|\bcoverage\s+type\b|/\s*plan\s*$|\bplans\b", I)),
+                       r"\bmembership\b|\bcoverage\s+type\b|/\s*plan\s*$|\bplans\b|\bbenefit\s+plans?\b|\bplan\s*$", I)),
     ("effective", re.compile(r"\beffective\b|\bstart\b|\bbegin|\bdates?\b|\bas\s+of\b", I)),
     ("status", re.compile(r"\bstatus\b", I)),
     ("requirement", re.compile(r"\brequire|\bauthori[sz]ation\b|\bprior\s+auth", I)),
     ("notes", re.compile(r"\bnotes?\b|\bcomments?\b|\bdetails\b|\bexclusions?\b|\bexceptions?\b|\bconditions?\b", I)),
-    ("state", re.compile(r"^\s*states?\s*$|\bregions?\b|\bmarkets?\b", I)),
+    ("state", re.compile(r"^\s*states?\s*$|\bregions?\b|\bmarkets?\b|\bservice\s+areas?\b|\bcounty|\bcounties|"
+                         r"\bprefix(?:es)?\b|\bzip\b", I)),
     ("service", re.compile(r"\bprograms?\b|\bservices?\b|\bprocedures?\b|\bbenefits?\b|\btests?\b|\bdrugs?\b|"
                            r"\btherap|\bmodalit|\bcategory\b|\btype\s+of\s+service\b", I)),
 ]
@@ -50,6 +52,10 @@ FOOTNOTE_START_RE = re.compile(rf"(?:^|(?<=[.;]\s))(?P<m>[{re.escape(SUPERSCRIPT
                                rf"(?=[A-Z])")
 LEGEND_LINE_RE = re.compile(r"(?:^|(?<=\.\s))[\"“]?(?P<sym>[✓✔✅☑✗✘•●○◯]|[A-Z]{1,3}|Yes|No|N/A|—|–|-)[\"”]?\s*(?:=|:|–|-)?\s+"
                             r"(?P<meaning>[A-Z][^.]*\.?)")
+
+
+#: Columns whose merged cells a PDF leaves empty below their first row.
+FILL_DOWN_ROLES = {"vendor", "payer", "service", "service_vendor", "category", "area", "effective"}
 
 
 @dataclass
@@ -95,7 +101,9 @@ class TableReader:
         notes = self._footnotes(near, b)
         width = max(len(r.cells) for r in rows)
         offsets = self._row_offsets(b)
-        last_service: tuple[Optional[str], Optional[VendorRef]] = (None, None)
+        if not ({"service", "service_vendor", "lob", "members"} & set(grid.roles.values())) and not grid.lob_cols:
+            return  # a table of steps, fields or contacts: no service and no members to read
+        carried: dict[int, str] = {}
         for ri, row in enumerate(rows):
             if ri < grid.header_rows or row.header or len(row.cells) < max(2, width - 1):
                 continue
@@ -103,6 +111,13 @@ class TableReader:
             src = Source(b, row.page, start, end)
             cells = {i: "\n".join(normalize(line) for line in c.split("\n") if line.strip()) for i, c in enumerate(row.cells)}
             raw = {i: c.strip() for i, c in enumerate(row.cells)}
+            for i, role in grid.roles.items():
+                # a merged cell (no rowspan in a PDF) leaves the rows below it empty: they share its value
+                if role in FILL_DOWN_ROLES:
+                    if cells.get(i):
+                        carried[i] = cells[i]
+                    elif i in carried and b.rows and b.rows[0].page and self.walk.doc.media_type.value == "pdf":
+                        cells[i] = carried[i]
             service = self._service(cells, grid)
             vendor = self._vendor(cells, grid, topic, lead)
             if service is None and grid.lob_cols:
@@ -219,6 +234,15 @@ class TableReader:
                 line = re.sub(r"\s+only\s*$", "", line.strip(), flags=I)
                 if line:
                     members += self.res.members.unit(line, self.walk.payer, lob_context=True)
+        if member_texts and not members and any(self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True)
+                                                for line in member_texts[0].split("\n")):
+            # "For these groups …" cells whose lines name a line first: "BCN commercial — All fully insured groups"
+            for line in member_texts[0].split("\n"):
+                if self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True):
+                    members += self.res.members.unit(line, self.walk.payer, lob_context=True)
+                else:
+                    conditions_from_members = line
+            member_texts = []
         if member_texts:
             scoped = self.res.clauses.parse(member_texts[0])
             base = members or [Member(None, Segment.ALL, Scope.ALL)]

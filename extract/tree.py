@@ -78,6 +78,7 @@ class ProgramMember:
     requirement: Optional[Requirement] = None
     effective: Optional[date] = None
     used: bool = False
+    handed_up: bool = False  # came from a subsection: paired when this section closes, not taken by a sentence
 
 
 @dataclass
@@ -108,6 +109,8 @@ class Topic:
     exclusions: list[Exclusion] = field(default_factory=list)
     heading_service: bool = False
     member_list: bool = False  # the section lists its members ("Members in the program:")
+    child_vendors: set = field(default_factory=set)  # vendors its subsections were about
+    vendor_from_child: bool = False
 
     def chain(self):
         t: Optional[Topic] = self
@@ -130,16 +133,25 @@ class Topic:
     def find_role(self) -> Optional[str]:
         return self.role
 
-    def find_services(self) -> list[ProgramService]:
+    def find_services(self, vendor: Optional[VendorRef] = None) -> list[ProgramService]:
+        """The nearest section's program services; with ``vendor``, only that vendor's (or ones
+        no vendor was named for): a sibling vendor's programs are not this section's."""
         for t in self.chain():
-            if t.services:
-                return t.services
+            found = [s for s in t.services if vendor is None or s.vendor is None or s.vendor.name == vendor.name]
+            if found:
+                return found
+            if vendor is not None and t.vendor is not None and t.vendor.name == vendor.name:
+                return []
         return []
 
-    def find_members(self) -> list[ProgramMember]:
+    def find_members(self, vendor: Optional[VendorRef] = None) -> list[ProgramMember]:
+        """The nearest section's waiting members; with ``vendor``, only those stated for that vendor
+        or for none: another vendor's members are not this program's."""
         for t in self.chain():
-            if t.members:
-                return t.members
+            found = [m for m in t.members if (vendor is None or m.vendor is None or m.vendor.name == vendor.name)
+                     and not m.handed_up]
+            if found:
+                return found
         return []
 
     def all_drafts(self) -> list[Draft]:

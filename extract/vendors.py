@@ -103,7 +103,7 @@ class VendorFinder:
         ann = self.annotate(text)
         known = self.known(ann, payer)
         if known:
-            return known[0].ref
+            return known[0].ref  # "BCBSAZ, in partnership with eviCore for certain services": eviCore
         staff = self.staff(text, ann, payer)
         if staff:
             return staff[0].ref
@@ -118,9 +118,9 @@ class VendorFinder:
         return None
 
     def plausible(self, name: str) -> bool:
-        """A capitalised name that could be a company: not a common word, not too long."""
+        """A capitalised name that could be a company: not a common word, not a quantity, not too long."""
         words = name.split()
-        if not words or len(words) > NAME_MAX_WORDS:
+        if not words or len(words) > NAME_MAX_WORDS or re.fullmatch(r"[\d.,]+[MKBk%+]?", words[0]):
             return False
         if words[0].lower() in NOT_NAMES or all(w.lower() in NOT_NAMES for w in words):
             return False

@@ -26,6 +26,7 @@ from .members import Member
 from .model import ExceptionRef, Requirement, Scope, Segment
 from .patterns import (EXCEPT_RE, EXCLUDED_LEAD_RE, GENERIC_HEADING_RE, LEGEND_RE, MANAGED_BY_RE, MEMBER_LEAD_RE,
                        ONLY_ELECTED_RE, SERVICE_LEAD_RE, SKIP_HEADING_RE, VERB_RE)
+from .patterns import ACTIVE_RE
 from .prose import Claim, ProseReader
 from .resources import Resources
 from .services import SERVICE_HEAD_RE
@@ -49,6 +50,7 @@ class DocumentWalk:
         self.prose = ProseReader(res)
         self.drafts: list[Draft] = []
         self.consumed: set[int] = set()  # blocks read already as part of another (a table's footnotes)
+        self.lob_hint: Optional[Lob] = None  # the line a list item read as prose stands under
         from .lists import ListReader
         from .tables import TableReader
         self.lists = ListReader(self)
@@ -125,7 +127,7 @@ class DocumentWalk:
                     vendor = None
                 if vendor is not None and vendor.new and self.res.services.name(part):
                     vendor = None
-            if topic.lob is None and self.res.members.lobish(part, strict=True) and not self.res.annotate(part).of("VENDOR"):
+            if topic.lob is None and self.res.members.lobish(part, strict=True) and not self.res.annotate(part).of("VENDOR", "DEPT"):
                 lob = self.res.lobs.name(re.sub(r"^\s*for\s+", "", part, flags=re.IGNORECASE), self.payer)
                 if lob is not None and not lob.default:
                     topic.lob = lob
@@ -157,7 +159,8 @@ class DocumentWalk:
                     s.vendor = s.vendor or vendor
             return None
         label = re.fullmatch(r"\s*([^.:]{2,80}):\s*", norm)
-        if label and not (MEMBER_LEAD_RE.search(norm) or EXCLUDED_LEAD_RE.search(norm) or SERVICE_LEAD_RE.search(norm)):
+        if label and len(label.group(1).split()) <= 8 and not VERB_RE.search(label.group(1)) \
+                and not ACTIVE_RE.search(label.group(1)) and not self.res.annotate(label.group(1)).of("VENDOR", "DEPT") and not (MEMBER_LEAD_RE.search(norm) or EXCLUDED_LEAD_RE.search(norm) or SERVICE_LEAD_RE.search(norm)):
             svc = self.res.services.name(label.group(1))
             lead = Claim(0, len(text), lead="services_label")
             if svc:
@@ -217,6 +220,11 @@ class DocumentWalk:
             if any(d.segment in segs for d in topic.drafts):
                 self.segment_modifier(claim, b, topic)
                 return
+        if claim.lead in ("services", "members", "references"):
+            claim.services = [self.resolve_service(x, topic) for x in claim.services if not ANAPHOR_RE.match(x)]
+            if claim.vendor is not None and topic.vendor is None:
+                topic.vendor = claim.vendor
+            return
         if claim.cancel:
             self.drafts = [d for d in self.drafts if d.source.block is not b]
             topic.drafts = [d for d in topic.drafts if d.source.block is not b]
@@ -282,12 +290,13 @@ class DocumentWalk:
             return
         if self.restates(claim, services, topic):
             return
-        members = claim.members or [pm.member for pm in topic.find_members() if not pm.negated]
+        waiting = [] if claim.members else [pm for pm in topic.find_members(vendor) if not pm.negated]
+        members = claim.members or [pm.member for pm in waiting]
         for name in services:
             if members:
                 for m in members:
                     self.emit_claim(claim, vendor, name, m, src, topic, None)
-                for pm in topic.find_members():
+                for pm in waiting:
                     pm.used = True
                 self.remember(topic, name, vendor, src)
             else:
@@ -341,8 +350,8 @@ class DocumentWalk:
         begin with dates of service on or after D") or narrows their wording ("reviews only
         molecular testing codes"), and states no new rule."""
         vendor = claim.vendor
-        known = [d for d in self.drafts if d.vendor.name == vendor.name] + \
-            [d for d in topic.find_services() if d.vendor is not None and d.vendor.name == vendor.name]
+        known = [d for d in topic.drafts if d.vendor.name == vendor.name] + \
+            [d for d in topic.services if d.vendor is not None and d.vendor.name == vendor.name]
         names = {getattr(d, "service", None) or getattr(d, "name", "") for d in known}
         if not names or claim.negated or claim.ended:
             return False
@@ -350,7 +359,7 @@ class DocumentWalk:
         covered = [n for n in names if _tokens(n) and _tokens(n) <= _tokens(text)]
         if claim.members and claim.effective and covered and _tokens(text) <= set().union(*(_tokens(n) for n in covered)) | {"and"}:
             lobs = {m.lob.name for m in claim.members if m.lob}
-            for d in self.drafts:
+            for d in topic.drafts:
                 if d.vendor.name == vendor.name and d.service in covered and (not lobs or d.lob in lobs):
                     d.effective = claim.effective
             return True
@@ -368,7 +377,7 @@ class DocumentWalk:
         names = services or [s.name for s in topic.find_services()]
         for name in names:
             self.remember(topic, name, claim.vendor, src)
-        members = claim.members or [pm.member for pm in topic.find_members()]
+        members = claim.members or [pm.member for pm in topic.find_members(claim.vendor)]
         for name in names:
             for m in members:
                 old = Member(m.lob, m.segment, Scope.NONE)
@@ -414,6 +423,10 @@ class DocumentWalk:
             [(ps, pm) for ps in topic.services if not ps.emitted and not (ps.used and not ps.listed
                  and (ps.vendor.name if ps.vendor else None) in listed_vendors) for pm in members] + \
             [(ps, pm) for ps in services for pm in topic.members if pm.used]
+        vendors = {s.vendor.name for s in topic.services if s.vendor is not None and not s.emitted} | topic.child_vendors
+        if len(vendors) > 1 and (topic.vendor is None or topic.vendor_from_child):
+            # a section that names several vendors' programs pairs nothing it did not tie to one of them
+            pairs = [(ps, pm) for ps, pm in pairs if pm.vendor is not None]
         if pairs and (vendor or any(s.vendor for s in topic.services)):
             for ps, pm in pairs:
                 if pm.vendor is None or ps.vendor is None or pm.vendor.name == ps.vendor.name or pm.vendor.in_house:
@@ -456,9 +469,16 @@ class DocumentWalk:
             for pm in members:
                 if not pm.used:
                     pm.vendor = pm.vendor or topic.vendor
+                    pm.handed_up = True
                     parent.members.append(pm)
-            if topic.vendor is not None and parent.vendor is None and (services or members):
-                parent.vendor = topic.vendor
+            if topic.vendor is not None:
+                parent.child_vendors.add(topic.vendor.name)
+            if topic.vendor is not None and (services or members) and (parent.vendor is None or parent.vendor_from_child):
+                # a section's vendor speaks for its parent only while no sibling section names another one
+                if len(parent.child_vendors) == 1:
+                    parent.vendor, parent.vendor_from_child = topic.vendor, True
+                else:
+                    parent.vendor, parent.vendor_from_child = None, True
             parent.effective = parent.effective or (topic.effective if services else None)
 
     def apply_exclusions(self, topic: Topic) -> None:
@@ -495,7 +515,7 @@ class DocumentWalk:
              payer: Optional[str] = None) -> Optional[Draft]:
         if vendor is None or not service:
             return None
-        lob = m.lob or topic.find_lob()
+        lob = m.lob if m.lob is not None and not m.lob.default else (self.lob_hint or topic.find_lob() or m.lob)
         lob_name = lob.name if lob else ("Commercial" if m.segment is not Segment.ALL else "all")
         req = requirement or (program.requirement if program else None) or topic.find_requirement() \
             or Requirement.PRIOR_AUTHORIZATION
