@@ -26,9 +26,12 @@ from .vocabulary import Vocabulary
 GROUP_NUMBER_RE = re.compile(r"\(\s*(?:group|grp\.?)\s*(?:no\.?|number|#)?\s*(\d{3,})\s*\)|\bgroup\s+#?(\d{4,})\b",
                              re.IGNORECASE)
 LIST_SPLIT_RE = re.compile(r"\s*;\s*|,\s*(?:and\s+|or\s+)?|\s+and\s+(?![^()]*\))|\s+or\s+(?![^()]*\))")
+#: "… members who have coverage through |the X Trust|", "… members of |X|", "… employees of |X|".
+COVERAGE_THROUGH_RE = re.compile(r"\b(?:coverage|benefits|insurance)\s+(?:through|from|with)\s+(.+)$|"
+                                 r"\b(?:members|employees|retirees)\s+(?:of|in|from)\s+(?=[A-Z])(.+)$")
 #: Words around a group name that are not part of it ("select Acme Health groups", "the State of X plan").
 GROUP_NOISE_RE = re.compile(r"^(?:select|certain|some|the|for|all|most|members of|members in|those with|those in|"
-                            r"those|members|plans? of|benefit plans of)\s+|\s+(?:groups?|members?|only)$", re.IGNORECASE)
+                            r"those|members|plans? of|benefit plans of)\s+|\s+(?:groups?|members?|only|plans?)$", re.IGNORECASE)
 STOPWORDS = {"for", "the", "and", "or", "of", "some", "members", "non-medicare", "with", "who", "have", "through",
              "coverage", "a", "an", "to", "in", "on", "is", "are", "by", "see", "row", "next", "eviCore"}
 SCOPE_ORDER = {"all": Scope.ALL, "every": Scope.ALL, "each": Scope.ALL}
@@ -78,8 +81,12 @@ class ClauseParser:
                 masked[num.start():num.end()] = " " * (num.end() - num.start())
                 refs = [r for r in refs if r.name != name] + [ExceptionRef(name, number)]
         rest = "".join(masked)
-        if not relative:
-            rest = ALT_VENDOR_RE.split(rest)[0]
+        if ALT_VENDOR_RE.search(rest):
+            # "Requests are managed by Acme Rx for some members who have coverage through the X Trust":
+            # the group is what follows "coverage through"; the words around it are the frame
+            through = COVERAGE_THROUGH_RE.search(rest)
+            rest = ALT_VENDOR_RE.split((through.group(1) or through.group(2)) if through else rest)[0]
+            relative = False
         rest = re.sub(r"\((?:see|next|for example|e\.g\.)[^)]*\)", " ", rest, flags=re.IGNORECASE)
         for frag in ([rest] if relative else LIST_SPLIT_RE.split(rest)):
             frag = frag.strip(" .:;,")
@@ -93,6 +100,8 @@ class ClauseParser:
                 continue
             if not words[0][:1].isupper() and not re.search(r"\b(?:whose|who|that|which)\b", frag):
                 continue
+            if re.match(r"(?:whose|who|that|which)\b", frag, re.IGNORECASE):
+                continue  # ", whose requests are handled by …": the frame, not a group
             number = GROUP_NUMBER_RE.search(frag)
             frag = self.states.get(frag.lower(), frag)
             refs.append(ExceptionRef(frag, (number.group(1) or number.group(2)) if number else None))
@@ -114,7 +123,7 @@ class ClauseParser:
         if after:
             return after[0].canonical
         name = re.match(r"([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)", text[m.end():])
-        return name.group(1) if name else None
+        return name.group(1).rstrip(".") if name else None
 
     def exception_list(self, text: str) -> list[ExceptionRef]:
         """Groups of an "Exception(s): …" text, each with its alternate vendor when named."""

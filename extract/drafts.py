@@ -77,7 +77,8 @@ def finish(drafts: list[Draft], doc_id: str, payer: str, payer_new: bool, known_
         program = d.program or (ProgramType.CARE_MANAGEMENT if d.requirement is Requirement.CARE_MANAGEMENT
                                 else ProgramType.UTILIZATION_MANAGEMENT)
         vendor = row_payer if d.vendor.in_house else d.vendor.name
-        quote = d.source.quote.strip() or d.source.block.text
+        start, end = _trimmed(d.source)
+        quote = d.source.block.text[start:end]
         st = Statement(
             doc_id=doc_id, payer=row_payer, vendor=vendor, program_type=program, service=service_name(d.service),
             line_of_business=d.lob, segment=d.segment, scope=d.scope, requirement=d.requirement,
@@ -87,7 +88,28 @@ def finish(drafts: list[Draft], doc_id: str, payer: str, payer_new: bool, known_
             effective_from=d.effective, vendor_as_stated=d.vendor.stated, vendor_new=d.vendor.new and not d.vendor.in_house,
             exception_refs=refs, section=d.section, pattern=d.pattern,
             payer_new=payer_new if row_payer == payer else row_payer not in known_payers,
-            explain=tuple(sorted(d.explain.items())),
+            quote_start=d.source.block.start + start, quote_end=d.source.block.start + end,
+            bbox=_bbox(d.source, start, end), explain=tuple(sorted(d.explain.items())),
         ).with_id()
         out.setdefault(st.rule_id, st)
     return list(out.values())
+
+
+def _trimmed(src: Source) -> tuple[int, int]:
+    """The quote's offsets in its block without surrounding space (the whole block if it is empty)."""
+    text = src.block.text
+    a, b = src.start, src.end
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return (a, b) if b > a else (0, len(text))
+
+
+def _bbox(src: Source, start: int, end: int) -> Optional[tuple[float, float, float, float]]:
+    """The box around the lines a quote covers on its page (PDF; None elsewhere)."""
+    boxes = [x for x in getattr(src.block, "boxes", ()) if x.page == src.page and x.start < end and x.end > start]
+    if not boxes:
+        return None
+    return (round(min(x.x0 for x in boxes), 2), round(min(x.top for x in boxes), 2),
+            round(max(x.x1 for x in boxes), 2), round(max(x.bottom for x in boxes), 2))

@@ -19,7 +19,7 @@ from ingest import Block, BlockKind
 
 from .drafts import Draft, Source, VendorRef
 from .members import Member
-from .model import Scope, Segment
+from .model import ExceptionRef, Scope, Segment
 from .patterns import ACTIVE_RE, EXCEPT_RE, GENERIC_HEADING_RE, LABEL_MAX_WORDS, VERB_RE
 from .prose import Claim
 from .services import REFERENCE_RE
@@ -46,6 +46,7 @@ class ItemCtx:
     emitted: list[Draft] = field(default_factory=list)
     lob_header: bool = False
     claim: Optional[Claim] = None
+    open_members: list[Member] = field(default_factory=list)  # members whose "Exceptions:" the next items list
 
 
 class ListReader:
@@ -81,7 +82,8 @@ class ListReader:
                 continue
             depth = b.level
             while stack and stack[-1].depth >= depth and not (
-                    stack[-1].lob_header and stack[-1].depth == depth and self._segment_only(b)):
+                    stack[-1].lob_header and stack[-1].depth == depth and self._segment_only(b)) and not (
+                    stack[-1].kind == "exceptions" and stack[-1].depth == depth and self._exception_item(b)):
                 self._pop(stack, topic, lead)
             nxt = next((x for x in run[i + 1:] if x.kind is BlockKind.LIST_ITEM), None)
             has_children = nxt is not None and nxt.level > depth
@@ -109,6 +111,16 @@ class ListReader:
         if stack:
             stack[-1].emitted.extend(ctx.emitted)
 
+    def _exception_item(self, b: Block) -> bool:
+        """An item that names an excepted group, not a line or a scope: the items after one ending in
+        "Exceptions:" that stand at its own depth ("State of Michigan: requests are managed by …")."""
+        text = normalize(b.text)
+        head = re.split(r"\s*:\s+|\s+[—–]\s+", text, maxsplit=1)[0]
+        if self.res.members.lobish(head, strict=True) or self.res.clauses.scope_re.match(text) \
+                or self.res.lobs.segment_re.match(text):
+            return False
+        return bool(self.res.clauses.groups_in(head))
+
     def _segment_only(self, b: Block) -> bool:
         ms = self.res.members.unit(b.text, self.walk.payer)
         return bool(ms) and all(m.lob is None for m in ms)
@@ -120,9 +132,19 @@ class ListReader:
         src = Source.whole(b)
         parent = stack[-1] if stack else None
         if parent is not None and parent.kind == "exceptions":
-            refs = self.res.clauses.groups_in(text)
-            for d in parent.emitted or self.last_emitted:
-                d.exceptions.extend(refs)
+            # "State of Michigan: Prior authorization requests are managed by OptumRx."
+            head = re.split(r"\s*:\s+|\s+[—–]\s+", text, maxsplit=1)
+            refs = self.res.clauses.groups_in(head[0]) if len(head) > 1 else self.res.clauses.groups_in(text)
+            alt = self.res.clauses.alternate_vendor(text)
+            if alt:
+                refs = [ExceptionRef(r.name, r.group_number, alt, text) for r in refs]
+            open_keys = {(m.lob.name if m.lob else None, m.segment) for m in parent.open_members}
+            drafts = [d for d in parent.emitted if not open_keys or any(
+                seg == d.segment and (lob is None or lob == d.lob) for lob, seg in open_keys)]
+            for target in drafts + parent.open_members if parent.emitted or parent.open_members else self.last_emitted:
+                target.exceptions.extend(r for r in refs if r not in target.exceptions)
+                if target.scope is Scope.ALL:
+                    target.scope = Scope.MOST
             return None
         if EXCEPT_RE.match(text):
             self.walk.exceptions_to_last(topic, text, src)
@@ -169,10 +191,14 @@ class ListReader:
         hint = next((m.lob for s in reversed(stack) for m in s.members if m.lob is not None and not m.lob.default), None) \
             or next((m.lob for m in (lead.members if lead else []) if m.lob is not None and not m.lob.default), None)
         self.walk.lob_hint = hint
+        before = len(self.walk.drafts)
         try:
             claim = self.walk.paragraph(b, topic, [])
         finally:
             self.walk.lob_hint = None
+        if len(self.walk.drafts) > before:
+            # "Exceptions: …" after this item speaks of the rules the item's sentence stated
+            self.last_emitted = list(self.walk.drafts[before:])
         if claim is not None and has_children:
             ctx = ItemCtx(depth, "lead", b, claim=claim)
             if claim.services:
@@ -229,6 +255,9 @@ class ListReader:
             if vendor is None and len({v.name for _, v, _ in services if v is not None}) > 1:
                 services = []  # several vendors' programs and nothing to say which: wait
         negated = bool(lead and (lead.negated or lead.ended))
+        ctx.open_members = [m for m in resolved if m.open_exceptions]
+        if ctx.open_members:
+            ctx.kind = "exceptions"
         if not services or not (vendor or any(v for _, v, _ in services)):
             for m in resolved:
                 topic.members.append(ProgramMember(m, src, vendor, negated, lead.requirement if lead else None,
@@ -247,8 +276,6 @@ class ListReader:
         finally:
             self._sink = None
         self.last_emitted = list(ctx.emitted)
-        if any(m.open_exceptions for m in members):
-            ctx.kind = "exceptions"
         return ctx
 
     def _emit_service(self, ctx: ItemCtx, stack: list[ItemCtx], topic: Topic, lead: Optional[Claim]) -> None:

@@ -97,8 +97,8 @@ class ProseReader:
             name = self.res.services.name(lead_for.group(1)[:other.start()] if other else lead_for.group(1))
             if name and (not claim.services or all(not x for x in claim.services)):
                 claim.services = [name]
-                if other:
-                    claim.conditions.append(f"other than {other.group(1).strip()}")
+            if name and other and name in claim.services:
+                claim.conditions.append(f"other than {other.group(1).strip()}")
         if claim.vendor is None and section_vendor is not None:
             verb = ACTIVE_RE.match(s)
             if verb and re.match(r"\s*[A-Z]", s):
@@ -295,7 +295,10 @@ class ProseReader:
             if not tail and re.search(r"\bfollowing\b", s[:colon], I):
                 # "… for the following self-funded group members*: Acme Retiree Trust": only those named
                 named = self.res.clauses.groups_in(s[colon + 1:])
-                if named and not self.res.members.in_sentence(s[colon + 1:]):
+                rest = s[colon + 1:]
+                # "UAW Retiree Trust non-Medicare": a qualifier of the group, not a line of business
+                lobs_in = [x for x in self.res.members.in_sentence(rest) if not re.search(r"\bnon-?\s*$", rest[:x[1]], I)]
+                if named and not lobs_in:
                     tail = [Clause(Scope.ONLY, [Segment.GROUP], s[colon + 1:], inclusions=[g.name for g in named])]
             if tail and tail[0].scope is Scope.ONLY and tail[0].inclusions:
                 segs = [x for x in self.res.lobs.segments_in(s[:colon]) if x is not Segment.GROUP] or [Segment.GROUP]

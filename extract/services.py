@@ -93,11 +93,36 @@ NOT_SERVICE_RE = re.compile(r"^(?:\w+\s+){0,2}(?:orientation|webinars?|sessions?
                             r"changes|transition)\b", I)
 
 
+#: A qualifier that narrows whom a service is for, not which service it is ("PT, OT and ST |with a
+#: diagnosis of autism|", "speech therapy |for members age 19 and older|"): a condition of the rule.
+QUALIFIER_RE = re.compile(r"\s*,?\s+(?:(?:with|for)\s+(?:a\s+|an\s+)?(?:primary\s+)?diagnos[ie]s\s+of|"
+                          r"(?:for|in)\s+(?:members|patients|adults|children|individuals)\s+(?:age[sd]?|under|over|"
+                          r"older|younger|with|who|between)|for\s+(?:ages?|members\s+ages?)\s+\d)\b.*$", I)
+#: Delivery words before a service name that do not change which service it is ("a self-service online
+#: treatment decision support program" is the "treatment decision support program").
+DELIVERY_RE = re.compile(r"^(?:(?:self service|self guided|online|web based|digital|virtual|voluntary|free|optional|"
+                         r"confidential|personali[sz]ed|comprehensive|enhanced|new)\s+)+")
+
+
+def split_qualifier(stated: str) -> tuple[str, Optional[str]]:
+    """``stated`` without its qualifier, and the qualifier ("with a diagnosis of autism") or None."""
+    m = QUALIFIER_RE.search(stated)
+    if not m or m.start() == 0:
+        return stated, None
+    return stated[:m.start()], stated[m.start():].strip(" ,.;")
+
+
+def _singular(folded: str) -> str:
+    """"medical oncology and supportive care drugs" and "… drug" are one name."""
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
+                    for w in folded.split())
+
+
 class ServiceNamer:
     def __init__(self, vocab, annotate):
         self.vocab = vocab
         self.annotate = annotate
-        self.canonical = {fold(n): s.name for s in vocab.services for n in s.all_names()}
+        self.canonical = {_singular(fold(n)): s.name for s in vocab.services for n in s.all_names()}
 
     def name(self, stated: str, strict: bool = True) -> Optional[str]:
         """The service a phrase names, or None when it names none. ``strict=False`` where the
@@ -105,9 +130,10 @@ class ServiceNamer:
         name without a service word ("Adenoidectomy", "… implantable pacemakers") still counts."""
         text = normalize(stated).strip(" .,:;—–-*")
         text = CODES_RE.sub("", text).strip(" .,:;")
+        text = split_qualifier(text)[0]
         if not text:
             return None
-        if fold(text) in self.canonical:
+        if _singular(fold(text)) in self.canonical:
             return text.lower() if not ACRONYM_RE.match(text) else text
         text = LEAD_WORDS_RE.sub("", text).strip()
         text = TRAIL_WORDS_RE.sub("", text).strip(" ,.")
@@ -120,7 +146,7 @@ class ServiceNamer:
             elif len(words) > (SERVICE_MAX_WORDS if strict else SERVICE_MAX_WORDS * 2):
                 return None
         text = re.sub(r"\s*\([^()]*\)\s*$", "", text).strip() if len(text.split()) > 3 else text
-        if not text or (strict and not SERVICE_HEAD_RE.search(text) and not self.canonical.get(fold(text))
+        if not text or (strict and not SERVICE_HEAD_RE.search(text) and not self.canonical.get(_singular(fold(text)))
                         and not self.annotate(text).of("SERVICE")):
             return None
         if GENERIC_RE.match(text) or NOT_SERVICE_RE.search(text) or set(fold(text).split()) <= PROGRAM_WORDS \
@@ -133,7 +159,10 @@ class ServiceNamer:
         procedures" → "echocardiology", "PT, OT and ST" → "physical, occupational and speech
         therapy"); any other name as stated. The vocabulary lists as aliases only rewordings, not
         narrower or neighbouring services ("interventional pain management" is not "pain management")."""
-        return self.canonical.get(fold(name), name)
+        found = self.canonical.get(_singular(fold(name)))
+        if found is None:
+            found = self.canonical.get(_singular(DELIVERY_RE.sub("", fold(name))))
+        return found or name
 
     def listed(self, text: str) -> list[str]:
         """Services of an inline list: "two programs: advanced imaging and musculoskeletal care"."""

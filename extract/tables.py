@@ -25,6 +25,7 @@ from .model import Requirement, Scope, Segment
 from .patterns import CONTACT_HEADER_RE, EFFECTIVE_CUE_RE, ENDED_RE, EXCEPT_RE, NONE_RE, NOT_REQUIRED_RE, ONLY_ELECTED_RE
 from .prose import Claim
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold, normalize
+from .services import split_qualifier
 from .tree import Topic
 
 I = re.IGNORECASE
@@ -54,6 +55,11 @@ LEGEND_LINE_RE = re.compile(r"(?:^|(?<=\.\s))[\"“]?(?P<sym>[✓✔✅☑✗✘
                             r"(?P<meaning>[A-Z][^.]*\.?)")
 
 
+#: A note about the document's own changes ("… were added in this update"), not a condition of the rule.
+#: "Note: …" at the start of a line inside a cell.
+NOTE_LINE_RE = re.compile(r"^\s*(?:\*\s*)?notes?\s*:\s*", I)
+UPDATE_NOTE_RE = re.compile(r"\b(?:were|was|are|is|have\s+been|has\s+been)\s+(?:added|removed|updated|revised|changed)\b|"
+                            r"\bin\s+this\s+update\b|\bnew\s+in\s+this\b", re.IGNORECASE)
 #: Columns whose merged cells a PDF leaves empty below their first row.
 FILL_DOWN_ROLES = {"vendor", "payer", "service", "service_vendor", "category", "area", "effective"}
 
@@ -124,9 +130,11 @@ class TableReader:
                 continue
             payer = self._payer(cells, grid)
             if grid.lob_cols:
-                self._grid_row(row, raw, grid, service, vendor, src, topic, legend, notes, payer)
+                self._grid_row(row, raw, grid, service, vendor, src, topic, legend, notes, payer,
+                               self._qualifier(cells, grid))
             else:
-                self._plain_row(cells, grid, service or topic_service(topic), vendor, src, topic, notes, payer, lead)
+                self._plain_row(cells, grid, service or topic_service(topic), vendor, src, topic, notes, payer, lead,
+                                self._qualifier(cells, grid))
 
     def _layout(self, rows) -> Grid:
         """Column roles from the header rows (several header rows are read top-down per column)."""
@@ -200,6 +208,14 @@ class TableReader:
                 return self.res.services.name(first, strict=False)
         return None
 
+    def _qualifier(self, cells: dict[int, str], grid: Grid) -> list[str]:
+        """The service cell's qualifier ("… with a diagnosis of autism") as a condition of the row's rules."""
+        for i, role in grid.roles.items():
+            if role in ("service", "service_vendor") and cells.get(i):
+                q = split_qualifier(cells[i].split("\n")[0])[1]
+                return [q] if q else []
+        return []
+
     def _vendor(self, cells, grid, topic: Topic, lead: Optional[Claim]) -> Optional[VendorRef]:
         for i, role in grid.roles.items():
             if role == "vendor" and cells.get(i):
@@ -223,7 +239,7 @@ class TableReader:
         return None
 
     # -- rows ----------------------------------------------------------------------------------------
-    def _plain_row(self, cells, grid, service, vendor, src, topic, notes, payer, lead) -> None:
+    def _plain_row(self, cells, grid, service, vendor, src, topic, notes, payer, lead, qualifiers) -> None:
         if not service or vendor is None:
             return
         lob_texts = [cells[i] for i, r in grid.roles.items() if r == "lob" and cells.get(i)]
@@ -240,8 +256,9 @@ class TableReader:
             for line in member_texts[0].split("\n"):
                 if self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True):
                     members += self.res.members.unit(line, self.walk.payer, lob_context=True)
-                else:
-                    conditions_from_members = line
+                elif NOTE_LINE_RE.match(line):
+                    # "Note: eviCore manages these services for members age 19 and older."
+                    qualifiers = qualifiers + [NOTE_LINE_RE.sub("", line).strip()]
             member_texts = []
         if member_texts:
             scoped = self.res.clauses.parse(member_texts[0])
@@ -260,7 +277,7 @@ class TableReader:
                     effective, ended = day_after(ds[0].value), True
                 elif ds:
                     effective = ds[0].value
-        conditions: list[str] = []
+        conditions: list[str] = list(qualifiers)
         not_required = False
         for i, r in grid.roles.items():
             if r != "notes" or not cells.get(i):
@@ -282,7 +299,7 @@ class TableReader:
             elif NOT_REQUIRED_RE.search(note) and re.match(r"^\s*ended\b", note, I):
                 ended, not_required = True, True
                 effective = next((d.value for d in dates_in(note)), effective)
-            else:
+            elif not UPDATE_NOTE_RE.search(note):
                 conditions.append(note)
         for m in members:
             if ended:
@@ -334,7 +351,7 @@ class TableReader:
                     refs += self.res.clauses.groups_in(part)
         return refs, lobs
 
-    def _grid_row(self, row, cells, grid, service, vendor, src, topic, legend, notes, payer) -> None:
+    def _grid_row(self, row, cells, grid, service, vendor, src, topic, legend, notes, payer, qualifiers) -> None:
         for i, header in grid.lob_cols.items():
             cell = cells.get(i, "")
             m = MARK_RE.match(cell)
@@ -353,7 +370,7 @@ class TableReader:
             for seg in seg_list:
                 mem = Member(lob, seg, meaning.scope)
                 draft = self.walk.emit(v, service, mem, src, topic, "grid-cell", requirement=meaning.requirement,
-                                       payer=payer)
+                                       payer=payer, conditions=qualifiers)
                 if draft is not None:
                     for mk in markers:
                         for fn in notes.get(mk, []):

@@ -26,7 +26,7 @@ from .members import Member
 from .model import ExceptionRef, Requirement, Scope, Segment
 from .patterns import (EXCEPT_RE, EXCLUDED_LEAD_RE, GENERIC_HEADING_RE, LEGEND_RE, MANAGED_BY_RE, MEMBER_LEAD_RE,
                        ONLY_ELECTED_RE, SERVICE_LEAD_RE, SKIP_HEADING_RE, VERB_RE)
-from .patterns import ACTIVE_RE
+from .patterns import ACTIVE_RE, CARE_MANAGEMENT_RE, CARE_PROGRAM_RE
 from .prose import Claim, ProseReader
 from .resources import Resources
 from .services import SERVICE_HEAD_RE
@@ -507,7 +507,8 @@ class DocumentWalk:
         req = claim.requirement
         if claim.not_required and (claim.negated or claim.ended or vendor is None):
             req = Requirement.NOT_REQUIRED
-        self.emit(vendor, service, m, src, topic, "sentence", claim.effective, req, program=program)
+        self.emit(vendor, service, m, src, topic, "sentence", claim.effective, req, program=program,
+                  conditions=claim.conditions)
 
     def emit(self, vendor: Optional[VendorRef], service: str, m: Member, src: Source, topic: Topic, pattern: str,
              effective: Optional[date] = None, requirement: Optional[Requirement] = None,
@@ -518,7 +519,7 @@ class DocumentWalk:
         lob = m.lob if m.lob is not None and not m.lob.default else (self.lob_hint or topic.find_lob() or m.lob)
         lob_name = lob.name if lob else ("Commercial" if m.segment is not Segment.ALL else "all")
         req = requirement or (program.requirement if program else None) or topic.find_requirement() \
-            or Requirement.PRIOR_AUTHORIZATION
+            or (Requirement.CARE_MANAGEMENT if _care_program(service) else Requirement.PRIOR_AUTHORIZATION)
         eff = m.service_dates.get(fold(service)) or next(
             (d for k, d in m.service_dates.items() if _similar(k, service)), None) or m.effective or effective \
             or (program.effective if program else None) or topic.find_effective()
@@ -541,6 +542,12 @@ class DocumentWalk:
         topic.drafts.append(d)
         self.lists.note_emitted(d)
         return d
+
+
+def _care_program(service: str) -> bool:
+    """A service that names a care program, not a reviewed service: "second opinion", "NICU care
+    management", "drug adherence discount program"."""
+    return bool(CARE_MANAGEMENT_RE.search(service) or CARE_PROGRAM_RE.search(service))
 
 
 def _same_vendor(a: Optional[VendorRef], b: Optional[VendorRef], none_ok: bool = False) -> bool:
