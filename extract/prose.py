@@ -21,6 +21,7 @@ from datetime import date
 from typing import Optional
 
 from .clauses import Clause
+from .requirements import RequirementReader
 from .drafts import VendorRef
 from .lob import Lob
 from .members import Member
@@ -67,6 +68,8 @@ class Claim:
     cues: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     text: str = ""
+    payer_requires: bool = False   # "Precertification is required for …": no one named reviews it
+    scope_hint: Optional[Scope] = None  # "For most plans, …": a scope with no line of business
 
     @property
     def delegates(self) -> bool:
@@ -76,6 +79,7 @@ class Claim:
 class ProseReader:
     def __init__(self, res: Resources):
         self.res = res
+        self.requirements = RequirementReader(res)
 
     def read(self, text: str, start: int, end: int, payer: Optional[str],
              section_vendor: Optional[VendorRef] = None) -> Claim:
@@ -109,6 +113,8 @@ class ProseReader:
         claim.members = self._members(s, lobs)
         claim.not_required = bool(NOT_REQUIRED_RE.search(s))
         claim.requirement = self._requirement(s, claim)
+        if claim.vendor is None and not claim.services:
+            self.requirements.read(s, claim)
         if claim.vendor is None and (ENDING_RE.search(s) or CONTINUES_RE.search(s) or NONE_RE.search(s)):
             self._owner(s, ann, payer, claim)
             if claim.vendor is not None and NONE_RE.search(s):
@@ -131,6 +137,9 @@ class ProseReader:
         elif (MEMBER_LEAD_RE.search(s) or claim.members or re.search(r"\bas\s+follows\b", s, I)) and (
                 s.rstrip().endswith(":") or re.search(r"\bmembers\s+below\b|\bfollowing\s+(?:members|groups|plans)", s, I)):
             claim.lead = "members"
+        elif claim.payer_requires and s.rstrip().endswith(":") and (not claim.services or claim.services == ["these services"]):
+            claim.lead = "services"  # "For these services, we require prior authorization for all … members:"
+            claim.services = []
         if claim.lead == "references" or (not claim.members and not claim.services and claim.vendor is None
                                            and NONE_RE.search(s) is None and APPLIES_RE.search(s) is None):
             return claim

@@ -173,7 +173,7 @@ class ServiceNamer:
         names = [self.name(p) for p in parts]
         return [n for n in names if n] if all(names) else []
 
-    def object_after(self, text: str, pos: int) -> tuple[Optional[str], int, int]:
+    def object_after(self, text: str, pos: int, strict: bool = True) -> tuple[Optional[str], int, int]:
         """The noun phrase a verb at ``pos`` governs: "reviews |outpatient therapy| for …"."""
         rest = text[pos:]
         lead_prep = re.match(r"\s*(?:for|of)\s+(?=(?:various|select|selected|certain|all|the)\b)", rest, I)
@@ -193,12 +193,13 @@ class ServiceNamer:
                 phrase = phrase[:more.start()]
         start = pos + (len(rest[:end]) - len(phrase) if lead else 0) + (len(phrase) - len(phrase.lstrip()))
         phrase = phrase.strip()
-        return self.name(phrase), start, start + len(phrase)
+        return self.name(phrase, strict=strict), start, start + len(phrase)
 
     def subject_before(self, text: str, pos: int) -> tuple[Optional[str], int, int]:
         """The subject of a passive or "requires" verb: "|Provider-administered drugs| for … are reviewed by"."""
         head = text[:pos]
-        head = re.sub(r"\s+(?:still|also|now|currently|only|then|generally|always)\s*$", "", head, flags=I)
+        head = re.sub(r"(?:\s+(?:still|also|now|currently|only|then|generally|always|usually|typically|never|will|may|"
+                      r"must|do|does|did|not|don't|doesn't|won't))+\s*$", "", head, flags=I)
         start = 0
         clause = list(re.finditer(r"[:;]\s+", head))
         if clause:

@@ -26,7 +26,7 @@ from .members import Member
 from .model import ExceptionRef, Requirement, Scope, Segment
 from .patterns import (EXCEPT_RE, EXCLUDED_LEAD_RE, GENERIC_HEADING_RE, LEGEND_RE, MANAGED_BY_RE, MEMBER_LEAD_RE,
                        ONLY_ELECTED_RE, SERVICE_LEAD_RE, SKIP_HEADING_RE, VERB_RE)
-from .patterns import ACTIVE_RE, CARE_MANAGEMENT_RE, CARE_PROGRAM_RE
+from .patterns import ACTIVE_RE, CARE_MANAGEMENT_RE, CARE_PROGRAM_RE, NO_LONGER_RE
 from .prose import Claim, ProseReader
 from .resources import Resources
 from .services import SERVICE_HEAD_RE
@@ -34,6 +34,11 @@ from .text import fold, normalize, sentences
 from .tree import ProgramMember, ProgramService, Section, Topic, build_tree
 
 _log = logging.getLogger(__name__)
+#: "Prior authorization requirements for |sleep testing and treatment|", "|Genetic testing| authorization
+#: requirements": the heading names the service whose requirements follow.
+REQUIREMENT_HEADING_RE = re.compile(
+    r"^(?:(?:prior\s+)?authori[sz]ation|pre-?certification|notification|referral|review)\s+requirements?\s+(?:for|of)\s+|"
+    r"\s+(?:prior\s+)?(?:authori[sz]ation|pre-?certification|notification)\s+requirements?$", re.IGNORECASE)
 HEADING_SPLIT_RE = re.compile(r"\s*:\s+|\s+[—–]\s+|\s+-\s+")
 NUMBERING_RE = re.compile(r"^\s*(?:section\s+)?\d+(?:\.\d+)*\.?\s+|^\s*[A-Z]\.\s+|^\s*(?:step|part|slide)\s+\d+\s*[:.-]?\s*",
                           re.IGNORECASE)
@@ -103,6 +108,7 @@ class DocumentWalk:
     # -- headings ------------------------------------------------------------------------------------
     def heading(self, b: Block, topic: Topic) -> None:
         text = NUMBERING_RE.sub("", normalize(b.text)).strip(" :.")
+        text = REQUIREMENT_HEADING_RE.sub("", text).strip(" :.") or text
         if not text:
             return
         if EXCLUDED_LEAD_RE.search(text):
@@ -222,6 +228,9 @@ class DocumentWalk:
                 return
         if claim.lead in ("services", "members", "references"):
             claim.services = [self.resolve_service(x, topic) for x in claim.services if not ANAPHOR_RE.match(x)]
+            if claim.payer_requires and claim.vendor is None and not claim.not_required and claim.lead == "services":
+                # "We require prior authorization for these services for all commercial members:"
+                claim.vendor = topic.find_vendor() or VendorRef(self.payer, "", False, True)
             if claim.vendor is not None and topic.vendor is None:
                 topic.vendor = claim.vendor
             return
@@ -239,6 +248,9 @@ class DocumentWalk:
             topic.effective = topic.effective or claim.effective
         if claim.old_vendor is not None:
             self.transition(claim, services, src, topic)
+            return
+        if vendor is None and claim.payer_requires:
+            self.own_requirement(claim, src, topic)
             return
         if vendor is None and not claim.members:
             self.segment_modifier(claim, b, topic)
@@ -303,6 +315,52 @@ class DocumentWalk:
                 self.add_service(topic, ProgramService(name, vendor, src, claim.effective, claim.requirement,
                                                        negated=claim.negated or claim.ended))
 
+    def own_requirement(self, claim: Claim, src: Source, topic: Topic) -> None:
+        """"Precertification is required for acute inpatient care": the section's vendor, or the payer's
+        own staff, requires it for the services the sentence or the section's heading names."""
+        if claim.not_required and not (claim.effective or NO_LONGER_RE.search(src.quote)):
+            return  # "Home sleep tests do not need prior authorization": a limit of the program, not a rule
+        vendor = topic.find_vendor() or VendorRef(self.payer, "", False, True)
+        names = [self.resolve_service(x, topic) for x in claim.services if not ANAPHOR_RE.match(x)]
+        if not names and claim.services:
+            return  # "… is required for these services": the rules that named them stand already
+        if not names:
+            # "Prior authorization is required.", "For these services, we require …": the section's
+            # own services, or the service its heading names
+            own = next((t.services for t in topic.chain() if any(ps.home is None for ps in t.services)
+                        or t is topic and self.heading_label(t)), [])
+            names = [ps.name for ps in own if ps.home is None and not ps.negated and not ps.emitted
+                     and (ps.vendor is None or ps.vendor.name == vendor.name)] or \
+                ([self.heading_label(topic)] if not own and self.heading_label(topic) else [])
+            if not vendor.in_house and any(d.vendor.name == vendor.name and d.service in names for d in topic.drafts):
+                return  # a vendor's section restating the requirement of rules it stated
+        if not names:
+            return
+        known = [ps for ps in topic.services if ps.vendor is None or ps.vendor.name == vendor.name]
+        def same(n: str, ps: ProgramService) -> bool:
+            return any(_similar(n, x) for x in [ps.name] + ps.aliases)
+        if claim.services and not claim.members and known and all(any(same(n, ps) for ps in known) for n in names):
+            # "… several molecular and genomic tests … need prior authorization" after "X manages
+            # molecular and genomic testing": the rule named already, now dated
+            for ps in known:
+                if any(same(n, ps) for n in names):
+                    ps.effective = ps.effective or claim.effective
+            return
+        members = claim.members or [Member(None, Segment.ALL, claim.scope_hint or Scope.ALL)]
+        req = Requirement.NOT_REQUIRED if claim.not_required else claim.requirement
+        for name in names:
+            for m in members:
+                self.emit(vendor, name, m, src, topic, "requirement", claim.effective, req, conditions=claim.conditions)
+
+    def heading_label(self, topic: Topic) -> Optional[str]:
+        """A section heading that is a short name ("Partial hospitalizations"): what a requirement
+        sentence directly under it is about, even when the name has no service word."""
+        text = REQUIREMENT_HEADING_RE.sub("", NUMBERING_RE.sub("", normalize(topic.heading)).strip(" :.?")).strip()
+        if not text or len(text.split()) > 6 or VERB_RE.search(text) or GENERIC_HEADING_RE.match(text) \
+                or self.res.members.lobish(text) or self.res.annotate(text).of("VENDOR", "PAYER", "PORTAL"):
+            return None
+        return self.res.services.name(text, strict=False)
+
     def resolve_service(self, name: str, topic: Topic) -> str:
         """A sentence's wording of the service its section's heading names is that service:
         "outpatient, non-emergent, elective advanced imaging and cardiology services" under
@@ -334,6 +392,8 @@ class DocumentWalk:
             # Program" → "molecular and genomic testing"), or rewords it
             if not _similar(ps.name, topic.services[0].name) and not SERVICE_HEAD_RE.search(topic.services[0].name):
                 topic.services[0].name, topic.services[0].stated = ps.name, ps.stated
+            elif ps.name != topic.services[0].name:
+                topic.services[0].aliases.append(ps.name)
             topic.services[0].vendor = ps.vendor
             topic.services[0].effective = topic.services[0].effective or ps.effective
             topic.services[0].requirement = topic.services[0].requirement or ps.requirement
@@ -423,6 +483,14 @@ class DocumentWalk:
             [(ps, pm) for ps in topic.services if not ps.emitted and not (ps.used and not ps.listed
                  and (ps.vendor.name if ps.vendor else None) in listed_vendors) for pm in members] + \
             [(ps, pm) for ps in services for pm in topic.members if pm.used]
+        apart = [(ps, pm) for ps, pm in pairs if not _nested(ps.home, pm.home)]
+        service_homes = {id(ps.home) for ps, _ in apart}
+        member_homes = {id(pm.home) for _, pm in apart}
+        if len(service_homes) > 1 and len(member_homes) > 1:
+            # members one section states are not the program of every other section; sibling sections
+            # pair only when one side comes from a single section (a program slide and its
+            # "Applicable memberships" slide, an FAQ's "Which services?" answer)
+            pairs = [(ps, pm) for ps, pm in pairs if _nested(ps.home, pm.home)]
         vendors = {s.vendor.name for s in topic.services if s.vendor is not None and not s.emitted} | topic.child_vendors
         if len(vendors) > 1 and (topic.vendor is None or topic.vendor_from_child):
             # a section that names several vendors' programs pairs nothing it did not tie to one of them
@@ -430,7 +498,10 @@ class DocumentWalk:
         if pairs and (vendor or any(s.vendor for s in topic.services)):
             for ps, pm in pairs:
                 if pm.vendor is None or ps.vendor is None or pm.vendor.name == ps.vendor.name or pm.vendor.in_house:
-                    v = ps.vendor or pm.vendor or vendor
+                    v = ps.vendor or pm.vendor or (vendor if not topic.vendor_from_child or topic.vendor is None
+                                                   or ps.home is None or ps.home.within(topic.vendor_home) else None)
+                    if v is None:
+                        continue
                     m = pm.member
                     if pm.negated:
                         m = Member(m.lob, m.segment, Scope.NONE, m.exceptions, m.inclusions, m.conditions, m.effective,
@@ -464,19 +535,23 @@ class DocumentWalk:
             parent.exclusions.extend(x for x in topic.exclusions if not x.applied)
             for ps in topic.services:
                 if not ps.used or ps.emitted or ps.listed:
-                    ps.vendor = ps.vendor or topic.vendor
+                    ps.vendor = ps.vendor or (topic.vendor if not topic.vendor_from_child
+                                              or ps.home is None or ps.home.within(topic.vendor_home) else None)
+                    ps.home = ps.home or topic
                     self.add_service(parent, ps)
             for pm in members:
                 if not pm.used:
-                    pm.vendor = pm.vendor or topic.vendor
+                    pm.vendor = pm.vendor or (topic.vendor if not topic.vendor_from_child
+                                              or pm.home is None or pm.home.within(topic.vendor_home) else None)
                     pm.handed_up = True
+                    pm.home = pm.home or topic
                     parent.members.append(pm)
             if topic.vendor is not None:
                 parent.child_vendors.add(topic.vendor.name)
             if topic.vendor is not None and (services or members) and (parent.vendor is None or parent.vendor_from_child):
                 # a section's vendor speaks for its parent only while no sibling section names another one
                 if len(parent.child_vendors) == 1:
-                    parent.vendor, parent.vendor_from_child = topic.vendor, True
+                    parent.vendor, parent.vendor_from_child, parent.vendor_home = topic.vendor, True, topic
                 else:
                     parent.vendor, parent.vendor_from_child = None, True
             parent.effective = parent.effective or (topic.effective if services else None)
@@ -544,6 +619,11 @@ class DocumentWalk:
         return d
 
 
+def _nested(a: Optional[Topic], b: Optional[Topic]) -> bool:
+    """Two statements' sections are one, or one lies under the other (None: the section closing)."""
+    return a is None or b is None or a.within(b) or b.within(a)
+
+
 def _care_program(service: str) -> bool:
     """A service that names a care program, not a reviewed service: "second opinion", "NICU care
     management", "drug adherence discount program"."""
@@ -562,6 +642,8 @@ SERVICE_FILLER = {"and", "or", "the", "of", "for", "services", "service", "progr
 
 
 def _stem(t: str) -> str:
+    if len(t) > 6 and t.endswith("ing"):
+        return t[:-3]  # "testing" and "tests" name one service
     if len(t) > 4 and t.endswith("ies"):
         return t[:-3] + "y"
     if len(t) > 3 and t.endswith("s") and not t.endswith(("ss", "us", "is")):
