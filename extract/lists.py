@@ -308,11 +308,12 @@ class ListReader:
         if POPULATION_RE.search(text):
             # "Gentex employees (self-funded PPO group 783589): advanced imaging only": an excepted group
             name = re.split(r"\s*[:;]\s*|\s+[—–]\s+", text, maxsplit=1)
-            refs = self.res.clauses.groups_in(re.sub(r"\s*\([^)]*\)", "", name[0]))
             qualifier = " ".join(re.findall(r"\(([^)]*)\)", name[0]))
+            refs = self.res.clauses.population(name[0]) if re.search(r"\(group\s+retiree|\bsponsored\s+by", name[0], re.I) \
+                else self.res.clauses.groups_in(re.sub(r"\s*\([^)]*\)", "", name[0]))
             only = re.search(r"^\s*(.+?)\s+only\b", name[1]) if len(name) > 1 else None
             topic.exclusions.append(Exclusion(
-                refs, self.res.lobs.segments_in(qualifier),
+                refs, [x for x in self.res.lobs.segments_in(qualifier) if x is not Segment.GROUP],
                 [w for w in re.findall(r"[A-Za-z-]+", qualifier) if self.res.lobs.is_plan_types(w)],
                 self.res.services.name(only.group(1)) if only else None, src))
             return None

@@ -162,6 +162,9 @@ class LobNamer:
         specific = self.specific.get(fold(core))
         if specific:
             return Lob(specific, stated, tuple(segs), payer, False)
+        brand = self._medicare_brand(core)
+        if brand and not generic:
+            return Lob(brand, stated, tuple(segs), payer, True)
         named = self._payer_named(core)
         if named is not None:
             if named == doc_payer and not in_table:
@@ -174,6 +177,16 @@ class LobNamer:
             segs = [implied]
         core = self._case_generic_start(core)
         return Lob(core, stated, tuple(segs), payer, bool(generic))
+
+    def _medicare_brand(self, text: str) -> Optional[str]:
+        """"BlueMedicare HMO and PPO", "SeniorMedicare PPO": a brand fused with "Medicare" and sold as
+        HMO/PPO plans is the Medicare Advantage line (Medicare itself has no HMO or PPO plans)."""
+        words = fold(text).split()
+        if len(words) < 2 or "medicare" == words[0] or "medicare" not in words[0]:
+            return None
+        if not self.is_plan_types(" ".join(words[1:])):
+            return None
+        return self.generic.get("medicare advantage")
 
     def _case_generic_start(self, text: str) -> str:
         """"commercial non-HMO" → "Commercial non-HMO": a generic term keeps the vocabulary's spelling."""

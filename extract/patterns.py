@@ -25,6 +25,8 @@ NAME_MAX_WORDS = 7
 # -- membership ------------------------------------------------------------------------------------
 EXCEPT_RE = re.compile(r"\bexceptions?\s*:\s*|\bnot\s+included\s*:\s*|\bexcludes?\s*:\s*|\bexcept(?:\s+for)?\s+|"
                        r"\bexcluding\s+", I)
+#: "Excludes members of …", "Not included: …": the people named after it are left out
+EXCLUDES_START_RE = re.compile(r"^\s*(?:excludes|excluding|excluded|not\s+included|does\s+not\s+include)\s*:?\s+", I)
 INCLUDES_RE = re.compile(r"(?:^|[\s,.;(])(?:includes|including)\s+", I)
 ONLY_RE = re.compile(r"\bonly\b", I)
 #: "only when the employer has added the program", "groups that have elected it": a select scope

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from .clauses import Clause
+from .clauses import PLACE_LIST_RE, POPULATION_HEAD_RE, Clause
 from .requirements import RequirementReader
 from .drafts import VendorRef
 from .lob import Lob
 from .members import Member
 from .model import Requirement, Scope, Segment
-from .patterns import (ACTIVE_RE, APPLIES_RE, AUTH_WORD_RE, CANCEL_RE, CARE_MANAGEMENT_RE, CONTINUES_RE, CONTRACT_RE,
+from .patterns import (ACTIVE_RE, APPLIES_RE, EXCLUDES_START_RE, AUTH_WORD_RE, CANCEL_RE, CARE_MANAGEMENT_RE, CONTINUES_RE, CONTRACT_RE,
                        EFFECTIVE_CUE_RE, ENDING_RE, EXCLUDED_LEAD_RE, MEMBER_LEAD_RE, NEGATION_RE, NO_LONGER_RE, NONE_RE,
                        ONLY_ELECTED_RE,
                        NOT_EFFECTIVE_RE, NOT_REQUIRED_RE, PASSIVE_RE, REQUIRES_RE, ROUTE_RE, SERVICE_LEAD_RE,
@@ -36,6 +36,7 @@ from .text import day_after, dates_in
 from .vendors import VendorMention
 
 I = re.IGNORECASE
+
 #: "That includes employer groups of every size and individual plans": more members of the line just named
 INCLUDES_START_RE = re.compile(r"^\s*(?:that|this|it|these|they)\s+(?:also\s+)?includes?\b|^\s*including\b", re.IGNORECASE)
 #: characters between a vendor's name and its verb that still make it the subject
@@ -69,6 +70,7 @@ class Claim:
     conditions: list[str] = field(default_factory=list)
     text: str = ""
     payer_requires: bool = False   # "Precertification is required for …": no one named reviews it
+    excluded: list = field(default_factory=list)  # people left out: "Children in foster care … are not part of …"
     scope_hint: Optional[Scope] = None  # "For most plans, …": a scope with no line of business
 
     @property
@@ -113,6 +115,11 @@ class ProseReader:
         claim.members = self._members(s, lobs)
         claim.not_required = bool(NOT_REQUIRED_RE.search(s))
         claim.requirement = self._requirement(s, claim)
+        if not any(m.lob for m in claim.members):
+            claim.excluded = self._excluded(s)
+            if claim.excluded:
+                claim.cues.append("excluded")
+                return claim
         if claim.vendor is None and not claim.services:
             self.requirements.read(s, claim)
         if claim.vendor is None and (ENDING_RE.search(s) or CONTINUES_RE.search(s) or NONE_RE.search(s)):
@@ -320,6 +327,23 @@ class ProseReader:
             if sc and sc.group(1).lower() in ("most", "some", "select", "certain"):
                 m.scope = {"most": Scope.MOST, "some": Scope.SOME}.get(sc.group(1).lower(), Scope.SELECT)
         return out
+
+    def _excluded(self, s: str) -> list:
+        """People a sentence leaves out of the program: "Excludes members of X and Y",
+        "Members who live in A or B County are excluded from …", "Children in foster care … are not
+        part of the program"."""
+        m = EXCLUDES_START_RE.match(s)
+        if m:
+            rest = s[m.end():]
+            return [] if self.res.members.lobish(rest[:60], strict=True) else self.res.clauses.population(rest)
+        m = NONE_RE.search(s)
+        if not m:
+            return []
+        subject = re.sub(r"\s+(?:are|is|were|will\s+be|remain|stay)\s*$", "", s[:m.start()], flags=I).strip(" ,")
+        if not subject or self.res.members.lobish(subject, strict=True) or not (
+                POPULATION_HEAD_RE.match(subject) or PLACE_LIST_RE.match(subject)):
+            return []
+        return self.res.clauses.population(subject)
 
     def _requirement(self, s: str, claim: Claim) -> Optional[Requirement]:
         if claim.not_required and not claim.vendor:

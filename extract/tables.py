@@ -22,7 +22,7 @@ from ingest import Block, BlockKind
 from .drafts import Source, VendorRef
 from .members import Member
 from .model import Requirement, Scope, Segment
-from .patterns import CONTACT_HEADER_RE, EFFECTIVE_CUE_RE, ENDED_RE, EXCEPT_RE, NONE_RE, NOT_REQUIRED_RE, ONLY_ELECTED_RE
+from .patterns import CONTACT_HEADER_RE, EFFECTIVE_CUE_RE, ENDED_RE, EXCEPT_RE, EXCLUDES_START_RE, NONE_RE, NOT_REQUIRED_RE, ONLY_ELECTED_RE
 from .prose import Claim
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold, normalize
 from .services import split_qualifier
@@ -433,16 +433,22 @@ class TableReader:
 
     def _apply_footnote(self, draft, fn: Footnote) -> None:
         text = normalize(fn.text)
-        if EXCEPT_RE.search(text):
-            cut = EXCEPT_RE.search(text)
-            body = re.split(r"(?<=[.])\s+(?=[A-Z])", text[cut.end():])[0]
-            body = re.sub(r"\s+(?:left|joined|is|are|was|were)\b.*$", "", body)
-            refs = self.res.clauses.groups_in(re.sub(r"^(?:members\s+whose\s+plan\s+is\s+issued\s+by|members\s+of)\s+",
-                                                     "", body, flags=I))
+        if EXCLUDES_START_RE.match(text):
+            refs = self.res.clauses.population(EXCLUDES_START_RE.sub("", text).split(". ")[0])
             draft.exceptions.extend(r for r in refs if r not in draft.exceptions)
             if refs and draft.scope is Scope.ALL:
                 draft.scope = Scope.MOST
-        if ONLY_ELECTED_RE.search(text) and draft.scope is Scope.ALL:
+            return
+        if EXCEPT_RE.search(text):
+            cut = EXCEPT_RE.search(text)
+            body = re.split(r"(?<=[.])\s+(?=[A-Z])", text[cut.end():])[0]
+            if not re.match(r"(?:members|those|people)\s+whose\b", body, I):
+                body = re.sub(r"\s+(?:left|joined|is|are|was|were)\b.*$", "", body)
+            refs = self.res.clauses.exception_list(body)
+            draft.exceptions.extend(r for r in refs if r not in draft.exceptions)
+            if refs and draft.scope is Scope.ALL:
+                draft.scope = Scope.MOST
+        if ONLY_ELECTED_RE.search(text) and draft.scope in (Scope.ALL, Scope.MOST):
             draft.scope = Scope.SELECT
         states = [m.canonical for m in self.res.annotate(text).of("STATE")]
         if states and re.search(r"\bother\s+states\b|\bonly\b", text, I) and draft.scope is not Scope.NONE:

@@ -95,6 +95,7 @@ class Exclusion:
     service: Optional[str]
     source: Source
     applied: bool = False
+    vendor: Optional[str] = None  # "… are excluded from the Carelon program": only that vendor's rules
 
 
 @dataclass

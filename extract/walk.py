@@ -31,7 +31,7 @@ from .prose import Claim, ProseReader
 from .resources import Resources
 from .services import SERVICE_HEAD_RE
 from .text import fold, normalize, sentences
-from .tree import ProgramMember, ProgramService, Section, Topic, build_tree
+from .tree import Exclusion, ProgramMember, ProgramService, Section, Topic, build_tree
 
 _log = logging.getLogger(__name__)
 #: "Prior authorization requirements for |sleep testing and treatment|", "|Genetic testing| authorization
@@ -233,6 +233,11 @@ class DocumentWalk:
                 claim.vendor = topic.find_vendor() or VendorRef(self.payer, "", False, True)
             if claim.vendor is not None and topic.vendor is None:
                 topic.vendor = claim.vendor
+            return
+        if claim.excluded:
+            named = self.res.vendors.known(self.res.annotate(src.quote), self.payer)
+            topic.exclusions.append(Exclusion(claim.excluded, [], [], None, src,
+                                              vendor=named[0].ref.name if named else None))
             return
         if claim.cancel:
             self.drafts = [d for d in self.drafts if d.source.block is not b]
@@ -451,7 +456,7 @@ class DocumentWalk:
             return
         segs = self.res.lobs.segments_in(s)
         for d in topic.drafts:
-            if d.segment in segs and d.scope is Scope.ALL:
+            if d.segment in segs and d.scope in (Scope.ALL, Scope.MOST):
                 d.scope = Scope.SELECT
 
     # -- exceptions and pairing -----------------------------------------------------------------------
@@ -566,6 +571,8 @@ class DocumentWalk:
                 if x.plan_types and not all(fold(p) in fold(d.lob).split() for p in x.plan_types):
                     continue
                 if x.service and not _similar(x.service, d.service):
+                    continue
+                if x.vendor and d.vendor.name != x.vendor:
                     continue
                 if d.scope is Scope.NONE:
                     continue
