@@ -45,7 +45,7 @@ POPULATION_HEAD_RE = re.compile(r"^(?:children|members|employees|retirees|people
 GROUP_NOISE_RE = re.compile(r"^(?:select|certain|some|the|for|all|most|members of|members in|those with|those in|"
                             r"those|members(?=\s+(?!whose|who|that|which|with)\S)|plans? of|benefit plans of)\s+|\s+(?:groups?|members?|only|plans?)$", re.IGNORECASE)
 STOPWORDS = {"for", "the", "and", "or", "of", "some", "members", "non-medicare", "with", "who", "have", "through",
-             "coverage", "a", "an", "to", "in", "on", "is", "are", "by", "see", "row", "next", "eviCore"}
+             "coverage", "a", "an", "to", "in", "on", "is", "are", "by", "see", "row", "next"}
 SCOPE_ORDER = {"all": Scope.ALL, "every": Scope.ALL, "each": Scope.ALL}
 
 

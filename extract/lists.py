@@ -70,6 +70,8 @@ class ListReader:
             topic.member_list = True
         if self._references(items, lead):
             return  # a list of pages, manuals and chapters to read: it states no rule
+        if lead is not None and lead.lead == "details":
+            return  # what the rule its lead-in stated covers: CPT families, modalities, settings
         top = min(b.level for b in items)
         stack: list[ItemCtx] = []
         if lead is not None and lead.lead == "services_label":
@@ -113,7 +115,7 @@ class ListReader:
 
     def _exception_item(self, b: Block) -> bool:
         """An item that names an excepted group, not a line or a scope: the items after one ending in
-        "Exceptions:" that stand at its own depth ("State of Michigan: requests are managed by …")."""
+        "Exceptions:" that stand at its own depth ("State of Ohio: requests are managed by …")."""
         text = normalize(b.text)
         head = re.split(r"\s*:\s+|\s+[—–]\s+", text, maxsplit=1)[0]
         if self.res.members.lobish(head, strict=True) or self.res.clauses.scope_re.match(text) \
@@ -132,7 +134,7 @@ class ListReader:
         src = Source.whole(b)
         parent = stack[-1] if stack else None
         if parent is not None and parent.kind == "exceptions":
-            # "State of Michigan: Prior authorization requests are managed by OptumRx."
+            # "State of Ohio: Prior authorization requests are managed by Acme Rx."
             head = re.split(r"\s*:\s+|\s+[—–]\s+", text, maxsplit=1)
             refs = self.res.clauses.groups_in(head[0]) if len(head) > 1 else self.res.clauses.groups_in(text)
             alt = self.res.clauses.alternate_vendor(text)

@@ -2,11 +2,11 @@
 
 A line of business is named as the document states it ("Blue Cross Medicare Advantage (PPO)" →
 "Blue Cross Medicare Advantage PPO"), with what a reader drops dropped: trademark marks, a
-trailing "members", an acronym that repeats the words before it ("Federal Employee Program
-(FEP)"), a parenthesis that only describes ("Medicare Advantage (BlueMedicare HMO and PPO)"), and
-the document's own payer name in front of a generic term ("CareFirst Medicare Advantage"). A
-parenthesis that says which generic line a product is ("Wellmark Advantage Health Plan (Medicare
-Advantage)", "Peach State Health Plan (Medicaid)") names it by that generic line. Funding words
+trailing "members", an acronym that repeats the words before it ("Northwind Employee Plan
+(NEP)"), a parenthesis that only describes ("Medicare Advantage (BlueMedicare HMO and PPO)"), and
+the document's own payer name in front of a generic term ("Northwind Medicare Advantage"). A
+parenthesis that says which generic line a product is ("Zephyr Advantage Health Plan (Medicare
+Advantage)", "Contoso State Health Plan (Medicaid)") names it by that generic line. Funding words
 inside the phrase become the segment ("Commercial fully insured" → Commercial, fully_insured);
 the individual market ("ACA individual and family plans") is the Commercial line's individual
 segment. Rules only; the vocabulary knows the terms.
@@ -36,7 +36,7 @@ INDIVIDUAL_WORDS = {"individual", "family", "families", "aca", "affordable", "ca
                     "65", "on", "off", "and", "plans", "plan", "the", "exchange", "exchanges", "bought", "directly",
                     "or", "marketplace", "state", "through", "from", "purchased"}
 #: "and" joins two lines unless the right side is only plan types ("HMO and POS") or the left is
-#: a bare name qualifying the right's generic term ("UnitedHealthcare and AARP Medicare Advantage").
+#: a bare name qualifying the right's generic term ("Northwind and Fabrikam Medicare Advantage").
 SPLIT_RE = re.compile(r"\s*;\s*|\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*(?=[A-Z][a-z])")
 
 
@@ -47,7 +47,7 @@ class Lob:
     name: str
     stated: str
     segments: tuple[Segment, ...] = ()
-    payer: Optional[str] = None  # a payer the phrase names ("Peach State Health Plan (Medicaid)")
+    payer: Optional[str] = None  # a payer the phrase names ("Contoso State Health Plan (Medicaid)")
     generic: bool = False
     default: bool = False  # the phrase names only a market ("fully insured", "individual plans"), not a line
 
@@ -168,7 +168,7 @@ class LobNamer:
         named = self._payer_named(core)
         if named is not None:
             if named == doc_payer and not in_table:
-                return None  # "Blue KC members": all of the payer's members, no line named
+                return None  # "Northwind members": all of the payer's members, no line named
             payer = payer or named
         if generic and fold(core) == fold(generic) or (generic and stripped_payer):
             core = generic if fold(core) == fold(generic) else core
@@ -200,7 +200,7 @@ class LobNamer:
         return any(m.generic for m in self.annotate(text).of("LOB"))
 
     def _strip_payer(self, text: str, doc_payer: Optional[str], any_payer: bool = False) -> tuple[str, Optional[str]]:
-        """Drop a payer name in front of a generic term: "CareFirst Medicare Advantage" → "Medicare Advantage"."""
+        """Drop a payer name in front of a generic term: "Northwind Medicare Advantage" → "Medicare Advantage"."""
         ann = self.annotate(text)
         for p in ann.of("PAYER"):
             if p.start > 1:
@@ -221,7 +221,7 @@ class LobNamer:
     # -- lists -----------------------------------------------------------------------------------
     def split(self, phrase: str) -> list[str]:
         """Split "A, B and C" into the lines it lists, keeping "Commercial HMO and POS" and
-        "UnitedHealthcare and AARP Medicare Advantage" whole, and parentheses intact. Each part
+        "Northwind and Fabrikam Medicare Advantage" whole, and parentheses intact. Each part
         is a verbatim substring of ``phrase``."""
         masked = re.sub(r"\([^()]*\)", lambda m: "\x00" * len(m.group(0)), phrase)
         spans: list[list[int]] = []
@@ -238,7 +238,7 @@ class LobNamer:
                 merged[-1][1] = sp[1]
                 continue
             merged.append(sp)
-        # a payer's brand before a generic term qualifies it: "UnitedHealthcare and AARP Medicare Advantage"
+        # a payer's brand before a generic term qualifies it: "Northwind and Fabrikam Medicare Advantage"
         out: list[list[int]] = []
         join_next = False
         for i, sp in enumerate(merged):

@@ -97,7 +97,7 @@ NOT_REQUIRED_RE = re.compile(
     r"\bnever\s+(?:needs?|requires?)\b|\bis\s+never\s+needed\b|\bwithout\s+(?:prior\s+)?(?:authorization|clinical\s+review)",
     I)
 REQUIRES_RE = re.compile(r"\b(?:requires?|required|needs?|needed|must\s+(?:obtain|request|get))\b", I)
-#: Programs that help members rather than review requests ("drug adherence discount program").
+#: Programs that help members rather than review requests ("medication adherence rewards program").
 CARE_PROGRAM_RE = re.compile(r"\b(?:adherence|discount|savings|rewards?|incentives?|engagement|outreach|education|"
                              r"coaching|support)\s+programs?\b", I)
 AUTH_WORD_RE = re.compile(r"\b(?:prior\s+authori[sz]ations?|pre-?authori[sz]ations?|authori[sz]ations?|"

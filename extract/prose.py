@@ -5,7 +5,7 @@ sentence's context:
 
 * delegation: "<vendor> reviews <service> for <lines> members", "<payer> has contracted with
   <vendor> to review <service> …", "<service> … is handled by <vendor>", "requests go to <vendor>";
-* the payer's own staff as reviewer ("… reviewed by Molina's UM department");
+* the payer's own staff as reviewer ("… reviewed by Northwind's UM department");
 * negation and change: "<vendor> does not review …", "no longer reviews", "transitions from A
   to B", "is ending for <lines> on <date>", "continues unchanged for <lines>";
 * membership: "The program applies to X and Y members", "Members of X are outside this program";
@@ -40,7 +40,7 @@ I = re.IGNORECASE
 #: "That includes employer groups of every size and individual plans": more members of the line just named
 INCLUDES_START_RE = re.compile(r"^\s*(?:that|this|it|these|they)\s+(?:also\s+)?includes?\b|^\s*including\b", re.IGNORECASE)
 #: characters between a vendor's name and its verb that still make it the subject
-#: ("eviCore healthcare (eviCore) reviews", "Evolent (formerly NIA) administers", "X, an independent company, manages")
+#: ("Zephyr Care Partners (Zephyr) reviews", "Quillon (formerly QHP) administers", "X, an independent company, manages")
 SUBJECT_GAP_RE = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:,[^,]{0,80},\s*)?(?:will\s+|also\s+|now\s+|currently\s+|"
                             r"begins?\s+(?:to\s+)?|began\s+(?:to\s+)?|starts?\s+(?:to\s+)?|continues?\s+(?:to\s+)?|"
                             r"has\s+|have\s+|to\s+|continues?\s+to\s+|does\s+not\s+|do\s+not\s+|doesn't\s+|"
@@ -141,6 +141,9 @@ class ProseReader:
             claim.lead = "services"
         elif s.rstrip().endswith(":") and (EXCLUDED_LEAD_RE.search(s) or NONE_RE.search(s)):
             claim.lead = "excluded"
+        elif claim.payer_requires and s.rstrip().endswith(":") and claim.services == ["these services"]:
+            claim.lead = "services"  # "For these services, we require prior authorization for all … members:"
+            claim.services = []
         elif (MEMBER_LEAD_RE.search(s) or claim.members or re.search(r"\bas\s+follows\b", s, I)) and (
                 s.rstrip().endswith(":") or re.search(r"\bmembers\s+below\b|\bfollowing\s+(?:members|groups|plans)", s, I)):
             claim.lead = "members"
@@ -286,7 +289,7 @@ class ProseReader:
         named = [(lob, a, b) for lob, a, b in lobs if not lob.default]
         for lob, a, b in lobs:
             if lob.default and named:
-                # "CareFirst commercial members with fully insured coverage": a segment of the line named before
+                # "Northwind commercial members with fully insured coverage": a segment of the line named before
                 for m in out:
                     if m.segment is Segment.ALL and lob.segments:
                         m.segment = lob.segments[0]
@@ -312,7 +315,7 @@ class ProseReader:
                 # "… for the following self-funded group members*: Acme Retiree Trust": only those named
                 named = self.res.clauses.groups_in(s[colon + 1:])
                 rest = s[colon + 1:]
-                # "UAW Retiree Trust non-Medicare": a qualifier of the group, not a line of business
+                # "Contoso Retiree Trust non-Medicare": a qualifier of the group, not a line of business
                 lobs_in = [x for x in self.res.members.in_sentence(rest) if not re.search(r"\bnon-?\s*$", rest[:x[1]], I)]
                 if named and not lobs_in:
                     tail = [Clause(Scope.ONLY, [Segment.GROUP], s[colon + 1:], inclusions=[g.name for g in named])]

@@ -3,7 +3,7 @@
 "For most plans, we require notification (not prior authorization) within 72 hours of admission."
 "Precertification is required for acute inpatient care." "Authorization is not required for
 psychotherapy, psychiatric office visits, or mobile crisis intervention." "No precertification is
-required for FEP." Such a sentence names no one who reviews the requests: the section's vendor
+required for NEP members." Such a sentence names no one who reviews the requests: the section's vendor
 does when the section is about one, the payer's own staff otherwise. The service is what the
 sentence names after "for", or the section's heading; the lines of business are those the
 sentence names, or the section's.
@@ -37,6 +37,10 @@ NEGATIVE_RE = re.compile(r"\b(?:not|no|don['’]t|isn['’]t|aren['’]t|won['�
 SCOPE_RE = re.compile(r"\bfor\s+(most|all|some|certain|select)\s+(?:of\s+(?:our|the)\s+)?(?:plans|members|products|groups)\b", I)
 #: "tests |performed in an outpatient setting|": where or how, not which service
 SETTING_TAIL_RE = re.compile(r"\s+(?:performed|provided|rendered|done|given|delivered|administered|ordered|received)\b.*$", I)
+#: Where or when the requirement holds: "within 48 hours of admission", "performed in a physician's office".
+CONDITION_RE = re.compile(r"\bwithin\s+\d+\s+(?:business\s+|calendar\s+)?(?:hours?|days?)(?:\s+(?:of|after)\s+(?:the\s+)?"
+                          r"(?:admission|discharge|the\s+start\s+of\s+care|service|request))?|"
+                          r"\b(?:performed|provided|rendered|done)\s+(?:in|at|by)\s+[^,.;]+", I)
 #: The object of "for" names people, not a service ("… required for Acme members who are enrolled …").
 WHO_RE = re.compile(r"\b(?:members?|enrollees?|patients?|subscribers?|employees?|groups?|plans?|products?|"
                     r"lines?\s+of\s+business|people|individuals|beneficiaries)\b", I)
@@ -80,6 +84,10 @@ class RequirementReader:
         claim.services = services
         claim.cues.append("requirement")
         claim.not_required = negative or claim.not_required
+        for c in CONDITION_RE.finditer(s):
+            text = c.group(0).strip(" ,.;")
+            if text not in claim.conditions:
+                claim.conditions.append(text)
         scope = SCOPE_RE.search(s)
         if scope and not claim.members:
             word = scope.group(1).lower()
@@ -106,7 +114,8 @@ class RequirementReader:
             rest = s[pos:]
             if re.match(r"(?:these|those|such|this|that|the\s+above)\b", rest, I):
                 return ["these services"]  # the services named before: the walk decides what they are
-            if self.res.members.lobish(rest[:60], strict=True) or dates_in(rest[:25]) or \
+            head = re.split(r"\s+for\s+|[,.;:]", rest, maxsplit=1)[0]
+            if self.res.members.lobish(head, strict=True) or dates_in(rest[:25]) or \
                     re.match(r"(?:most|all|some|certain|select)\s+(?:plans|members|products|groups)\b|"
                              r"(?:members|the\s+member|patients|providers|you)\b", rest, I):
                 continue

@@ -155,7 +155,8 @@ class TableReader:
                     texts.append(normalize(r.cells[i]))
             head = " / ".join(texts)
             body = [normalize(r.cells[i]) for r in rows[n:] if i < len(r.cells) and not r.header]
-            marks = sum(1 for c in body if MARK_RE.match(c) or not c)
+            marks = sum(1 for c in body if MARK_RE.match(c) or not c
+                        or self.res.vendors.label(c.split("\n")[0], self.walk.payer) is not None)
             if body and marks >= max(1, len(body) * 0.6) and self._lob_header(texts[-1] if texts else ""):
                 grid.lob_cols[i] = texts[-1]
                 continue
@@ -252,12 +253,12 @@ class TableReader:
                     members += self.res.members.unit(line, self.walk.payer, lob_context=True)
         if member_texts and not members and any(self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True)
                                                 for line in member_texts[0].split("\n")):
-            # "For these groups …" cells whose lines name a line first: "BCN commercial — All fully insured groups"
+            # "For these groups …" cells whose lines name a line first: "Northwind commercial — All fully insured groups"
             for line in member_texts[0].split("\n"):
                 if self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True):
                     members += self.res.members.unit(line, self.walk.payer, lob_context=True)
                 elif NOTE_LINE_RE.match(line):
-                    # "Note: eviCore manages these services for members age 19 and older."
+                    # "Note: Zephyr manages these services for members age 19 and older."
                     qualifiers = qualifiers + [NOTE_LINE_RE.sub("", line).strip()]
             member_texts = []
         if member_texts:
@@ -354,11 +355,20 @@ class TableReader:
     def _grid_row(self, row, cells, grid, service, vendor, src, topic, legend, notes, payer, qualifiers) -> None:
         for i, header in grid.lob_cols.items():
             cell = cells.get(i, "")
-            m = MARK_RE.match(cell)
-            if not cell or not m:
+            if not cell:
                 continue
-            meaning = self._mark_meaning(m.group("mark"), legend)
-            v = VendorRef(self.walk.payer, m.group("mark"), False, True) if meaning.in_house else vendor
+            m = MARK_RE.match(cell)
+            if m:
+                meaning = self._mark_meaning(m.group("mark"), legend)
+                v = VendorRef(self.walk.payer, m.group("mark"), False, True) if meaning.in_house else vendor
+                if v is None and meaning.requirement is Requirement.NOT_REQUIRED:
+                    v = self.walk.own_reviewer()  # a grid whose cells name the reviewers: "Not required"
+                markers = [c for c in m.group("notes") if c in SUPERSCRIPTS + FOOTNOTE_SYMBOLS]
+            else:
+                # a grid whose cells name who reviews the row's service for the column's line
+                v = self.res.vendors.label(re.sub(rf"[{re.escape(SUPERSCRIPTS + FOOTNOTE_SYMBOLS)}]+$", "",
+                                                  cell.split("\n")[0]), self.walk.payer)
+                meaning, markers = MarkMeaning(Scope.ALL), [c for c in cell if c in SUPERSCRIPTS + FOOTNOTE_SYMBOLS]
             if v is None:
                 continue
             lob = self.res.lobs.name(header, self.walk.payer)
@@ -366,7 +376,6 @@ class TableReader:
             seg_list = [s for s in segs if s is not Segment.GROUP] or ([Segment.GROUP] if segs else [Segment.ALL])
             if lob is not None and lob.default and lob.name == "Commercial" and Segment.INDIVIDUAL in segs:
                 seg_list = [Segment.INDIVIDUAL]
-            markers = [c for c in m.group("notes") if c in SUPERSCRIPTS + FOOTNOTE_SYMBOLS]
             for seg in seg_list:
                 mem = Member(lob, seg, meaning.scope)
                 draft = self.walk.emit(v, service, mem, src, topic, "grid-cell", requirement=meaning.requirement,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator, Optional
 
-#: Trademark marks and footnote markers: dropped for matching ("BlueSM", "eviCore®", "Yes*").
+#: Trademark marks and footnote markers: dropped for matching ("BlueSM", "Zephyr®", "Yes*").
 MARK_CHARS = "®™℠©*†‡§‖¶¹²³⁴⁵⁶⁷⁸⁹⁰"
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 FOOTNOTE_SYMBOLS = "*†‡§‖¶#"

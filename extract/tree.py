@@ -95,7 +95,7 @@ class Exclusion:
     service: Optional[str]
     source: Source
     applied: bool = False
-    vendor: Optional[str] = None  # "… are excluded from the Carelon program": only that vendor's rules
+    vendor: Optional[str] = None  # "… are excluded from the Zephyr program": only that vendor's rules
 
 
 @dataclass
@@ -115,6 +115,7 @@ class Topic:
     member_list: bool = False  # the section lists its members ("Members in the program:")
     child_vendors: set = field(default_factory=set)  # vendors its subsections were about
     vendor_from_child: bool = False
+    vendor_stated: bool = False  # the heading or a "Managed by:" label named the vendor: the section is its
     vendor_home: Optional["Topic"] = None  # the subsection the vendor was taken from
 
     def chain(self):
@@ -132,6 +133,10 @@ class Topic:
         one of its subsections speaks for that ancestor's own text, not for the sibling sections after."""
         return next((t.vendor for t in self.chain() if t.vendor is not None and (t is self or not t.vendor_from_child)),
                     None)
+
+    def section_vendor(self) -> Optional[VendorRef]:
+        """The vendor a heading or label says the section is about (not one a sentence merely named)."""
+        return next((t.vendor for t in self.chain() if t.vendor is not None and t.vendor_stated), None)
 
     def find_lob(self) -> Optional[Lob]:
         return next((t.lob for t in self.chain() if t.lob is not None), None)

@@ -34,7 +34,7 @@ from .text import fold, normalize, sentences
 from .tree import Exclusion, ProgramMember, ProgramService, Section, Topic, build_tree
 
 _log = logging.getLogger(__name__)
-#: "Prior authorization requirements for |sleep testing and treatment|", "|Genetic testing| authorization
+#: "Prior authorization requirements for |sleep testing and treatment|", "|Widget testing| authorization
 #: requirements": the heading names the service whose requirements follow.
 REQUIREMENT_HEADING_RE = re.compile(
     r"^(?:(?:prior\s+)?authori[sz]ation|pre-?certification|notification|referral|review)\s+requirements?\s+(?:for|of)\s+|"
@@ -145,7 +145,7 @@ class DocumentWalk:
                     topic.services = [ProgramService(svc, None, Source.whole(b), origin="heading")]
                     topic.heading_service = True
         if vendor is not None:
-            topic.vendor = vendor
+            topic.vendor, topic.vendor_stated = vendor, True
             for s in topic.services:
                 s.vendor = s.vendor or vendor
 
@@ -160,7 +160,7 @@ class DocumentWalk:
         if mb:
             vendor = self.res.vendors.label(norm[mb.end():], self.payer)
             if vendor:
-                topic.vendor = vendor
+                topic.vendor, topic.vendor_stated = vendor, True
                 for s in topic.services:
                     s.vendor = s.vendor or vendor
             return None
@@ -176,12 +176,13 @@ class DocumentWalk:
         lead: Optional[Claim] = None
         history: list[Claim] = []
         for a, e in sentences(text):
-            claim = self.prose.read(text, a, e, self.payer, topic.find_vendor())
+            claim = self.prose.read(text, a, e, self.payer, topic.find_vendor() or self.heading_vendor(topic))
+            self.same_vendor_as_section(claim, topic)
             same = next((c for c in reversed(history) if claim.vendor and c.vendor and c.vendor.name == claim.vendor.name
                          and c.services), None)
             self.resolve_anaphora(claim, same or last, text)
             history.append(claim)
-            if last is not None and self.modifies_last(claim, last, b, text):
+            if last is not None and (self.modifies_last(claim, last, b, text) or self.retarget(last, claim, b, topic)):
                 continue
             self.apply(claim, b, topic)
             last = claim
@@ -229,8 +230,14 @@ class DocumentWalk:
         if claim.lead in ("services", "members", "references"):
             claim.services = [self.resolve_service(x, topic) for x in claim.services if not ANAPHOR_RE.match(x)]
             if claim.payer_requires and claim.vendor is None and not claim.not_required and claim.lead == "services":
+                if claim.members and self.section_services(topic):
+                    # "For these services, we require … for all X members:" under the service's own
+                    # heading: the rule is the heading's service; the list below details it
+                    self.own_requirement(claim, src, topic)
+                    claim.lead = "details"
+                    return
                 # "We require prior authorization for these services for all commercial members:"
-                claim.vendor = topic.find_vendor() or VendorRef(self.payer, "", False, True)
+                claim.vendor = topic.find_vendor() or self.own_reviewer()
             if claim.vendor is not None and topic.vendor is None:
                 topic.vendor = claim.vendor
             return
@@ -261,7 +268,7 @@ class DocumentWalk:
             self.segment_modifier(claim, b, topic)
             return
         if (claim.negated or claim.not_required) and not claim.members and vendor is not None:
-            return  # "eviCore does not manage requests performed during an inpatient stay": a setting, not members
+            return  # "Zephyr does not manage requests performed during an inpatient stay": a setting, not members
         if vendor is not None and not services:
             ctx_all = topic.find_services()
             services_ctx = [s for s in ctx_all if s.vendor is not None and s.vendor.name == vendor.name] or \
@@ -285,7 +292,7 @@ class DocumentWalk:
                 if claim.lead:
                     topic.vendor = topic.vendor or vendor
                 return
-            # "… needs prior authorization through CVS Caremark" under "Opioid medication management program"
+            # "… needs prior authorization through Acme Rx" under "Opioid medication management program"
             heading = next((t for t in topic.chain() if t.heading_service and t.services), None)
             if heading is not None and not claim.negated and _same_vendor(heading.services[0].vendor, vendor, none_ok=True):
                 h = heading.services[0]
@@ -323,20 +330,17 @@ class DocumentWalk:
     def own_requirement(self, claim: Claim, src: Source, topic: Topic) -> None:
         """"Precertification is required for acute inpatient care": the section's vendor, or the payer's
         own staff, requires it for the services the sentence or the section's heading names."""
-        if claim.not_required and not (claim.effective or NO_LONGER_RE.search(src.quote)):
+        if claim.not_required and not (claim.effective or NO_LONGER_RE.search(src.quote)
+                                       or any(m.lob is not None for m in claim.members)):
             return  # "Home sleep tests do not need prior authorization": a limit of the program, not a rule
-        vendor = topic.find_vendor() or VendorRef(self.payer, "", False, True)
+        vendor = topic.section_vendor() or self.own_reviewer()
+        if vendor.in_house:
+            vendor = self.own_reviewer()  # "Acme Health: Sleep Program" — the payer's page: its own reviewers
         names = [self.resolve_service(x, topic) for x in claim.services if not ANAPHOR_RE.match(x)]
         if not names and claim.services:
             return  # "… is required for these services": the rules that named them stand already
         if not names:
-            # "Prior authorization is required.", "For these services, we require …": the section's
-            # own services, or the service its heading names
-            own = next((t.services for t in topic.chain() if any(ps.home is None for ps in t.services)
-                        or t is topic and self.heading_label(t)), [])
-            names = [ps.name for ps in own if ps.home is None and not ps.negated and not ps.emitted
-                     and (ps.vendor is None or ps.vendor.name == vendor.name)] or \
-                ([self.heading_label(topic)] if not own and self.heading_label(topic) else [])
+            names = self.section_services(topic, None if vendor.name == self.own_reviewer().name else vendor)
             if not vendor.in_house and any(d.vendor.name == vendor.name and d.service in names for d in topic.drafts):
                 return  # a vendor's section restating the requirement of rules it stated
         if not names:
@@ -354,8 +358,69 @@ class DocumentWalk:
         members = claim.members or [Member(None, Segment.ALL, claim.scope_hint or Scope.ALL)]
         req = Requirement.NOT_REQUIRED if claim.not_required else claim.requirement
         for name in names:
+            # "For these services, we require …" in a sibling of the section that said who runs the
+            # program for this service: that vendor's program
+            v = vendor if not (vendor.in_house or vendor.name == self.own_reviewer().name) or claim.not_required \
+                else (self.program_vendor(name, topic) or vendor)
             for m in members:
-                self.emit(vendor, name, m, src, topic, "requirement", claim.effective, req, conditions=claim.conditions)
+                self.emit(v, name, m, src, topic, "requirement", claim.effective, req, conditions=claim.conditions)
+
+    def section_services(self, topic: Topic, vendor: Optional[VendorRef] = None) -> list[str]:
+        """What "Prior authorization is required." or "For these services, we require …" is about: the
+        nearest section's own services, or the service its heading names."""
+        own = next((t.services for t in topic.chain() if any(ps.home is None for ps in t.services)
+                    or t is topic and self.heading_label(t)), [])
+        return [ps.name for ps in own if ps.home is None and not ps.negated and not ps.emitted
+                and (vendor is None or ps.vendor is None or ps.vendor.name == vendor.name)] or \
+            ([self.heading_label(topic)] if not own and self.heading_label(topic) else [])
+
+    def own_reviewer(self) -> VendorRef:
+        """Who reviews when the payer writes "we require …": its own department the vocabulary knows,
+        else the payer's staff."""
+        name = self.res.vocab.self_department(self.payer)
+        return VendorRef(name, "", False, name == self.payer)
+
+    def program_vendor(self, service: str, topic: Topic) -> Optional[VendorRef]:
+        """The vendor an enclosing section already named for ``service``."""
+        for t in topic.chain():
+            for ps in t.services:
+                if ps.vendor is not None and not ps.vendor.in_house and _similar(ps.name, service):
+                    return ps.vendor
+        return None
+
+    def retarget(self, last: Claim, claim: Claim, b: Block, topic: Topic) -> bool:
+        """"We require … through our Sleep Program. The program is administered by V on our behalf.":
+        the rules the first sentence stated are V's, and their quote spans both sentences."""
+        if claim.vendor is None or claim.vendor.in_house or claim.members or claim.negated or claim.ended \
+                or not last.payer_requires or last.not_required \
+                or any(not ANAPHOR_RE.match(x) and x not in last.services for x in claim.services):
+            return False
+        targets = [d for d in self.drafts if d.source.block is b and d.source.start == last.start]
+        if not targets:
+            return False
+        for d in targets:
+            d.vendor = claim.vendor
+            d.source = Source(b, d.source.page, last.start, claim.end)
+            d.pattern = "requirement-program"
+            self.remember(topic, d.service, claim.vendor, d.source)
+        return True
+
+    def heading_vendor(self, topic: Topic) -> Optional[VendorRef]:
+        """A heading that is only a company's name ("Quillon Health Partners"), for the sentences under
+        it that start with their verb ("Makes authorization determinations for …")."""
+        text = NUMBERING_RE.sub("", normalize(topic.heading)).strip(" :.")
+        head = HEADING_SPLIT_RE.split(text)[0] if text else ""
+        if not head or GENERIC_HEADING_RE.match(head) or self.res.services.name(head) \
+                or self.res.members.lobish(head, strict=True):
+            return None
+        return self.res.vendors.label(head, self.payer)
+
+    def same_vendor_as_section(self, claim: Claim, topic: Topic) -> None:
+        """"Quillon provides …" under "Quillon Health Partners": the short name of the section's vendor."""
+        v, sec = claim.vendor, topic.find_vendor() or self.heading_vendor(topic)
+        if v is not None and sec is not None and v.new and v.name != sec.name \
+                and fold(sec.name).startswith(fold(v.name) + " "):
+            claim.vendor = VendorRef(sec.name, v.stated, sec.new, sec.in_house)
 
     def heading_label(self, topic: Topic) -> Optional[str]:
         """A section heading that is a short name ("Partial hospitalizations"): what a requirement
@@ -369,8 +434,8 @@ class DocumentWalk:
     def resolve_service(self, name: str, topic: Topic) -> str:
         """A sentence's wording of the service its section's heading names is that service:
         "outpatient, non-emergent, elective advanced imaging and cardiology services" under
-        "Advanced Imaging and Cardiology Services Program"; "therapy" under "Outpatient Physical,
-        Occupational and Speech Therapy"."""
+        "Advanced Imaging and Cardiology Services Program"; "therapy" under "Outpatient Widget
+        and Gadget Therapy"."""
         for t in topic.chain():
             if t.heading_service and t.services:
                 h = t.services[0].name
@@ -598,6 +663,8 @@ class DocumentWalk:
              payer: Optional[str] = None) -> Optional[Draft]:
         if vendor is None or not service:
             return None
+        if vendor.in_house and vendor.name == self.payer and not payer:
+            vendor = self.own_reviewer()  # the payer's own staff: its department when the vocabulary knows one
         lob = m.lob if m.lob is not None and not m.lob.default else (self.lob_hint or topic.find_lob() or m.lob)
         lob_name = lob.name if lob else ("Commercial" if m.segment is not Segment.ALL else "all")
         req = requirement or (program.requirement if program else None) or topic.find_requirement() \
@@ -632,8 +699,8 @@ def _nested(a: Optional[Topic], b: Optional[Topic]) -> bool:
 
 
 def _care_program(service: str) -> bool:
-    """A service that names a care program, not a reviewed service: "second opinion", "NICU care
-    management", "drug adherence discount program"."""
+    """A service that names a care program, not a reviewed service: "expert medical opinions", "NICU care
+    management", "medication adherence rewards program"."""
     return bool(CARE_MANAGEMENT_RE.search(service) or CARE_PROGRAM_RE.search(service))
 
 
@@ -680,7 +747,7 @@ def _similar(a: str, b: str) -> bool:
 def _compound(name: str, others: list[str]) -> bool:
     """A name that sums up others: "Advanced imaging and musculoskeletal programs" when "advanced
     imaging" and "musculoskeletal" are listed; "imaging, surgery and sleep programs" beside
-    "advanced imaging", "hip, knee and spine surgery" and "sleep studies"."""
+    "advanced imaging", "hip, knee and spine surgery" and "widget studies"."""
     t = _tokens(name)
     if not re.search(r",|\band\b", fold(name)) or not t:
         return False
