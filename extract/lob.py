@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .model import Segment
-from .nlp import Annotated, Annotator
+from .nlp import Annotator
 from .text import fold, normalize
 from .vocabulary import Vocabulary
 

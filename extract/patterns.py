@@ -146,3 +146,17 @@ GENERIC_HEADING_RE = re.compile(
     r"reminders?|agenda|key\s+dates|about\s+.*|clinical\s+guidelines|guidelines|how\s+to\s+.*|where\s+to\s+.*|"
     r"requesting\s+.*|claims.*|resources\s+.*|additional\s+.*|more\s+information|related\s+links|what\s+is\s+changing|"
     r"what's\s+changing|what\s+changes|background\s+.*|good\s+to\s+know|before\s+you\s+.*)$", I)
+
+# -- headings and references -----------------------------------------------------------------------
+#: "Prior authorization requirements for |sleep testing and treatment|", "|Widget testing| authorization
+#: requirements": the heading names the service whose requirements follow.
+REQUIREMENT_HEADING_RE = re.compile(
+    r"^(?:(?:prior\s+)?authori[sz]ation|pre-?certification|notification|referral|review)\s+requirements?\s+(?:for|of)\s+|"
+    r"\s+(?:prior\s+)?(?:authori[sz]ation|pre-?certification|notification)\s+requirements?$", I)
+HEADING_SPLIT_RE = re.compile(r"\s*:\s+|\s+[—–]\s+|\s+-\s+")
+NUMBERING_RE = re.compile(r"^\s*(?:section\s+)?\d+(?:\.\d+)*\.?\s+|^\s*[A-Z]\.\s+|^\s*(?:step|part|slide)\s+\d+\s*[:.-]?\s*",
+                          I)
+#: A "these services"-style phrase that points back to services named before.
+ANAPHOR_RE = re.compile(r"^(?:these|those|the|such|this|that)?\s*(?:services?|codes?|procedures?|programs?|tests?|"
+                        r"requests?|imaging|therapy|therapies|drugs?|studies|surgeries|reviews?)$", I)
+

@@ -21,30 +21,22 @@ from datetime import date
 from typing import Optional
 
 from .clauses import PLACE_LIST_RE, POPULATION_HEAD_RE, Clause
+from .agents import AgentReader
 from .requirements import RequirementReader
 from .drafts import VendorRef
 from .lob import Lob
 from .members import Member
 from .model import Requirement, Scope, Segment
-from .patterns import (ACTIVE_RE, APPLIES_RE, EXCLUDES_START_RE, AUTH_WORD_RE, CANCEL_RE, CARE_MANAGEMENT_RE, CONTINUES_RE, CONTRACT_RE,
-                       EFFECTIVE_CUE_RE, ENDING_RE, EXCLUDED_LEAD_RE, MEMBER_LEAD_RE, NEGATION_RE, NO_LONGER_RE, NONE_RE,
+from .patterns import (ACTIVE_RE, APPLIES_RE, EXCLUDES_START_RE, AUTH_WORD_RE, CANCEL_RE, CARE_MANAGEMENT_RE, CONTINUES_RE, EFFECTIVE_CUE_RE, ENDING_RE, EXCLUDED_LEAD_RE, MEMBER_LEAD_RE, NO_LONGER_RE, NONE_RE,
                        ONLY_ELECTED_RE,
-                       NOT_EFFECTIVE_RE, NOT_REQUIRED_RE, PASSIVE_RE, REQUIRES_RE, ROUTE_RE, SERVICE_LEAD_RE,
-                       TRANSITION_RE)
+                       NOT_EFFECTIVE_RE, NOT_REQUIRED_RE, SERVICE_LEAD_RE)
 from .resources import Resources
 from .text import day_after, dates_in
-from .vendors import VendorMention
 
 I = re.IGNORECASE
 
 #: "That includes employer groups of every size and individual plans": more members of the line just named
 INCLUDES_START_RE = re.compile(r"^\s*(?:that|this|it|these|they)\s+(?:also\s+)?includes?\b|^\s*including\b", re.IGNORECASE)
-#: characters between a vendor's name and its verb that still make it the subject
-#: ("Zephyr Care Partners (Zephyr) reviews", "Quillon (formerly QHP) administers", "X, an independent company, manages")
-SUBJECT_GAP_RE = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:,[^,]{0,80},\s*)?(?:will\s+|also\s+|now\s+|currently\s+|"
-                            r"begins?\s+(?:to\s+)?|began\s+(?:to\s+)?|starts?\s+(?:to\s+)?|continues?\s+(?:to\s+)?|"
-                            r"has\s+|have\s+|to\s+|continues?\s+to\s+|does\s+not\s+|do\s+not\s+|doesn't\s+|"
-                            r"no\s+longer\s+|will\s+no\s+longer\s+|still\s+|will\s+not\s+|is\s+|are\s+|then\s+)*$", I)
 
 
 @dataclass
@@ -82,6 +74,7 @@ class ProseReader:
     def __init__(self, res: Resources):
         self.res = res
         self.requirements = RequirementReader(res)
+        self.agents = AgentReader(res)
 
     def read(self, text: str, start: int, end: int, payer: Optional[str],
              section_vendor: Optional[VendorRef] = None) -> Claim:
@@ -95,7 +88,7 @@ class ProseReader:
             claim.cancel = True
             return claim
         claim.effective, ended_on = self._dates(s)
-        self._vendor(s, ann, payer, claim)
+        self.agents.find(s, ann, payer, claim)
         lead_for = re.match(r"\s*for\s+([^,]{3,80}),\s+", s, I)
         if lead_for and claim.vendor is not None and not self.res.members.lobish(lead_for.group(1)) \
                 and not dates_in(lead_for.group(1)):
@@ -109,7 +102,7 @@ class ProseReader:
             verb = ACTIVE_RE.match(s)
             if verb and re.match(r"\s*[A-Z]", s):
                 claim.vendor = section_vendor
-                claim.services = self._services_after(s, verb.end())
+                claim.services = self.agents.services_after(s, verb.end())
                 claim.cues.append("subjectless")
         lobs = self.res.members.in_sentence(s, payer)
         claim.members = self._members(s, lobs)
@@ -123,7 +116,7 @@ class ProseReader:
         if claim.vendor is None and not claim.services:
             self.requirements.read(s, claim)
         if claim.vendor is None and (ENDING_RE.search(s) or CONTINUES_RE.search(s) or NONE_RE.search(s)):
-            self._owner(s, ann, payer, claim)
+            self.agents.owner(s, ann, payer, claim)
             if claim.vendor is not None and NONE_RE.search(s):
                 claim.negated = True
         if ENDING_RE.search(s) or (ended_on and claim.vendor and NO_LONGER_RE.search(s)):
@@ -177,112 +170,6 @@ class ProseReader:
             if EFFECTIVE_CUE_RE.search(clause) or re.search(r"dates?\s+of\s+service", clause, I):
                 effective = effective or d.value
         return effective, ended
-
-    def _vendor(self, s: str, ann, payer: Optional[str], claim: Claim) -> None:
-        vf = self.res.vendors
-        known = vf.known(ann, payer) + vf.staff(s, ann, payer)
-        known = [k for k in known if not _inside_other(k, known)]
-        # "from A to B"
-        tr = TRANSITION_RE.search(s)
-        if tr:
-            after = [k for k in known if k.start >= tr.end()]
-            if len(after) >= 2 or (after and re.search(r"\bto\b", s[after[0].end:after[0].end + 6])):
-                to_pos = s.find(" to ", after[0].end)
-                new = [k for k in known if k.start > to_pos] if to_pos >= 0 else []
-                claim.old_vendor = after[0].ref
-                claim.vendor = new[0].ref if new else (vf.unknown_at(s, to_pos + 4, +1).ref
-                                                       if to_pos >= 0 and vf.unknown_at(s, to_pos + 4, +1) else None)
-                claim.services = self._services_before(s, tr.start())
-                claim.cues.append("transition")
-                return
-        # passive: "… is reviewed by V"
-        for m in PASSIVE_RE.finditer(s):
-            agent = next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None) \
-                or self._payer_at(ann, m.end(), payer) or vf.unknown_at(s, m.end(), +1)
-            if agent:
-                claim.vendor = agent.ref
-                claim.services = self._services_before(s, m.start())
-                claim.negated = bool(NEGATION_RE.search(s[max(0, m.start() - 12):m.end()]))
-                claim.cues.append("passive")
-                return
-        # "contracted with V to …", "selected V to …"
-        for m in CONTRACT_RE.finditer(s):
-            agent = next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None) \
-                or vf.unknown_at(s, m.end(), +1)
-            if agent:
-                claim.vendor = agent.ref
-                verb = ACTIVE_RE.search(s, agent.end)
-                claim.services = self._services_after(s, verb.end()) if verb else []
-                claim.cues.append("contract")
-                return
-        # active: "V reviews …"
-        for m in ACTIVE_RE.finditer(s):
-            subject = None
-            for k in known + vf.payer_as_reviewer(ann, payer):
-                if k.end <= m.start() and SUBJECT_GAP_RE.match(s[k.end:m.start()]):
-                    subject = k
-            if subject is None:
-                cand = vf.unknown_at(s, m.start(), -1)
-                if cand and SUBJECT_GAP_RE.match(s[cand.end:m.start()]):
-                    subject = cand
-            if subject is None:
-                continue
-            if subject.ref.in_house is False and subject.ref.name == payer:
-                subject = VendorMention(VendorRef(payer, subject.ref.stated, False, True), subject.start, subject.end)
-            verb = s[m.start():m.end()].lower()
-            if re.search(r"\bprovid|\boffer|\baccept|\bcoordinat", verb) and not (
-                    AUTH_WORD_RE.search(s[m.end():]) or CARE_MANAGEMENT_RE.search(s)
-                    or re.match(r"\s*(?:(?:this|these|the|that|its|their|any)\s+)?(?:program|programs|services?)\b",
-                                s[m.end():], I)
-                    or self.res.services.object_after(s, m.end())[0]):
-                continue
-            claim.vendor = subject.ref
-            claim.negated = bool(NEGATION_RE.search(s[subject.end:m.end()]))
-            claim.services = self._services_after(s, m.end())
-            claim.cues.append("active")
-            return
-        # routing: "requests go to V", "prior authorization from V", "through V"
-        if AUTH_WORD_RE.search(s) or re.search(r"\brequests?\b", s, I):
-            for m in ROUTE_RE.finditer(s):
-                agent = next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None)
-                if agent is None:
-                    p = self._payer_at(ann, m.end(), payer)
-                    agent = p if p and re.match(r"\s*(?:to|from|through)", s[m.start():], I) else None
-                if agent:
-                    claim.vendor = agent.ref
-                    claim.cues.append("route")
-                    req = REQUIRES_RE.search(s)
-                    if req and req.start() < m.start():
-                        claim.services = self._services_before(s, req.start())
-                    return
-
-    def _owner(self, s: str, ann, payer: Optional[str], claim: Claim) -> None:
-        """"<Vendor>'s <program> is ending …": the program's owner is the vendor, the program the service."""
-        for k in self.res.vendors.known(ann, payer):
-            m = re.match(r"(?:'s|’s|'|’)\s+(.+?)\s+(?:is|are|will|has|continues?|do|does|don't|doesn't)\b", s[k.end:])
-            if m:
-                claim.vendor = k.ref
-                name = self.res.services.name(m.group(1))
-                claim.services = [name] if name else []
-                claim.cues.append("owner")
-                return
-
-    def _payer_at(self, ann, pos: int, payer: Optional[str]) -> Optional[VendorMention]:
-        for p in ann.of("PAYER"):
-            if pos <= p.start <= pos + 4:
-                return VendorMention(VendorRef(p.canonical, p.text, False, True), p.start, p.end)
-        return None
-
-    def _services_after(self, s: str, pos: int) -> list[str]:
-        name, a, b = self.res.services.object_after(s, pos)
-        listed = self.res.services.listed(s[a:]) if re.match(r"[^.:]{0,40}\b(?:programs?|services?|areas?)\s*:", s[a:]) else []
-        if listed:
-            return listed
-        return [name] if name else []
-
-    def _services_before(self, s: str, pos: int) -> list[str]:
-        name, _, _ = self.res.services.subject_before(s, pos)
-        return [name] if name else []
 
     def _members(self, s: str, lobs: list[tuple[Lob, int, int]]) -> list[Member]:
         out: list[Member] = []
@@ -360,8 +247,3 @@ class ProseReader:
         if any(CARE_MANAGEMENT_RE.search(x) for x in claim.services):
             return Requirement.CARE_MANAGEMENT
         return None
-
-
-def _inside_other(k: VendorMention, all_: list[VendorMention]) -> bool:
-    return any(o is not k and o.start <= k.start and k.end <= o.end and (o.end - o.start) > (k.end - k.start)
-               for o in all_)

@@ -1,0 +1,167 @@
+"""The payer's own requirements and whose program a requirement is.
+
+"Precertification is required for acute inpatient care", "We require notification …": no one is
+named as reviewer, so the section's stated vendor reviews, or the vendor an enclosing section
+named for that service, or the payer's own staff (its department when the vocabulary knows one).
+"The program is administered by V" right after such a sentence hands its rules to V; "Effective
+March 1, these tests do not require prior authorization" changes the rule the sentence before
+stated; "these services" takes the services of the sentence before.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Optional
+
+from ingest import Block
+
+from .drafts import Source, VendorRef
+from .members import Member
+from .model import Requirement, Scope, Segment
+from .patterns import (ANAPHOR_RE, GENERIC_HEADING_RE, HEADING_SPLIT_RE, NO_LONGER_RE,
+                       NUMBERING_RE, REQUIREMENT_HEADING_RE, VERB_RE)
+from .prose import Claim
+from .similarity import similar
+from .text import fold, normalize
+from .tree import ProgramService, Topic
+
+_log = logging.getLogger(__name__)
+
+
+class OwnRequirements:
+    """Requirement-sentence steps of ``DocumentWalk``."""
+
+    def own_requirement(self, claim: Claim, src: Source, topic: Topic) -> None:
+        """"Precertification is required for acute inpatient care": the section's vendor, or the payer's
+        own staff, requires it for the services the sentence or the section's heading names."""
+        if claim.not_required and not (claim.effective or NO_LONGER_RE.search(src.quote)
+                                       or any(m.lob is not None for m in claim.members)):
+            return  # "Home sleep tests do not need prior authorization": a limit of the program, not a rule
+        vendor = topic.section_vendor() or self.own_reviewer()
+        if vendor.in_house:
+            vendor = self.own_reviewer()  # "Acme Health: Sleep Program" — the payer's page: its own reviewers
+        names = [self.resolve_service(x, topic) for x in claim.services if not ANAPHOR_RE.match(x)]
+        if not names and claim.services:
+            return  # "… is required for these services": the rules that named them stand already
+        if not names:
+            names = self.section_services(topic, None if vendor.name == self.own_reviewer().name else vendor)
+            if not vendor.in_house and any(d.vendor.name == vendor.name and d.service in names for d in topic.drafts):
+                return  # a vendor's section restating the requirement of rules it stated
+        if not names:
+            return
+        known = [ps for ps in topic.services if ps.vendor is None or ps.vendor.name == vendor.name]
+        def same(n: str, ps: ProgramService) -> bool:
+            return any(similar(n, x) for x in [ps.name] + ps.aliases)
+        if claim.services and not claim.members and known and all(any(same(n, ps) for ps in known) for n in names):
+            # "… several molecular and genomic tests … need prior authorization" after "X manages
+            # molecular and genomic testing": the rule named already, now dated
+            for ps in known:
+                if any(same(n, ps) for n in names):
+                    ps.effective = ps.effective or claim.effective
+            return
+        members = claim.members or [Member(None, Segment.ALL, claim.scope_hint or Scope.ALL)]
+        req = Requirement.NOT_REQUIRED if claim.not_required else claim.requirement
+        for name in names:
+            # "For these services, we require …" in a sibling of the section that said who runs the
+            # program for this service: that vendor's program
+            v = vendor if not (vendor.in_house or vendor.name == self.own_reviewer().name) or claim.not_required \
+                else (self.program_vendor(name, topic) or vendor)
+            for m in members:
+                self.emit(v, name, m, src, topic, "requirement", claim.effective, req, conditions=claim.conditions)
+
+    def section_services(self, topic: Topic, vendor: Optional[VendorRef] = None) -> list[str]:
+        """What "Prior authorization is required." or "For these services, we require …" is about: the
+        nearest section's own services, or the service its heading names."""
+        own = next((t.services for t in topic.chain() if any(ps.home is None for ps in t.services)
+                    or t is topic and self.heading_label(t)), [])
+        return [ps.name for ps in own if ps.home is None and not ps.negated and not ps.emitted
+                and (vendor is None or ps.vendor is None or ps.vendor.name == vendor.name)] or \
+            ([self.heading_label(topic)] if not own and self.heading_label(topic) else [])
+
+    def own_reviewer(self) -> VendorRef:
+        """Who reviews when the payer writes "we require …": its own department the vocabulary knows,
+        else the payer's staff."""
+        name = self.res.vocab.self_department(self.payer)
+        return VendorRef(name, "", False, name == self.payer)
+
+    def program_vendor(self, service: str, topic: Topic) -> Optional[VendorRef]:
+        """The vendor an enclosing section already named for ``service``."""
+        for t in topic.chain():
+            for ps in t.services:
+                if ps.vendor is not None and not ps.vendor.in_house and similar(ps.name, service):
+                    return ps.vendor
+        return None
+
+    def retarget(self, last: Claim, claim: Claim, b: Block, topic: Topic) -> bool:
+        """"We require … through our Sleep Program. The program is administered by V on our behalf.":
+        the rules the first sentence stated are V's, and their quote spans both sentences."""
+        if claim.vendor is None or claim.vendor.in_house or claim.members or claim.negated or claim.ended \
+                or not last.payer_requires or last.not_required \
+                or any(not ANAPHOR_RE.match(x) and x not in last.services for x in claim.services):
+            return False
+        targets = [d for d in self.drafts if d.source.block is b and d.source.start == last.start]
+        if not targets:
+            return False
+        for d in targets:
+            d.vendor = claim.vendor
+            d.source = Source(b, d.source.page, last.start, claim.end)
+            d.pattern = "requirement-program"
+            self.remember(topic, d.service, claim.vendor, d.source)
+        return True
+
+    def heading_vendor(self, topic: Topic) -> Optional[VendorRef]:
+        """A heading that is only a company's name ("Quillon Health Partners"), for the sentences under
+        it that start with their verb ("Makes authorization determinations for …")."""
+        text = NUMBERING_RE.sub("", normalize(topic.heading)).strip(" :.")
+        head = HEADING_SPLIT_RE.split(text)[0] if text else ""
+        if not head or GENERIC_HEADING_RE.match(head) or self.res.services.name(head) \
+                or self.res.members.lobish(head, strict=True):
+            return None
+        return self.res.vendors.label(head, self.payer)
+
+    def same_vendor_as_section(self, claim: Claim, topic: Topic) -> None:
+        """"Quillon provides …" under "Quillon Health Partners": the short name of the section's vendor."""
+        v, sec = claim.vendor, topic.find_vendor() or self.heading_vendor(topic)
+        if v is not None and sec is not None and v.new and v.name != sec.name \
+                and fold(sec.name).startswith(fold(v.name) + " "):
+            claim.vendor = VendorRef(sec.name, v.stated, sec.new, sec.in_house)
+
+    def heading_label(self, topic: Topic) -> Optional[str]:
+        """A section heading that is a short name ("Partial hospitalizations"): what a requirement
+        sentence directly under it is about, even when the name has no service word."""
+        text = REQUIREMENT_HEADING_RE.sub("", NUMBERING_RE.sub("", normalize(topic.heading)).strip(" :.?")).strip()
+        if not text or len(text.split()) > 6 or VERB_RE.search(text) or GENERIC_HEADING_RE.match(text) \
+                or self.res.members.lobish(text) or self.res.annotate(text).of("VENDOR", "PAYER", "PORTAL"):
+            return None
+        return self.res.services.name(text, strict=False)
+
+    def resolve_anaphora(self, claim: Claim, last: Optional[Claim], text: str) -> None:
+        if last is None:
+            return
+        s = text[claim.start:claim.end]
+        if claim.vendor and (not claim.services or all(ANAPHOR_RE.match(x) for x in claim.services)) and last.services:
+            claim.services = list(last.services)
+        if claim.vendor and not claim.members and last.members and re.search(r"\b(?:these|those|that|them|their)\b", s, re.I):
+            claim.members = [Member(m.lob, m.segment, Scope.ALL) for m in last.members]
+        if claim.effective is None and re.search(r"\bthat\s+date\b", s, re.I):
+            claim.effective = last.effective
+
+    def modifies_last(self, claim: Claim, last: Claim, b: Block, text: str) -> bool:
+        """"Effective March 1, 2025, these tests do not require prior authorization.": the sentence
+        before named the rule; this one changes its requirement or date."""
+        s = text[claim.start:claim.end]
+        if claim.vendor is not None or claim.members or not re.search(r"\b(?:these|those|this|that|they|it|them)\b", s, re.I):
+            return False
+        if claim.services and not all(ANAPHOR_RE.match(x) or x.split()[-1] in ("tests", "services", "codes", "procedures")
+                                      for x in claim.services):
+            return False
+        targets = [d for d in self.drafts if d.source.block is b and d.source.start == last.start]
+        if not targets or not (claim.not_required or claim.effective):
+            return False
+        for d in targets:
+            if claim.not_required:
+                d.requirement = Requirement.NOT_REQUIRED
+            if claim.effective:
+                d.effective = claim.effective
+        return True
