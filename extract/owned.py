@@ -113,12 +113,15 @@ class OwnRequirements:
     def heading_vendor(self, topic: Topic) -> Optional[VendorRef]:
         """A heading that is only a company's name ("Quillon Health Partners"), for the sentences under
         it that start with their verb ("Makes authorization determinations for …")."""
-        text = NUMBERING_RE.sub("", normalize(topic.heading)).strip(" :.")
-        head = HEADING_SPLIT_RE.split(text)[0] if text else ""
-        if not head or GENERIC_HEADING_RE.match(head) or self.res.services.name(head) \
-                or self.res.members.lobish(head, strict=True):
-            return None
-        return self.res.vendors.label(head, self.payer)
+        if topic.heading not in self._heading_vendors:
+            text = NUMBERING_RE.sub("", normalize(topic.heading)).strip(" :.")
+            head = HEADING_SPLIT_RE.split(text)[0] if text else ""
+            found = None
+            if head and not GENERIC_HEADING_RE.match(head) and not self.res.services.name(head) \
+                    and not self.res.members.lobish(head, strict=True):
+                found = self.res.vendors.label(head, self.payer)
+            self._heading_vendors[topic.heading] = found
+        return self._heading_vendors[topic.heading]
 
     def same_vendor_as_section(self, claim: Claim, topic: Topic) -> None:
         """"Quillon provides …" under "Quillon Health Partners": the short name of the section's vendor."""

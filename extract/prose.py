@@ -185,7 +185,9 @@ class ProseReader:
             for seg in segs:
                 out.append(Member(None if lob.default else lob, seg, Scope.ALL, explicit_scope=False))
         covered = [(a, b) for _, a, b in lobs]
-        outside = "".join(ch if not any(a <= i < b for a, b in covered) else " " for i, ch in enumerate(s))
+        outside = s
+        for a, b in covered:
+            outside = outside[:a] + " " * (b - a) + outside[b:]
         have = {m.segment for m in out}
         for seg in self.res.lobs.segments_in(outside):
             if seg not in have and not (seg is Segment.GROUP and have & {Segment.FULLY_INSURED, Segment.SELF_FUNDED}):

@@ -123,6 +123,7 @@ class TableNotes:
                 if NOT_REQUIRED_RE.search(meaning) and mm.scope is not Scope.NONE:
                     mm.requirement = Requirement.NOT_REQUIRED
                 out[sym] = mm
+                self.walk.explained.add(b.index)  # a legend line: read whole as the marks' meanings
         return out
 
     def footnotes(self, siblings: list[Block], table: Block) -> dict[str, list[Footnote]]:

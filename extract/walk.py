@@ -19,7 +19,7 @@ from typing import Optional
 
 from ingest import Block, BlockKind, Document
 
-from .drafts import Draft, Source
+from .drafts import Draft, Source, VendorRef
 from .lob import Lob
 from .model import Requirement
 from .emitting import Emitting
@@ -44,7 +44,10 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
         self.payer = payer
         self.prose = ProseReader(res)
         self.drafts: list[Draft] = []
-        self.consumed: set[int] = set()  # blocks read already as part of another (a table's footnotes)
+        self.consumed: set[int] = set()
+        self.used: set[tuple[int, int]] = set()  # (block, sentence start) of sentences that informed the walk
+        self.explained: set[int] = set()  # blocks read whole as labels or legends
+        self._heading_vendors: dict[str, Optional[VendorRef]] = {}  # blocks read already as part of another (a table's footnotes)
         self.lob_hint: Optional[Lob] = None  # the line a list item read as prose stands under
         from .lists import ListReader
         from .tables import TableReader
@@ -150,6 +153,7 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
         if mb:
             vendor = self.res.vendors.label(norm[mb.end():], self.payer)
             if vendor:
+                self.explained.add(b.index)
                 topic.vendor, topic.vendor_stated = vendor, True
                 for s in topic.services:
                     s.vendor = s.vendor or vendor
@@ -173,8 +177,12 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             self.resolve_anaphora(claim, same or last, text)
             history.append(claim)
             if last is not None and (self.modifies_last(claim, last, b, text) or self.retarget(last, claim, b, topic)):
+                self.used.add((b.index, a))
                 continue
             self.apply(claim, b, topic)
+            if claim.lead or claim.excluded or claim.members or claim.payer_requires or claim.old_vendor \
+                    or (claim.vendor is not None and claim.services):
+                self.used.add((b.index, a))  # the sentence told the walk something, even if no rule stands on it
             last = claim
             if claim.lead:
                 lead = claim
