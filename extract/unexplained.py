@@ -51,7 +51,7 @@ def unexplained(doc: Document, res, payer: str, drafts: list[Draft], used: set[t
             if (b.index, a) in used or any(x < e and a < y for x, y in covered.get(b.index, [])):
                 continue
             if len(b.text[a:e].split()) <= NAME_ONLY_WORDS and not VERB_RE.search(b.text[a:e]):
-                continue  # a name alone ("Welvie", "About Acme Review"): a title, not a statement
+                continue  # a name alone ("Zephyr", "About Acme Review"): a title, not a statement
             why = _why(b.text[a:e], res, payer, b.kind is BlockKind.TABLE)
             if why:
                 out.append(Mention(b.page, b.index, b.text[a:e][:MENTION_MAX_CHARS], why, a, e))
