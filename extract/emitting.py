@@ -11,6 +11,7 @@ from typing import Optional
 
 
 from .drafts import Draft, Source, VendorRef
+from .lob import Lob
 from .members import Member
 from .model import Requirement, Scope, Segment
 from .patterns import (CARE_MANAGEMENT_RE, CARE_PROGRAM_RE)
@@ -120,6 +121,34 @@ class Emitting:
         self.emit(vendor, service, m, src, topic, "sentence", claim.effective, req, program=program,
                   conditions=claim.conditions)
 
+    def explanation(self, vendor: VendorRef, service: str, lob: Optional[Lob], lob_name: str, m: Member, src: Source,
+                    topic: Topic, pattern: str, program: Optional[ProgramService], req: Requirement,
+                    eff: Optional[date]) -> dict[str, str]:
+        """Which text filled each slot, for ``payerkg extract --explain``: the words as written, the
+        block they stand in, and whether the slot came from the statement itself or its context."""
+        def where(block) -> str:
+            return f"block {block.index}, page {block.page}"
+        heading = " > ".join(src.block.section_path) or "(document)"
+        vendor_text = vendor.stated or vendor.name
+        vendor_from = "in-house reviewer" if vendor.in_house or not vendor.stated else \
+            ("the statement" if vendor_text and vendor_text in src.quote else f"the section: {heading}")
+        service_from = f"{program.origin} ({where(program.source.block)})" if program is not None else \
+            ("the statement" if fold(service) in fold(src.quote) else f"the section: {heading}")
+        lob_from = ("the statement" if m.lob is not None and not m.lob.default else
+                    "the list's line" if self.lob_hint is not None else
+                    f"the section: {heading}" if topic.find_lob() is not None else "none stated")
+        return {
+            "pattern": pattern,
+            "quote": f"{src.quote[:200]} ({where(src.block)})",
+            "vendor": f"{vendor_text!r} from {vendor_from}" + (" — not in the vocabulary" if vendor.new else ""),
+            "service": f"{service!r} from {service_from}",
+            "line_of_business": f"{(lob.stated or lob.name) if lob else lob_name!r} from {lob_from}",
+            "segment_scope": f"{m.segment.value}/{m.scope.value}" + (f" (exceptions: {', '.join(r.name for r in m.exceptions)})"
+                                                                    if m.exceptions else ""),
+            "requirement": req.value + ("" if program is None or program.requirement is None else " (the program's)"),
+            "effective_from": eff.isoformat() if eff else "not stated",
+        }
+
     def emit(self, vendor: Optional[VendorRef], service: str, m: Member, src: Source, topic: Topic, pattern: str,
              effective: Optional[date] = None, requirement: Optional[Requirement] = None,
              program: Optional[ProgramService] = None, conditions: Optional[list[str]] = None,
@@ -140,8 +169,7 @@ class Emitting:
                   exceptions=list(m.exceptions), inclusions=list(m.inclusions),
                   conditions=list(m.conditions) + list(conditions or []) + (list(program.conditions) if program else []),
                   effective=eff, section=" > ".join(src.block.section_path))
-        d.explain = {"vendor": vendor.stated, "service": service, "line_of_business": lob.stated if lob else lob_name,
-                     "pattern": pattern, "quote": src.quote[:160]}
+        d.explain = self.explanation(vendor, service, lob, lob_name, m, src, topic, pattern, program, req, eff)
         for t in topic.chain():
             for ps in t.services:
                 if ps.name == service and (ps.vendor is None or ps.vendor.name == vendor.name):
