@@ -141,7 +141,8 @@ class ClauseParser:
         if issuer:
             return [ExceptionRef(f"{issuer.group(1)} members")]  # "members whose plan is issued by X"
         text = PARTICIPLE_RE.sub(" ", text).strip()
-        if POPULATION_HEAD_RE.match(text) and not re.match(r"\w+\s+(?:of|in)\s+(?-i:[A-Z])", text):
+        if POPULATION_HEAD_RE.match(text) and not re.match(r"\w+\s+(?:of|in|with|on|under|enrolled\s+in|covered\s+by)\s+"
+                                                           r"(?:the\s+)?(?-i:[A-Z])", text):
             return [ExceptionRef(re.sub(r"\s+", " ", text))]
         return self.groups_in(text)
 

@@ -58,11 +58,13 @@ class Pairing:
                    [(s.name, s.vendor and s.vendor.name) for s in services],
                    [(m.member.lob and m.member.lob.name, m.member.segment.value, m.member.scope.value) for m in members])
         listed_vendors = {(s.vendor.name if s.vendor else None) for s in topic.services if s.listed}
+        summed_up = set()
         for s in topic.services:
             if not s.listed and not s.emitted and (s.vendor.name if s.vendor else None) in listed_vendors:
                 s.used = True  # "advanced imaging" summed up what "Radiology" and "Cardiology" list
+                summed_up.add(id(s))
         services = [s for s in services if not s.used]
-        pairs = [(ps, pm) for ps in topic.services if (ps.emitted or ps.used) for pm in members
+        pairs = [(ps, pm) for ps in topic.services if (ps.emitted or ps.used) and id(ps) not in summed_up for pm in members
                  if pm.vendor is not None and ps.vendor is not None and pm.vendor.name == ps.vendor.name
                  and not pm.vendor.in_house] + \
             [(ps, pm) for ps in topic.services if not ps.emitted and not (ps.used and not ps.listed
