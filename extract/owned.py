@@ -19,7 +19,7 @@ from ingest import Block
 from .drafts import Source, VendorRef
 from .members import Member
 from .model import Requirement, Scope, Segment
-from .patterns import (ANAPHOR_RE, GENERIC_HEADING_RE, HEADING_SPLIT_RE, NO_LONGER_RE,
+from .patterns import (ANAPHOR_RE, GENERIC_HEADING_RE, LEGEND_RE, HEADING_SPLIT_RE, NO_LONGER_RE,
                        NUMBERING_RE, REQUIREMENT_HEADING_RE, VERB_RE)
 from .prose import Claim
 from .similarity import similar
@@ -135,7 +135,8 @@ class OwnRequirements:
         sentence directly under it is about, even when the name has no service word."""
         text = REQUIREMENT_HEADING_RE.sub("", NUMBERING_RE.sub("", normalize(topic.heading)).strip(" :.?")).strip()
         if not text or len(text.split()) > 6 or VERB_RE.search(text) or GENERIC_HEADING_RE.match(text) \
-                or self.res.members.lobish(text) or self.res.annotate(text).of("VENDOR", "PAYER", "PORTAL"):
+                or LEGEND_RE.match(text) \
+                or self.res.members.lobish(text, strict=True) or self.res.annotate(text).of("VENDOR", "PAYER", "PORTAL"):
             return None
         return self.res.services.name(text, strict=False)
 

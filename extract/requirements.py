@@ -48,6 +48,8 @@ WHO_RE = re.compile(r"\b(?:members?|enrollees?|patients?|subscribers?|employees?
 HOW_TO_RE = re.compile(r"^\s*(?:to\s+(?:request|submit|check|verify|find)|if|before|once|after|whether|unless|"
                        r"when\s+(?:you|requesting|a|an|the|submitting)|check\s+(?:a|the)|please|you\s+(?:can|may|should)|"
                        r"call|fax|submit|use|verify|ask)\b", I)
+#: "✔ Prior authorization is required …", "Yes = …": a legend line explains a mark, it states no rule
+LEGEND_START_RE = re.compile(r"^\s*[\"“]?(?:[✓✔✅☑✗✘•●○◯—–]|(?:yes|no|n/a|[A-Z]{1,2})[\"”]?\s*[=:])", I)
 #: "a service |that requires| an authorization": a relative clause, not a statement of the rule
 RELATIVE_RE = re.compile(r"\b(?:that|which|who|whether)\s+(?:\w+\s+){0,2}$", I)
 #: "For these services, we require …": the services named just before or just after
@@ -66,7 +68,7 @@ class RequirementReader:
         self.res = res
 
     def frame(self, s: str) -> Optional[re.Match]:
-        if HOW_TO_RE.match(s) or GENERAL_RE.search(s[:40]):
+        if HOW_TO_RE.match(s) or GENERAL_RE.search(s[:40]) or LEGEND_START_RE.match(s):
             return None
         m = FRAME_RE.search(s)
         if m is None or RELATIVE_RE.search(s[:m.start()]):
