@@ -28,6 +28,13 @@ SUBJECT_GAP_RE = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:,[^,]{0,80},\s*)?(?:will\
                             r"no\s+longer\s+|will\s+no\s+longer\s+|still\s+|will\s+not\s+|is\s+|are\s+|then\s+)*$", I)
 
 
+#: The payer offering a program with a partner company.
+OFFER_RE = re.compile(r"\b(?:we|we're|we\s+are)\s+(?:also\s+|now\s+)?(?:offer|offering|partner(?:ing)?\s+with|"
+                      r"have\s+partnered\s+with|work(?:ing)?\s+with|contract(?:ed)?\s+with)\b", I)
+#: "… a program for |chronic back and joint pain|", "… a program that helps …"
+PROGRAM_FOR_RE = re.compile(r"\b(?:program|programs|service|services|benefit)\s+(?:for|to\s+help\s+with|focused\s+on)\s+", I)
+
+
 class AgentReader:
     def __init__(self, res):
         self.res = res
@@ -95,6 +102,22 @@ class AgentReader:
             claim.services = self.services_after(s, m.end())
             claim.cues.append("active")
             return
+        # the payer offers a program with a partner: "We offer commercial members a program for chronic
+        # back pain with Acme Health", "For our Medicare members, we offer Acme Health"
+        offer = OFFER_RE.search(s)
+        if offer:
+            agent = next((k for k in known if k.start >= offer.end() and not k.ref.in_house), None)
+            if agent is None:
+                agent = vf.unknown_at(s, offer.end(), +1)  # "we are partnering with |Acme Kidney Care|"
+            if agent is None:
+                partner = re.compile(r"\b(?:with|through|from|by)\s+").search(s, offer.end())
+                agent = vf.unknown_at(s, partner.end(), +1) if partner else None
+            if agent is not None:
+                claim.vendor = agent.ref
+                program = PROGRAM_FOR_RE.search(s, offer.end())
+                claim.services = self.services_after(s, program.end()) if program else []
+                claim.cues.append("offer")
+                return
         # routing: "requests go to V", "prior authorization from V", "through V"
         if AUTH_WORD_RE.search(s) or re.search(r"\brequests?\b", s, I):
             for m in ROUTE_RE.finditer(s):

@@ -72,12 +72,18 @@ class OwnRequirements:
 
     def section_services(self, topic: Topic, vendor: Optional[VendorRef] = None) -> list[str]:
         """What "Prior authorization is required." or "For these services, we require …" is about: the
-        nearest section's own services, or the service its heading names."""
-        own = next((t.services for t in topic.chain() if any(ps.home is None for ps in t.services)
-                    or t is topic and self.heading_label(t)), [])
-        return [ps.name for ps in own if ps.home is None and not ps.negated and not ps.emitted
-                and (vendor is None or ps.vendor is None or ps.vendor.name == vendor.name)] or \
-            ([self.heading_label(topic)] if not own and self.heading_label(topic) else [])
+        nearest section's own services, or the service the nearest heading names."""
+        for t in topic.chain():
+            own = [ps.name for ps in t.services if ps.home is None and not ps.negated and not ps.emitted
+                   and (vendor is None or ps.vendor is None or ps.vendor.name == vendor.name)]
+            if own:
+                return own
+            if any(ps.home is None for ps in t.services):
+                return []
+            label = self.heading_label(t)
+            if label:
+                return [label]
+        return []
 
     def own_reviewer(self) -> VendorRef:
         """Who reviews when the payer writes "we require …": its own department the vocabulary knows,
@@ -134,8 +140,9 @@ class OwnRequirements:
         """A section heading that is a short name ("Partial hospitalizations"): what a requirement
         sentence directly under it is about, even when the name has no service word."""
         text = REQUIREMENT_HEADING_RE.sub("", NUMBERING_RE.sub("", normalize(topic.heading)).strip(" :.?")).strip()
+        text = re.sub(r"\s*\([^()]*\)\s*$", "", text)  # "Chronic conditions (Medicare Advantage)"
         if not text or len(text.split()) > 6 or VERB_RE.search(text) or GENERIC_HEADING_RE.match(text) \
-                or LEGEND_RE.match(text) \
+                or LEGEND_RE.match(text) or self.heading_vendor(topic) is not None \
                 or self.res.members.lobish(text, strict=True) or self.res.annotate(text).of("VENDOR", "PAYER", "PORTAL"):
             return None
         return self.res.services.name(text, strict=False)

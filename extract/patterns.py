@@ -34,7 +34,8 @@ ONLY_ELECTED_RE = re.compile(
     r"\bonly\s+(?:if|when|where)\b[^.]*\b(?:add|adds|added|elect|elects|elected|choose|chose|chosen|opt|opts|opted|"
     r"buy|bought|purchase|purchased|select|selected)\b|\b(?:that|who|which|whose\s+sponsor)\s+(?:have\s+|has\s+)?"
     r"(?:elected|added|chose|chosen|opted\s+in|bought|purchased|selected|decided)\b|\bchose\s+to\s+add\b|"
-    r"\b(?-i:opt(?:ed)?[- ]in)\b|\bsponsors?\s+(?:decide|elect|choose)\b|\bthat\s+bought\b", I)
+    r"\b(?-i:opt(?:ed)?[- ]in)\b|\bsponsors?\s+(?:decide|elect|choose)\b|\bthat\s+bought\b|\bas\s+an\s+(?:option|add-on|buy-up)\b|"
+    r"\bcan\s+(?:pick|choose|add|elect)\b", I)
 NONE_RE = re.compile(
     r"\bnot\s+included\b(?!\s*:)|\bexcluded\b|\bnot\s+(?:a\s+)?part\s+of\b|\bnot\s+in\s+(?:the|this|these)\s+program|"
     r"\bnot\s+(?:covered|eligible|participating)\b|\bdoes\s+not\s+apply|\bdo\s+not\s+apply|\bdoesn't\s+apply|"
@@ -131,7 +132,8 @@ MEMBER_LEAD_RE = re.compile(
 EXCLUDED_LEAD_RE = re.compile(r"\bexcluded\s+(?:members|memberships|lines|plans|products|populations)|"
                               r"\b(?:does|do)\s+not\s+apply\s+to\b|\bnot\s+(?:apply|included)\b|\bexclusions?\b|"
                               r"\bwhich\s+members\s+are\s+excluded\b|\bwhere\s+.*\bdo\s+not\s+apply\b", I)
-APPLIES_RE = re.compile(r"\b(?:appl(?:y|ies)|is\s+required|are\s+required|is\s+available)\s+(?:only\s+)?to\b|"
+APPLIES_RE = re.compile(r"\b(?:appl(?:y|ies)|is\s+required|are\s+required|is\s+available|(?:be|is|are)\s+offered|"
+                        r"^\s*available)\s+(?:only\s+|also\s+)?to\b|"
                         r"\b(?:are|is)\s+(?:in|included\s+in|part\s+of|enrolled\s+in|covered\s+by)\s+(?:the|this|our)\b|"
                         r"\btake\s+part\b|\bparticipate\b|\bis\s+in\s+the\s+program\b", I)
 LEGEND_RE = re.compile(r"^\s*(?:key|legend|how\s+to\s+read|symbols?|abbreviations)\b", I)

@@ -190,8 +190,14 @@ class ProseReader:
             outside = outside[:a] + " " * (b - a) + outside[b:]
         have = {m.segment for m in out}
         for seg in self.res.lobs.segments_in(outside):
-            if seg not in have and not (seg is Segment.GROUP and have & {Segment.FULLY_INSURED, Segment.SELF_FUNDED}):
+            if seg in have or (seg is Segment.GROUP and have & {Segment.FULLY_INSURED, Segment.SELF_FUNDED}):
+                continue
+            lone = [m for m in out if m.lob is not None and m.segment is Segment.ALL]
+            if len(lone) == 1 and len(out) == 1 and seg is not Segment.GROUP:
+                lone[0].segment = seg  # "commercial members in fully insured accounts": one line, its segment
+            else:
                 out.append(Member(None, seg, Scope.ALL, explicit_scope=False))
+            have = {m.segment for m in out}
         if ONLY_ELECTED_RE.search(s):
             for m in out:
                 if m.scope is Scope.ALL:

@@ -238,7 +238,11 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
         if (claim.negated or claim.not_required) and not claim.members and vendor is not None:
             return  # "Zephyr does not manage requests performed during an inpatient stay": a setting, not members
         if vendor is not None and not services:
-            ctx_all = topic.find_services()
+            ctx_all = [s for s in topic.find_services() if s.home is None]
+            if not ctx_all and claim.members and not (claim.negated or claim.ended):
+                # "For our Medicare members, we offer Acme Health" under "Chronic conditions": the
+                # service the nearest heading names
+                ctx_all = [ProgramService(n, vendor, src, origin="heading") for n in self.section_services(topic)]
             services_ctx = [s for s in ctx_all if s.vendor is not None and s.vendor.name == vendor.name] or \
                 [s for s in ctx_all if s.vendor is None or vendor.in_house or claim.continues]
             if claim.members and (claim.negated or claim.ended) and not claim.continues:
