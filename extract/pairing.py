@@ -86,7 +86,7 @@ class Pairing:
             for ps, pm in pairs:
                 if pm.vendor is None or ps.vendor is None or pm.vendor.name == ps.vendor.name or pm.vendor.in_house:
                     v = ps.vendor or pm.vendor or (vendor if not topic.vendor_from_child or topic.vendor is None
-                                                   or ps.home is None or ps.home.within(topic.vendor_home) else None)
+                                                   or (ps.home is not None and ps.home.within(topic.vendor_home)) else None)
                     if v is None:
                         continue
                     m = pm.member
@@ -138,7 +138,8 @@ class Pairing:
             if topic.vendor is not None and (services or members) and (parent.vendor is None or parent.vendor_from_child):
                 # a section's vendor speaks for its parent only while no sibling section names another one
                 if len(parent.child_vendors) == 1:
-                    parent.vendor, parent.vendor_from_child, parent.vendor_home = topic.vendor, True, topic
+                    parent.vendor, parent.vendor_from_child = topic.vendor, True
+                    parent.vendor_home = topic.vendor_home if topic.vendor_from_child else topic
                 else:
                     parent.vendor, parent.vendor_from_child = None, True
             parent.effective = parent.effective or (topic.effective if services else None)
