@@ -19,6 +19,8 @@ ROLE_PATTERNS = [
     ("payer", re.compile(r"\b(?:health\s+plans?|payers?|clients?|customers?|insurers?|carriers?|plan\s+name)\b", I)),
     ("vendor", re.compile(r"\breview(?:ed)?\s*by\b|\breviewers?\b|\bvendors?\b|\bmanaged\s+by\b|\bcompany\b|"
                           r"\bhandled\s+by\b|\bdelegated\s+to\b|\bwho\s+(?:reviews|manages)\b|\badministrator\b", I)),
+    ("qualifier", re.compile(r"\b(?:admission|visit|stay|setting|care|case|level\s+of\s+care)\s+type\b|"
+                             r"\btype\s+of\s+(?:admission|visit|stay|care)\b", I)),
     ("members", re.compile(r"\bmembers?\b|\bwho\s+is\s+included\b|\bincluded\b|\beligib|\bpopulations?\b|\bgroups?\b", I)),
     ("lob", re.compile(r"\blines?\s+of\s+business\b|^\s*plans?\s*$|\bplan\s+types?\b|\bproducts?\b|\blob\b|"
                        r"\bmembership\b|\bcoverage\s+type\b|/\s*plan\s*$|\bplans\b|\bbenefit\s+plans?\b|\bplan\s*$", I)),

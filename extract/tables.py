@@ -23,6 +23,7 @@ from .model import Requirement, Scope, Segment
 from .patterns import ENDED_RE, EXCEPT_RE, NOT_REQUIRED_RE
 from .prose import Claim
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold, normalize
+from .requirements import CONDITION_RE
 from .services import split_qualifier
 from .table_layout import Grid, TableLayout
 from .table_notes import MARK_RE, MarkMeaning, TableNotes
@@ -81,6 +82,11 @@ class TableReader:
                         cells[i] = carried[i]
             service = self._service(cells, grid)
             vendor = self._vendor(cells, grid, topic, lead)
+            if {"requirement", "lob"} <= set(grid.roles.values()) and not {"vendor", "service_vendor"} & set(grid.roles.values()):
+                # "Plan type | Admission type | Requirement": the payer's own requirements, plan by plan
+                vendor = topic.section_vendor() or self.walk.own_reviewer()
+                base = service or next(iter(self.walk.section_services(topic)), None)
+                service = qualified(base, [cells.get(i, "") for i, r in grid.roles.items() if r == "qualifier"])
             if service is None and grid.lob_cols:
                 continue
             payer = self._payer(cells, grid)
@@ -212,11 +218,17 @@ class TableReader:
                 effective = next((d.value for d in dates_in(note)), effective)
             elif not UPDATE_NOTE_RE.search(note):
                 conditions.append(note)
+        requirement = Requirement.NOT_REQUIRED if not_required else None
+        for i, r in grid.roles.items():
+            if r == "requirement" and cells.get(i):
+                # "Notification within 72 hours of admission.", "Precertification is required."
+                requirement, cell_conditions = requirement_of(cells[i])
+                conditions += [c for c in cell_conditions if c not in conditions]
         for m in members:
             if ended:
                 m = Member(m.lob, m.segment, Scope.NONE, m.exceptions, m.inclusions, m.conditions, m.effective)
-            self.walk.emit(vendor, service, m, src, topic, "table-row", effective,
-                           Requirement.NOT_REQUIRED if not_required else None, conditions=conditions, payer=payer)
+            self.walk.emit(vendor, service, m, src, topic, "table-row", effective, requirement, conditions=conditions,
+                           payer=payer)
 
     def _grid_row(self, row, cells, grid, service, vendor, src, topic, legend, notes, payer, qualifiers) -> None:
         for i, header in grid.lob_cols.items():
@@ -254,3 +266,26 @@ class TableReader:
 def topic_service(topic: Topic) -> Optional[str]:
     services = topic.find_services()
     return services[0].name if len(services) == 1 else None
+
+
+def qualified(service: Optional[str], kinds: list[str]) -> Optional[str]:
+    """"acute residential treatment" in a row whose admission type is "Mental health": "acute
+    residential treatment for mental health"; "Either mental health or substance use" qualifies nothing."""
+    kind = next((k for k in kinds if k.strip()), "")
+    if not service or not kind or re.match(r"\s*(?:either|all|any|both|each)\b", kind, I):
+        return service
+    return f"{service} for {kind.strip().lower()}"
+
+
+def requirement_of(cell: str) -> tuple[Optional[Requirement], list[str]]:
+    """The requirement a table cell states, and its conditions ("within 72 hours of admission")."""
+    conditions = [c.group(0).strip(" ,.;") for c in CONDITION_RE.finditer(cell)]
+    if NOT_REQUIRED_RE.search(cell):
+        return Requirement.NOT_REQUIRED, conditions
+    if re.search(r"\bnotif(?:y|ication)\b", cell, I):
+        return Requirement.NOTIFICATION, conditions
+    if re.search(r"\bpre-?certification\b", cell, I):
+        return Requirement.PRECERTIFICATION, conditions
+    if re.search(r"\b(?:authori[sz]ation|approval|review)\b", cell, I):
+        return Requirement.PRIOR_AUTHORIZATION, conditions
+    return None, conditions
