@@ -25,9 +25,12 @@ I = re.IGNORECASE
 SUBJECT_GAP_RE = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:,[^,]{0,80},\s*)?(?:will\s+|also\s+|now\s+|currently\s+|"
                             r"begins?\s+(?:to\s+)?|began\s+(?:to\s+)?|starts?\s+(?:to\s+)?|continues?\s+(?:to\s+)?|"
                             r"has\s+|have\s+|to\s+|continues?\s+to\s+|does\s+not\s+|do\s+not\s+|doesn't\s+|"
-                            r"no\s+longer\s+|will\s+no\s+longer\s+|still\s+|will\s+not\s+|is\s+|are\s+|then\s+)*$", I)
+                            r"no\s+longer\s+|will\s+no\s+longer\s+|still\s+|will\s+not\s+|is\s+|are\s+|then\s+|"
+                            r"(?:is|are)\s+(?:the|an?)\s+(?:[\w-]+\s+){0,3}(?:company|vendor|partner|organization|firm)\s+"
+                            r"(?:that|which|who)\s+)*$", I)
 
 
+DESCRIBES_RE = re.compile(r"\b(?:company|vendor|partner|organization|firm)\s+(?:that|which|who)\b", I)
 #: The payer offering a program with a partner company.
 OFFER_RE = re.compile(r"\b(?:we|we're|we\s+are)\s+(?:also\s+|now\s+)?(?:offer|offering|partner(?:ing)?\s+with|"
                       r"have\s+partnered\s+with|work(?:ing)?\s+with|contract(?:ed)?\s+with)\b", I)
@@ -101,6 +104,8 @@ class AgentReader:
             claim.negated = bool(NEGATION_RE.search(s[subject.end:m.end()]))
             claim.services = self.services_after(s, m.end())
             claim.cues.append("active")
+            if DESCRIBES_RE.search(s[subject.end:m.start()]):
+                claim.cues.append("describes")  # "X is an independent company that manages …": who X is
             return
         # the payer offers a program with a partner: "We offer commercial members a program for chronic
         # back pain with Acme Health", "For our Medicare members, we offer Acme Health"

@@ -29,6 +29,11 @@ from .tree import ProgramService, Topic
 _log = logging.getLogger(__name__)
 
 
+#: "… administers / runs / manages the (prior authorization) program for us"
+ADMINISTERS_RE = re.compile(r"\b(?:administers?|runs?|manages?|operates?)\s+(?:the|this|our)\s+(?:[\w-]+\s+){0,3}"
+                            r"program\b|\bprogram\s+is\s+(?:administered|run|managed|operated)\s+by\b", re.IGNORECASE)
+
+
 class OwnRequirements:
     """Requirement-sentence steps of ``DocumentWalk``."""
 
@@ -43,7 +48,13 @@ class OwnRequirements:
             vendor = self.own_reviewer()  # "Acme Health: Sleep Program" — the payer's page: its own reviewers
         names = [self.resolve_service(x, topic) for x in claim.services if not ANAPHOR_RE.match(x)]
         if not names and claim.services:
-            return  # "… is required for these services": the rules that named them stand already
+            if topic.drafts or any(ps.home is None and ps.origin != "heading" for ps in topic.services):
+                return  # "… is required for these services": the rules that named them stand already
+            # "For these services, we require …" opening a section: the services its own heading names
+            label = self.heading_label(topic)
+            names = [label] if label else [ps.name for ps in topic.services if ps.home is None and ps.origin == "heading"]
+            if not names:
+                return
         if not names:
             names = self.section_services(topic, None if vendor.name == self.own_reviewer().name else vendor)
             if not vendor.in_house and any(d.vendor.name == vendor.name and d.service in names for d in topic.drafts):
@@ -98,6 +109,28 @@ class OwnRequirements:
                 if ps.vendor is not None and not ps.vendor.in_house and similar(ps.name, service):
                     return ps.vendor
         return None
+
+    def takes_over(self, claim: Claim, topic: Topic) -> bool:
+        """"Acme Review is the company that administers the prior authorization program for us" in a
+        subsection of a section whose requirements the payer stated ("we require …"): those rules
+        are Acme Review's. Only a claim that names no service and no members, and only rules the
+        walk gave the payer's own reviewers for want of a named one."""
+        vendor = claim.vendor
+        if vendor is None or vendor.in_house or claim.members or claim.negated or claim.ended \
+                or not ADMINISTERS_RE.search(claim.text):
+            return False
+        own = self.own_reviewer().name
+        names = set(self.section_services(topic))
+        moved = False
+        for t in topic.chain():
+            for d in t.drafts:
+                if d.pattern == "requirement" and (d.vendor.in_house or d.vendor.name == own) and d.service in names \
+                        and d.requirement is not Requirement.NOT_REQUIRED:
+                    d.vendor, d.pattern = vendor, "requirement-program"
+                    moved = True
+            if moved:
+                break
+        return moved
 
     def retarget(self, last: Claim, claim: Claim, b: Block, topic: Topic) -> bool:
         """"We require … through our Sleep Program. The program is administered by V on our behalf.":

@@ -237,6 +237,10 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             return
         if (claim.negated or claim.not_required) and not claim.members and vendor is not None:
             return  # "Zephyr does not manage requests performed during an inpatient stay": a setting, not members
+        if vendor is not None and not services and self.takes_over(claim, topic):
+            return
+        if "describes" in claim.cues and not claim.members:
+            return  # who a company is, not what it reviews for whom
         if vendor is not None and not services:
             ctx_all = [s for s in topic.find_services() if s.home is None]
             if not ctx_all and claim.members and not (claim.negated or claim.ended):
