@@ -226,6 +226,9 @@ class ListReader(ItemShapes):
             services = [(ps.name, ps.vendor, ps) for ps in topic.find_services(vendor)]
             if vendor is None and len({v.name for _, v, _ in services if v is not None}) > 1:
                 services = []  # several vendors' programs and nothing to say which: wait
+        if vendor is None and lead is not None and lead.payer_requires and not lead.not_required \
+                and not any(v for _, v, _ in services):
+            vendor = self.walk.own_reviewer()  # "Authorization is required for members in the following plans:"
         negated = bool(lead and (lead.negated or lead.ended))
         ctx.open_members = [m for m in resolved if m.open_exceptions]
         if ctx.open_members:

@@ -34,6 +34,11 @@ ADMINISTERS_RE = re.compile(r"\b(?:administers?|runs?|manages?|operates?)\s+(?:t
                             r"program\b|\bprogram\s+is\s+(?:administered|run|managed|operated)\s+by\b", re.IGNORECASE)
 
 
+#: Words that end a company's name ("Quillon Health Partners", "Acme Review, Inc.").
+COMPANY_RE = re.compile(r"\b(?:inc|llc|corp|corporation|company|co|partners|group|health|healthcare|solutions|"
+                        r"management|associates|network|clinic|labs?|rx|ltd)\.?$", re.IGNORECASE)
+
+
 class OwnRequirements:
     """Requirement-sentence steps of ``DocumentWalk``."""
 
@@ -162,6 +167,11 @@ class OwnRequirements:
             self._heading_vendors[topic.heading] = found
         return self._heading_vendors[topic.heading]
 
+    def names_a_company(self, topic: Topic) -> bool:
+        """The heading is a vendor the vocabulary knows, or an unknown name shaped like a company's."""
+        v = self.heading_vendor(topic)
+        return v is not None and (not v.new or bool(COMPANY_RE.search(v.name)))
+
     def same_vendor_as_section(self, claim: Claim, topic: Topic) -> None:
         """"Quillon provides …" under "Quillon Health Partners": the short name of the section's vendor."""
         v, sec = claim.vendor, topic.find_vendor() or self.heading_vendor(topic)
@@ -175,7 +185,7 @@ class OwnRequirements:
         text = REQUIREMENT_HEADING_RE.sub("", NUMBERING_RE.sub("", normalize(topic.heading)).strip(" :.?")).strip()
         text = re.sub(r"\s*\([^()]*\)\s*$", "", text)  # "Chronic conditions (Medicare Advantage)"
         if not text or len(text.split()) > 6 or VERB_RE.search(text) or GENERIC_HEADING_RE.match(text) \
-                or LEGEND_RE.match(text) or self.heading_vendor(topic) is not None \
+                or LEGEND_RE.match(text) or self.names_a_company(topic) \
                 or self.res.members.lobish(text, strict=True) or self.res.annotate(text).of("VENDOR", "PAYER", "PORTAL"):
             return None
         return self.res.services.name(text, strict=False)
