@@ -235,7 +235,13 @@ class MemberReader:
 
     def _walk_right(self, text: str, pos: int) -> int:
         m = re.match(r"(?:\s*\([^()]*\)|\s+(?:HMO|PPO|POS|EPO|PFFS|HSP|D-SNP)\b|\s*/\s*[A-Z]{2,4}\b)*", text[pos:])
-        return pos + (m.end() if m else 0)
+        end = pos + (m.end() if m else 0)
+        # a product named with the generic term inside it: "Medicare HMO |Blue Plan|", "Medicaid |Plus|"
+        brand = re.match(r"(?:\s+(?-i:[A-Z])[\w'’&+-]*){1,3}", text[end:])
+        if brand and not any(w.lower() in FUNCTION_WORDS or w.lower() in ("members", "member", "providers")
+                             for w in brand.group(0).split()):
+            end += brand.end()
+        return end
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -129,8 +129,11 @@ class OwnRequirements:
         moved = False
         for t in topic.chain():
             for d in t.drafts:
-                if d.pattern == "requirement" and (d.vendor.in_house or d.vendor.name == own) and d.service in names \
-                        and d.requirement is not Requirement.NOT_REQUIRED:
+                if d.pattern == "requirement" and (d.vendor.in_house or d.vendor.name == own) and d.service in names:
+                    if d.requirement is Requirement.NOT_REQUIRED:
+                        if d.lob in ("all", "Commercial") and d.segment is Segment.ALL:
+                            continue
+                        d.scope = Scope.NONE  # "… not required for Zephyr Employee Plan members": the line is outside V's program
                     d.vendor, d.pattern = vendor, "requirement-program"
                     moved = True
             if moved:
