@@ -30,6 +30,9 @@ SUBJECT_GAP_RE = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:,[^,]{0,80},\s*)?(?:will\
                             r"(?:that|which|who)\s+)*$", I)
 
 
+#: Words between a subject and its verb: "Acme Review |does not| review …"
+GAP_TAIL_RE = re.compile(r"(?:\s+(?:does\s+not|do\s+not|doesn't|don't|will(?:\s+not)?|also|now|currently|no\s+longer|"
+                         r"still|then|will\s+no\s+longer))+\s*$", I)
 DESCRIBES_RE = re.compile(r"\b(?:company|vendor|partner|organization|firm)\s+(?:that|which|who)\b", I)
 #: The payer offering a program with a partner company.
 OFFER_RE = re.compile(r"\b(?:we|we're|we\s+are)\s+(?:also\s+|now\s+)?(?:offer|offering|partner(?:ing)?\s+with|"
@@ -81,12 +84,15 @@ class AgentReader:
                 return
         # active: "V reviews …"
         for m in ACTIVE_RE.finditer(s):
+            if m.start() > 0 and m.group(0).split()[-1][:1].isupper():
+                continue  # "Lakeside Imaging |Review|": a word of a name, not the verb
             subject = None
             for k in known + vf.payer_as_reviewer(ann, payer):
                 if k.end <= m.start() and SUBJECT_GAP_RE.match(s[k.end:m.start()]):
                     subject = k
             if subject is None:
-                cand = vf.unknown_at(s, m.start(), -1)
+                gap = GAP_TAIL_RE.search(s[:m.start()])
+                cand = vf.unknown_at(s, gap.start() if gap else m.start(), -1)
                 if cand and SUBJECT_GAP_RE.match(s[cand.end:m.start()]):
                     subject = cand
             if subject is None:

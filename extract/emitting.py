@@ -53,7 +53,8 @@ class Emitting:
                 return
 
     def add_service(self, topic: Topic, ps: ProgramService) -> None:
-        if topic.heading_service and topic.services and len(topic.services) == 1 and same_vendor(topic.services[0].vendor, ps.vendor, none_ok=True):
+        if topic.heading_service and topic.services and len(topic.services) == 1 and not ps.listed \
+                and same_vendor(topic.services[0].vendor, ps.vendor, none_ok=True):
             # the heading named the program; the sentence says what it covers ("Laboratory Management
             # Program" → "molecular and genomic testing"), or rewords it
             if not similar(ps.name, topic.services[0].name) and not SERVICE_HEAD_RE.search(topic.services[0].name):

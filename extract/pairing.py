@@ -60,7 +60,8 @@ class Pairing:
         listed_vendors = {(s.vendor.name if s.vendor else None) for s in topic.services if s.listed}
         summed_up = set()
         for s in topic.services:
-            if not s.listed and not s.emitted and (s.vendor.name if s.vendor else None) in listed_vendors:
+            if not s.listed and not s.emitted and ((s.vendor.name if s.vendor else None) in listed_vendors
+                                                   or (s.vendor is None and s.origin == "heading" and listed_vendors)):
                 s.used = True  # "advanced imaging" summed up what "Radiology" and "Cardiology" list
                 summed_up.add(id(s))
         services = [s for s in services if not s.used]

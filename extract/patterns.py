@@ -117,6 +117,7 @@ VERB_RE = re.compile(r"\b(?:is|are|was|were|will|can|may|must|should|has|have|ha
 # -- structure cues ----------------------------------------------------------------------------------
 #: a sentence that announces a list of services ("… for the specialized services below:")
 SERVICE_LEAD_RE = re.compile(
+    r"\bthese\s+(?:services?|procedures?|programs?|areas?|tests?|categories|drugs?|therapies)\s*:\s*$|"
     r"\b(?:services?|procedures?|programs?|areas?|tests?|codes?|categories|drugs?|therapies)\s+(?:below|listed\s+below|"
     r"that\s+follow|as\s+follows)|\b(?:the\s+)?following\s+(?:services?|procedures?|programs?|areas?|tests?|categories|"
     r"drugs?)\b|\bin\s+(?:two|three|four|five|several|these)\s+(?:areas|programs|categories)\b|"

@@ -31,7 +31,7 @@ from .patterns import (ACTIVE_RE, APPLIES_RE, EXCLUDES_START_RE, AUTH_WORD_RE, C
                        ONLY_ELECTED_RE,
                        NOT_EFFECTIVE_RE, NOT_REQUIRED_RE, SERVICE_LEAD_RE)
 from .resources import Resources
-from .text import day_after, dates_in
+from .text import dates_in, day_after, fold
 
 I = re.IGNORECASE
 
@@ -176,10 +176,16 @@ class ProseReader:
         named = [(lob, a, b) for lob, a, b in lobs if not lob.default]
         for lob, a, b in lobs:
             if lob.default and named:
-                # "Northwind commercial members with fully insured coverage": a segment of the line named before
-                for m in out:
-                    if m.segment is Segment.ALL and lob.segments:
-                        m.segment = lob.segments[0]
+                # "Northwind commercial members with fully insured coverage": a segment of the line named
+                # before; "… and to members with individual coverage": another segment of that line
+                open_ = [m for m in out if m.segment is Segment.ALL]
+                for seg in lob.segments[:1]:
+                    if open_:
+                        open_[0].segment = seg
+                    elif out and out[-1].lob is not None and lob.name == "Commercial" and \
+                            fold(out[-1].lob.name).split()[-1:] == ["commercial"] and \
+                            all(m.segment is not seg for m in out):
+                        out.append(Member(out[-1].lob, seg, Scope.ALL, explicit_scope=False))
                 continue
             segs = list(lob.segments) or [Segment.ALL]
             for seg in segs:

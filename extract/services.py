@@ -131,6 +131,9 @@ class ServiceNamer:
         text = normalize(stated).strip(" .,:;—–-*")
         text = CODES_RE.sub("", text).strip(" .,:;")
         text = split_qualifier(text)[0]
+        # "Radiology prior authorization with Acme Review": the service, not who reviews it
+        text = re.sub(r"\s+(?:(?:prior\s+)?authori[sz]ations?|reviews?|programs?)\s+(?:with|through|by|from)\s+(?-i:[A-Z]).*$",
+                      "", text).strip() or text
         if not text:
             return None
         if _singular(fold(text)) in self.canonical:
