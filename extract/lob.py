@@ -40,6 +40,11 @@ INDIVIDUAL_WORDS = {"individual", "family", "families", "aca", "affordable", "ca
 SPLIT_RE = re.compile(r"\s*;\s*|\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*(?=[A-Z][a-z])")
 
 
+#: Words of a payer's name that do not name it ("Contoso Health Plan" is "Contoso").
+PAYER_FILLER = {"health", "plan", "plans", "healthcare", "insurance", "company", "inc", "of", "the", "and", "blue",
+                "cross", "shield", "care", "network", "group", "mutual", "medical", "services"}
+
+
 @dataclass(frozen=True)
 class Lob:
     """A named line of business with the segment its words imply (None: not stated)."""
@@ -211,6 +216,17 @@ class LobNamer:
             rest = re.sub(r"^(?:'s|’s)\s+", "", rest)
             if rest and (self.generic_name(rest) or any_payer):
                 return rest, p.canonical
+        if doc_payer and not self.annotate(doc_payer).of("PAYER"):
+            # a payer the vocabulary does not know, named by its own words: "Contoso commercial" in a
+            # document of "Contoso Health Plan" (a known payer's products are the vocabulary's to name)
+            own = set(fold(doc_payer).split()) - PAYER_FILLER
+            words = text.split()
+            k = 0
+            while k < len(words) - 1 and fold(words[k]) in own:
+                k += 1
+            rest = " ".join(words[k:])
+            if k and self.generic_name(rest):
+                return rest, doc_payer
         return text, None
 
     def _payer_named(self, text: str) -> Optional[str]:

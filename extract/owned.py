@@ -53,6 +53,14 @@ class OwnRequirements:
             vendor = self.own_reviewer()  # "Acme Health: Sleep Program" — the payer's page: its own reviewers
         names = [self.resolve_service(x, topic) for x in claim.services if not ANAPHOR_RE.match(x)]
         if not names and claim.services:
+            if claim.effective and not claim.members:
+                # "Prior authorization is required for these services on or after March 1": the date of
+                # the program the sentence speaks of, for its rules stated and still to pair
+                holder = next((t for t in topic.chain() if t.drafts or t.services or t.members), topic)
+                holder.effective = holder.effective or claim.effective
+                for d in holder.drafts:
+                    d.effective = d.effective or claim.effective
+                return
             if topic.drafts or any(ps.home is None and ps.origin != "heading" for ps in topic.services):
                 return  # "… is required for these services": the rules that named them stand already
             # "For these services, we require …" opening a section: the services its own heading names

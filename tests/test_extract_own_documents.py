@@ -144,3 +144,29 @@ def test_program_page_we_require_then_passive_vendor_and_sibling_sections():
     assert ppo.quote.endswith("The program is administered by Lumen Sleep Partners on our behalf.")
     # "Overview" is a heading, not a vendor
     assert not [r for r in rules if r.vendor == "Overview"]
+
+
+def test_faq_accordion_of_an_unknown_payer_and_vendor():
+    """An FAQ whose answers sit in hidden accordion panels: members in one answer, services in
+    another, exclusions and the start date in others; the payer and the vendor are in no vocabulary."""
+    ex = Extractor().extract(ingest_file(DATA / "contoso_faq.html"))
+    assert (ex.payer, ex.payer_new) == ("Contoso Health Plan", True)
+    got = {(r.vendor, r.service, r.line_of_business, r.segment.value, r.scope.value, r.requirement.value,
+            r.exceptions) for r in ex.statements}
+    counties = ("Dane County", "Rock County")
+    assert got == {
+        (v, s, "Commercial", "fully_insured", "most", "prior_authorization", counties)
+        for v in ["Lakeside Imaging Review"] for s in ("CT and MRI", "PET scans")
+    } | {
+        ("Lakeside Imaging Review", s, "Commercial", "individual", "most", "prior_authorization", counties)
+        for s in ("CT and MRI", "PET scans")
+    } | {
+        ("Lakeside Imaging Review", s, "Medicare Advantage", "all", "none", "prior_authorization", ())
+        for s in ("CT and MRI", "PET scans")
+    } | {
+        ("Lakeside Imaging Review", s, "Commercial", "self_funded", "none", "not_required", ())
+        for s in ("CT and MRI", "PET scans")
+    }
+    # the start date is the program's, for every rule; the webinar's date is not
+    assert {r.effective_from.isoformat() for r in ex.statements} == {"2027-03-01"}
+    assert all(r.vendor_new for r in ex.statements)
