@@ -49,7 +49,8 @@ class Extractor:
         payer, new = detect_payer(doc, self.res)
         walk = DocumentWalk(doc, self.res, payer)
         drafts = walk.run()
-        stmts = finish(drafts, doc.doc_id, payer, new, self._known_payers, self.res.services.canonical_name)
+        stmts = finish(drafts, doc.doc_id, payer, new, self._known_payers, self.res.services.canonical_name,
+                       doc.blocks)
         missed = unexplained(doc, self.res, payer, drafts, walk.used, walk.consumed | walk.explained)
         return Extraction(doc.doc_id, payer, new, tuple(stmts), tuple(missed))
 

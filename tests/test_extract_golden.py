@@ -133,3 +133,15 @@ def test_group_numbers_are_kept():
     assert {(r.name, r.group_number) for r in s.exception_refs} == {
         ("UAW Retiree Healthcare Trust", "70605"), ("UAW International Union", "71714")}
     assert s.conditions == "other than proton beam therapy"
+
+
+@pytest.mark.parametrize("path", [BULLETIN, PHARMACY], ids=lambda p: p.name)
+def test_every_exception_quotes_the_text_that_names_its_group(path):
+    from extract.text import fold
+
+    doc = parsed(path)
+    refs = [r for s in extract_statements(doc) for r in s.exception_refs]
+    assert refs
+    for r in refs:
+        assert r.quote and r.quote in doc.text, r
+        assert fold(r.name.split(" (group")[0]) in fold(r.quote), (r.name, r.quote)
