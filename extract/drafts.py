@@ -77,7 +77,7 @@ def finish(drafts: list[Draft], doc_id: str, payer: str, payer_new: bool, known_
     quotes = _GroupQuotes(blocks)
     for d in drafts:
         row_payer = d.payer or payer
-        refs = tuple(sorted({r if r.quote else replace(r, quote=quotes.find(r.name, d.source.block))
+        refs = tuple(sorted({replace(r, quote=quotes.find(r.name, d.source.block) or r.quote)
                              for r in d.exceptions if r.name}))
         program = d.program or (ProgramType.CARE_MANAGEMENT if d.requirement is Requirement.CARE_MANAGEMENT
                                 else ProgramType.UTILIZATION_MANAGEMENT)
