@@ -10,6 +10,7 @@ from typing import Iterable, Iterator
 
 from .detect import detect
 from .errors import InputError, input_error
+from .limits import DEFAULT_MAX_PAGES
 from .model import Document, MediaType, sha256_bytes
 
 _log = logging.getLogger(__name__)
@@ -22,18 +23,23 @@ SUPPORTED_SUFFIXES = (".pdf", ".html", ".htm", ".xhtml", ".txt", ".md", ".markdo
 
 @dataclass(frozen=True)
 class IngestOptions:
-    """Settings of the ingest stage. ``max_bytes`` must be positive."""
+    """Settings of the ingest stage. ``max_bytes`` (file size, E102) and ``max_pages`` (PDF
+    pages, E141) must be positive."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_pages: int = DEFAULT_MAX_PAGES
 
     def __post_init__(self) -> None:
         if self.max_bytes <= 0:
             raise ValueError("max_bytes must be positive")
+        if self.max_pages <= 0:
+            raise ValueError("max_pages must be positive")
 
     @classmethod
     def from_env(cls) -> "IngestOptions":
-        raw = os.environ.get("PAYERKG_MAX_BYTES")
-        return cls(max_bytes=int(raw)) if raw else cls()
+        """Defaults, overridden by ``PAYERKG_MAX_BYTES`` and ``PAYERKG_MAX_PAGES`` when set."""
+        env = {"max_bytes": "PAYERKG_MAX_BYTES", "max_pages": "PAYERKG_MAX_PAGES"}
+        return cls(**{k: int(os.environ[v]) for k, v in env.items() if os.environ.get(v)})
 
 
 @dataclass(frozen=True)
@@ -63,14 +69,18 @@ def read_bytes(path: str | Path, options: IngestOptions) -> bytes:
         raise input_error(path, "E100", e.strerror or str(e)) from e
 
 
-def parse_bytes(data: bytes, source: str, doc_id: str | None = None) -> Document:
-    """Parse bytes whose format is detected from content. Raises ``InputError``."""
+def parse_bytes(data: bytes, source: str, doc_id: str | None = None,
+                options: IngestOptions | None = None) -> Document:
+    """Parse bytes whose format is detected from content. Raises ``InputError``.
+
+    ``options`` supplies the page limit (the size limit is checked by ``read_bytes``)."""
+    options = options or IngestOptions()
     media, warnings = detect(data, source)
     doc_id = doc_id or sha256_bytes(data)
     if media is MediaType.PDF:
         from .pdf import parse_pdf
 
-        doc = parse_pdf(data, source, doc_id)
+        doc = parse_pdf(data, source, doc_id, max_pages=options.max_pages)
     else:
         text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
         if media is MediaType.HTML:
@@ -91,7 +101,7 @@ def parse_bytes(data: bytes, source: str, doc_id: str | None = None) -> Document
 def ingest_file(path: str | Path, options: IngestOptions | None = None) -> Document:
     options = options or IngestOptions()
     data = read_bytes(path, options)
-    return parse_bytes(data, str(path))
+    return parse_bytes(data, str(path), options=options)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -18,6 +18,8 @@ import re
 from bisect import bisect_left
 from difflib import SequenceMatcher
 
+from .errors import input_error
+from .limits import MAX_BLOCKS, MAX_HEADING_LEVEL
 from .model import Block, BlockKind, Document, LineBox, MediaType, TableRow, dedupe_furniture, table_text
 
 #: "Resources, continued", "Eligibility (continued)", "Scope – cont'd"
@@ -33,6 +35,13 @@ CONTINUED_LINE_RE = re.compile(
 #: Two heading texts this similar (difflib ratio, after lower-casing) name the same section;
 #: 0.85 tolerates trademark marks and punctuation ("BlueSM" vs "Blue") but not a new title.
 SAME_HEADING_RATIO = 0.85
+#: A continued heading re-opens one of this many latest headings ("Resources, continued" follows
+#: its section within a page or two); looking no further keeps a document of many "continued"
+#: headings linear.
+REOPEN_LOOKBACK = 200
+#: A continued heading longer than this is prose that happens to end in "continued": compared
+#: letter by letter (difflib is quadratic) it would cost seconds.
+MAX_REOPEN_CHARS = 300
 
 WS_RE = re.compile(r"[ \t\u00a0]+")
 
@@ -109,9 +118,14 @@ def _norm_heading(text: str) -> str:
 
 
 class DocumentBuilder:
-    """Collects blocks in reading order; call ``build`` once at the end."""
+    """Collects blocks in reading order; call ``build`` once at the end.
 
-    def __init__(self) -> None:
+    Raises ``InputError`` E142 (naming ``source``) once the blocks and table cells pass
+    ``limits.MAX_BLOCKS``."""
+
+    def __init__(self, source: str = "") -> None:
+        self.source = source
+        self._size = 0  # blocks + table cells so far
         self._blocks: list[Block] = []
         self._stack: list[tuple[int, str]] = []  # (level, text) of open headings
         self._headings: list[tuple[int, str]] = []  # every heading seen, for continuations
@@ -126,9 +140,12 @@ class DocumentBuilder:
 
     def _reopen(self, stripped: str, level: int) -> bool:
         """Re-open the earlier heading that ``stripped`` continues; True if one was found."""
+        if len(stripped) > MAX_REOPEN_CHARS:
+            return False
         key = _norm_heading(stripped)
-        for lvl, text in reversed(self._headings):
-            if SequenceMatcher(None, key, _norm_heading(text)).ratio() >= SAME_HEADING_RATIO:
+        for lvl, text in reversed(self._headings[-REOPEN_LOOKBACK:]):
+            if len(text) <= MAX_REOPEN_CHARS and \
+                    SequenceMatcher(None, key, _norm_heading(text)).ratio() >= SAME_HEADING_RATIO:
                 self._close(lvl)
                 self._stack.append((lvl, text))
                 return True
@@ -140,6 +157,9 @@ class DocumentBuilder:
 
     # -- adding pieces ---------------------------------------------------------------------
     def _append(self, block_kwargs: dict) -> Block:
+        self._size += 1 + sum(len(r.cells) for r in block_kwargs.get("rows", ()))
+        if self._size > MAX_BLOCKS:
+            raise input_error(self.source, "E142", f"more than {MAX_BLOCKS:,} blocks and table cells")
         text = block_kwargs["text"]
         if self._parts:
             self._offset += 1  # the "\n" joining blocks
@@ -159,7 +179,9 @@ class DocumentBuilder:
         return new, _remap_spans(bold, pos), _remap_boxes(boxes, pos, new)
 
     def heading(self, text: str, level: int, page: int, bold=(), boxes=()) -> Block | None:
-        """Add a heading; returns None when it only continues an earlier section."""
+        """Add a heading; returns None when it only continues an earlier section. A level past
+        ``MAX_HEADING_LEVEL`` is read at that level."""
+        level = min(level, MAX_HEADING_LEVEL)
         text, bold, boxes = self._clean(text, True, bold, boxes)
         if not text:
             return None
@@ -227,6 +249,7 @@ class DocumentBuilder:
         """Append rows to the last block, which must be a table (a table continued on a new page)."""
         rows, row_boxes = self._keep_rows(list(rows), row_boxes)
         last = self._blocks.pop()
+        self._size -= 1 + sum(len(r.cells) for r in last.rows)
         self._parts.pop()
         self._offset = last.start - (1 if self._parts else 0)
         merged = list(last.rows) + rows

@@ -47,6 +47,8 @@ ERRORS: dict[str, str] = {
     "E112": "PDF has no text layer (scanned images only)",
     "E120": "HTML has no readable content",
     "E130": "text is not valid UTF-8 / has no readable content",
+    "E141": "PDF exceeds the page limit",
+    "E142": "too deep or too large a structure",
 }
 
 

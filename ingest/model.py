@@ -83,7 +83,8 @@ class Block:
     """One structural unit of a document.
 
     ``level`` is the heading level (1 = outermost) for headings, the nesting depth (1 = top) for
-    list items, and 0 otherwise. ``bold`` holds ``(start, end)`` offsets *within* ``text`` of
+    list items, and 0 otherwise. A heading's level is at most ``limits.MAX_HEADING_LEVEL`` (deeper
+    headings are read at that level), so a section path holds at most that many headings. ``bold`` holds ``(start, end)`` offsets *within* ``text`` of
     bold runs. For tables ``rows`` holds the rows and ``text`` is the rows' cells joined by
     ``" | "`` and rows by ``"\\n"``; ``page`` is the page of the first row.
 

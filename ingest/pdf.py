@@ -32,9 +32,11 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
 
 from .assemble import DocumentBuilder, is_continuation_line
-from .errors import input_error
+from .errors import InputError, input_error
+from .limits import DEFAULT_MAX_PAGES, check_pdf_lines, check_pdf_pages
 from .model import BlockKind, Document, MediaType, TableRow
 from .pdf_columns import reading_order
 from .pdf_lines import Line, joiner, lines_from_chars, text_pieces
@@ -188,7 +190,7 @@ def _rank(value: float, centers: list[float], tol: float) -> int:
 class _Assembler:
     """Groups classified lines into blocks, feeding a DocumentBuilder."""
 
-    def __init__(self, pages: list[PageItems], deck: bool):
+    def __init__(self, pages: list[PageItems], deck: bool, source: str = ""):
         self.pages = pages
         self.deck = deck
         self.body = _body_size(pages)
@@ -209,7 +211,7 @@ class _Assembler:
         supported = [c for c in centers if len(pages_at[c]) >= MIN_INDENT_PAGES]
         self.bullet_x = supported or centers
         self.heading_sizes = sorted(set(round(s) for s in heading_sizes), reverse=True)
-        self.builder = DocumentBuilder()
+        self.builder = DocumentBuilder(source)
         self.open: dict | None = None  # the block being assembled
 
     def _heading_kind(self, ln: Line) -> str | None:
@@ -367,6 +369,11 @@ def _classify_error(e: BaseException, source: str):
     for exc in seen:
         if isinstance(exc, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(exc).lower():
             return input_error(source, "E111", type(exc).__name__)
+        # pdfminer walks page trees and resolves objects by recursion, and inflates streams whole
+        if isinstance(exc, RecursionError):
+            return input_error(source, "E142", "objects nested deeper than pdfminer can read")
+        if isinstance(exc, MemoryError):
+            return input_error(source, "E142", "a stream or object too large to hold in memory")
     root = seen[-1]
     detail = f"{type(root).__name__}: {root}" if str(root) else type(root).__name__
     return input_error(source, "E110", detail[:200])
@@ -389,15 +396,20 @@ def _metadata(pdf) -> dict[str, str]:
     return out
 
 
-def parse_pdf(data: bytes, source: str, doc_id: str) -> Document:
-    """Parse PDF bytes. Raises ``InputError`` (E110 corrupt, E111 encrypted, E112 no text)."""
+def parse_pdf(data: bytes, source: str, doc_id: str, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
+    """Parse PDF bytes. Raises ``InputError`` (E110 corrupt, E111 encrypted, E112 no text,
+    E141 more than ``max_pages`` pages, E142 a structure too deep or too large to read)."""
     import io
 
+    check_pdf_lines(data, source)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         with pdf:
+            check_pdf_pages(PDFPage.create_pages(pdf.doc), source, max_pages)
             meta = _metadata(pdf)
             pages = _read_pages(pdf, source)
+    except InputError:
+        raise
     except Exception as e:  # pdfminer raises assorted types (often wrapped) on broken files
         raise _classify_error(e, source) from e
     if not pages:
@@ -419,7 +431,7 @@ def parse_pdf(data: bytes, source: str, doc_id: str) -> Document:
         body = [ln for ln in p.lines if not ln.chrome]
         body, p.table_region = reading_order(body, [t.bbox for t in p.tables])
         p.lines = body
-    asm = _Assembler(pages, deck)
+    asm = _Assembler(pages, deck, source)
     for p in pages:
         asm.feed_page(p)
     return asm.builder.build(doc_id=doc_id, source=source, media_type=MediaType.PDF,

@@ -18,18 +18,27 @@ from __future__ import annotations
 import re
 
 from .assemble import DocumentBuilder, clean_inline, is_continuation_line
+from .limits import check_text_lines
 from .model import BlockKind, Document, MediaType, TableRow
 
-HEADING_MD_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+#: ``# Title`` (the closing ``#``s are stripped in code: a lazy ``(.*?)\s*#*\s*$`` backtracks in
+#: quadratic time on a long line of ``#``s).
+HEADING_MD_RE = re.compile(r"^(#{1,6})\s+(.*)$")
 BULLET_RE = re.compile(r"^(\s*)([-*+•◦▪]|\d{1,2}[.)])\s+(.*)$")
 #: An e-mail header line. The block of them must open the file and hold at least
 #: ``MIN_EMAIL_HEADERS`` lines (one "Note:" line is not a mail header).
 EMAIL_HEADER_RE = re.compile(r"^(From|To|Cc|Bcc|Date|Sent|Subject|Re|Reply-To)\s*:\s*(.*)$", re.IGNORECASE)
 MIN_EMAIL_HEADERS = 2
 EMAIL_DOMAIN_RE = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+#: Addresses are looked for in this many characters of a header line (the regex backtracks over
+#: a long run of word characters; real header lines are short).
+MAX_EMAIL_HEADER_CHARS = 1000
 THEMATIC_BREAK_RE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 SETEXT_RE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
+#: ``[text](url)``; text may hold one level of brackets, the url one level of parentheses. No part
+#: can run over a bracket or parenthesis it does not close, so a line of ``[`` or ``[a](`` is
+#: matched in linear time.
+LINK_RE = re.compile(r"\[([^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*)\]\([^()\[\]]*(?:\([^()]*\)[^()\[\]]*)*\)")
 MARK_RE = re.compile(r"\[([®™℠©])\]")
 ITALIC_RE = re.compile(r"(?:(?<=^)|(?<=[\s(“\"]))\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?=[\s.,;:)”\"]|$)")
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
@@ -41,6 +50,8 @@ HEADING_END_PUNCT = (".", ":", ";", ",", "?", "!")
 
 def _inline(text: str) -> tuple[str, list[tuple[int, int]]]:
     """Strip markdown links/escapes and ``**bold**`` markers; return text and bold spans."""
+    if "[" not in text and "*" not in text and "\\" not in text:  # no markup: the common case
+        return text.strip(), []
     text = LINK_RE.sub(r"\1", text)
     text = MARK_RE.sub(r"\1", text)
     text = ESCAPE_RE.sub(r"\1", text)
@@ -63,6 +74,11 @@ def _inline(text: str) -> tuple[str, list[tuple[int, int]]]:
     flat = flat.strip()
     spans = [(max(a - lead, 0), min(b - lead, len(flat))) for a, b in spans if b - lead > 0]
     return flat, [(a, b) for a, b in spans if a < b]
+
+
+def _strip_closing_hashes(text: str) -> str:
+    """``Title ##`` → ``Title`` (a heading's optional closing sequence)."""
+    return text.rstrip().rstrip("#").rstrip()
 
 
 def _cell(text: str) -> str:
@@ -96,7 +112,7 @@ def _email_header(lines: list[str]) -> tuple[int, list[str], str]:
     subject = ""
     while i < len(lines) and (m := EMAIL_HEADER_RE.match(lines[i].strip())):
         furniture.append(lines[i].strip())
-        furniture += EMAIL_DOMAIN_RE.findall(lines[i])
+        furniture += EMAIL_DOMAIN_RE.findall(lines[i][:MAX_EMAIL_HEADER_CHARS])
         if m.group(1).lower() in ("subject", "re"):
             subject = m.group(2).strip()
         i += 1
@@ -106,7 +122,10 @@ def _email_header(lines: list[str]) -> tuple[int, list[str], str]:
 
 
 def parse_text(data: str, source: str, doc_id: str, size_bytes: int) -> Document:
-    b = DocumentBuilder()
+    """Parse plain text / markdown. Raises ``InputError`` E142 past ``limits.MAX_TEXT_LINES``
+    lines or ``limits.MAX_BLOCKS`` blocks."""
+    check_text_lines(data, source)
+    b = DocumentBuilder(source)
     lines = data.splitlines()
     used, furniture, subject = _email_header(lines)
     if subject:
@@ -156,7 +175,7 @@ def _emit_run(b: DocumentBuilder, run: list[str], nxt: list[str] | None, prev_ca
     if len(run) == 1:
         m = HEADING_MD_RE.match(run[0])
         if m:
-            text, bold = _inline(m.group(2))
+            text, bold = _inline(_strip_closing_hashes(m.group(2)))
             b.heading(text, len(m.group(1)), 1, bold)
             return
         if _is_heading_line(run[0]):
@@ -175,7 +194,8 @@ def _emit_run(b: DocumentBuilder, run: list[str], nxt: list[str] | None, prev_ca
                 for i, ln in enumerate(run)]
         b.table(rows)
         return
-    indents: list[int] = sorted({len(m.group(1).expandtabs(4)) for ln in run if (m := BULLET_RE.match(ln))})
+    widths = sorted({len(m.group(1).expandtabs(4)) for ln in run if (m := BULLET_RE.match(ln))})
+    indents = {w: depth for depth, w in enumerate(widths, start=1)}  # indent width -> list depth
     para: list[str] = []
 
     def flush_para():
@@ -188,7 +208,7 @@ def _emit_run(b: DocumentBuilder, run: list[str], nxt: list[str] | None, prev_ca
         m = BULLET_RE.match(ln)
         if m:
             flush_para()
-            depth = indents.index(len(m.group(1).expandtabs(4))) + 1
+            depth = indents[len(m.group(1).expandtabs(4))]
             text, bold = _inline(m.group(3))
             b.block(BlockKind.LIST_ITEM, text, 1, depth, bold, marker=m.group(2))
         else:

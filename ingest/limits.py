@@ -1,0 +1,125 @@
+"""Structure limits: how deep or how large a document may be built before ingest cuts or refuses it.
+
+Ingest reads every structure iteratively (an explicit stack, never Python recursion), in time
+roughly linear in the input. What no linear reader can make cheap is bounded here, each limit a
+named constant saying why its value was chosen:
+
+* **cut** — an HTML element deeper than ``MAX_HTML_DEPTH`` is read as text of the element at
+  that depth, and a heading level past ``MAX_HEADING_LEVEL`` is read at that level: the text is
+  kept, only its nesting flattens (libxml2 and BeautifulSoup build an N-deep tree in up to
+  O(N²) time, and a section path holds every heading above a block: both grow quadratically);
+* **refuse** with ``E142`` ("too deep or too large a structure") — a PDF line longer than
+  ``MAX_PDF_LINE_BYTES`` (pdfminer reads long lines in quadratic time), a PDF page tree deeper
+  than pdfminer can recurse, an HTML page with more than ``MAX_HTML_ELEMENTS`` elements (about
+  60 µs and 2 KB per element in BeautifulSoup), a text of more than ``MAX_TEXT_LINES`` lines,
+  and any document of more than ``MAX_BLOCKS`` blocks and table cells;
+* **refuse** with ``E141`` — a PDF with more pages than ``IngestOptions.max_pages``.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+
+from .errors import input_error
+
+#: Default largest PDF we read, in pages (``IngestOptions.max_pages``; PAYERKG_MAX_PAGES). The
+#: longest payer manuals run to a few hundred pages; laying a page out takes ~10 ms, so 2,000
+#: pages is about 20 s of reading before extraction starts.
+DEFAULT_MAX_PAGES = 2000
+
+#: Deepest heading level kept. HTML has six; tab panels and accordions nest one level further
+#: each, PDFs rank heading sizes. No real outline goes past a dozen; deeper headings are read at
+#: this level (they close the previous one instead of nesting under it).
+MAX_HEADING_LEVEL = 24
+
+#: Deepest HTML element kept (``html_soup``); deeper elements are read as text of the element at
+#: this depth. libxml2 and BeautifulSoup both pay the depth for some nodes (an end tag closing
+#: nothing, a string after a child), so a deeper tree costs up to depth × nodes to build. Real
+#: pages nest 15–40 deep (page audits flag 32).
+MAX_HTML_DEPTH = 128
+
+#: Longest PDF line (bytes between CR/LF) we hand to pdfminer. pdfminer finds the xref table by
+#: reading lines backwards from the end of the file, joining 4 KB reads into the line it is in
+#: (``PSBaseParser.revreadlines``), so an n-byte line costs O(n² / 4096): 12 MB took 4 s, 45 MB
+#: more than a minute. Binary streams break lines every ~128 bytes (a CR or LF is 2 bytes in
+#: 256) and text streams every few hundred, so a line of megabytes is padding or an attack.
+MAX_PDF_LINE_BYTES = 4 * 1024 * 1024
+
+#: Most elements (start tags) of an HTML page we parse. BeautifulSoup builds a Python object per
+#: node (~60 µs and ~2 KB each with the walk), so 250,000 elements take ~15 s and ~0.6 GB. A
+#: long provider manual page has 20,000–50,000.
+MAX_HTML_ELEMENTS = 250_000
+START_TAG_RE = re.compile(r"<[A-Za-z]")
+
+
+#: Most lines of a plain-text document. Reading holds every line and paragraph at once (about
+#: 150 bytes each); real text conversions run to a few thousand lines, and 1,000,000 lines of a
+#: 50 MB file average 50 characters.
+MAX_TEXT_LINES = 1_000_000
+#: Line separators of ``str.splitlines`` (the text reader's lines).
+LINE_BREAKS = ("\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+#: Most blocks plus table cells in one Document (each costs ~1 KB with its section path). A
+#: 2,000-page PDF holds ~60,000; a page of 50 MB that splits into more is a structure, not a text.
+MAX_BLOCKS = 250_000
+
+
+def _line_break_in(data: bytes, start: int, end: int) -> bool:
+    return data.find(b"\n", start, end) >= 0 or data.find(b"\r", start, end) >= 0
+
+
+def has_long_line(data: bytes, limit: int) -> bool:
+    """Does ``data`` hold a line (bytes between CR/LF) longer than ``limit`` bytes?
+
+    Linear: a line longer than ``limit`` covers a whole aligned window of ``limit // 2`` bytes,
+    so only windows without a line break (found by ``bytes.find``, no copies) are measured, and
+    each measure looks at most ``limit`` bytes to either side.
+    """
+    if len(data) <= limit:
+        return False
+    half = max(limit // 2, 1)
+    for start in range(0, len(data), half):
+        end = min(start + half, len(data))
+        if end - start < half or _line_break_in(data, start, end):
+            continue
+        lo_bound, hi_bound = max(0, start - limit), min(len(data), end + limit)
+        before = max(data.rfind(b"\n", lo_bound, start), data.rfind(b"\r", lo_bound, start))
+        lo = before + 1 if before >= 0 else lo_bound
+        breaks = [i for i in (data.find(b"\n", end, hi_bound), data.find(b"\r", end, hi_bound)) if i >= 0]
+        hi = min(breaks) if breaks else hi_bound
+        if hi - lo > limit:
+            return True
+    return False
+
+
+def check_pdf_lines(data: bytes, source: str) -> None:
+    """Refuse (E142) a PDF holding a line longer than ``MAX_PDF_LINE_BYTES``."""
+    if has_long_line(data, MAX_PDF_LINE_BYTES):
+        raise input_error(source, "E142", f"a line longer than {MAX_PDF_LINE_BYTES:,} bytes")
+
+
+def check_pdf_pages(pages, source: str, max_pages: int) -> None:
+    """Refuse (E141) a PDF with more than ``max_pages`` pages; ``pages`` is an iterator over
+    them (only ``max_pages + 1`` are looked at)."""
+    if sum(1 for _ in islice(pages, max_pages + 1)) > max_pages:
+        raise input_error(source, "E141", f"more than {max_pages:,} pages")
+
+
+def check_html_elements(markup: str, source: str) -> None:
+    """Refuse (E142) a page with more than ``MAX_HTML_ELEMENTS`` start tags (counted on the raw
+    markup, before anything is built)."""
+    if markup.count("<") <= MAX_HTML_ELEMENTS:  # a cheap upper bound first
+        return
+    n = sum(1 for _ in START_TAG_RE.finditer(markup))
+    if n > MAX_HTML_ELEMENTS:
+        raise input_error(source, "E142", f"{n:,} elements; limit {MAX_HTML_ELEMENTS:,}")
+
+
+def check_text_lines(text: str, source: str) -> None:
+    """Refuse (E142) a text of more than ``MAX_TEXT_LINES`` lines (counted before splitting)."""
+    n = 0
+    for sep in LINE_BREAKS:
+        n += text.count(sep)
+        if n > MAX_TEXT_LINES:
+            raise input_error(source, "E142", f"more than {MAX_TEXT_LINES:,} lines")

@@ -1,0 +1,148 @@
+"""Structure limits (issue 18 part 2): hostile structures are read in bounded time or refused with
+E141 (page limit) or E142 (too deep or too large a structure), never by Python recursion."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from ingest import BlockKind, IngestOptions, InputError, MediaType, ingest_file, parse_bytes
+from ingest import limits
+from ingest.assemble import DocumentBuilder
+
+
+def minimal_pdf(pages: int = 1, tree_depth: int = 0, text: str = "Prior authorization applies.") -> bytes:
+    """A well-formed PDF of ``pages`` pages sharing one content stream, under a page tree
+    ``tree_depth`` /Pages nodes deep."""
+    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
+            3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"}
+    chain = [2] + list(range(5, 5 + tree_depth))
+    first_page = 5 + tree_depth
+    page_ids = list(range(first_page, first_page + pages))
+    for pid in page_ids:
+        objs[pid] = (b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+                     b" /Resources << /Font << /F1 3 0 R >> >> >>" % chain[-1])
+    for k, node in enumerate(chain):
+        kids = [chain[k + 1]] if k + 1 < len(chain) else page_ids
+        parent = b" /Parent %d 0 R" % chain[k - 1] if k else b""
+        objs[node] = (b"<< /Type /Pages" + parent + b" /Kids [" + b" ".join(b"%d 0 R" % i for i in kids)
+                      + b"] /Count %d >>" % pages)
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = {}
+    for i in sorted(objs):
+        offsets[i] = len(out)
+        out += b"%d 0 obj\n" % i + objs[i] + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offsets[i] for i in sorted(objs))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def _code(data: bytes, name: str, **options) -> str:
+    with pytest.raises(InputError) as ei:
+        parse_bytes(data, name, options=IngestOptions(**options) if options else None)
+    assert name in str(ei.value)
+    return ei.value.code
+
+
+# -- PDF -------------------------------------------------------------------------------------------
+
+
+def test_a_pdf_within_the_page_limit_is_read():
+    doc = parse_bytes(minimal_pdf(pages=3), "three.pdf", options=IngestOptions(max_pages=3))
+    assert doc.page_count == 3 and "Prior authorization applies." in doc.furniture  # on every page
+
+
+def test_a_pdf_over_the_page_limit_is_e141_before_any_page_is_laid_out():
+    start = time.perf_counter()
+    assert _code(minimal_pdf(pages=2_001), "long.pdf") == "E141"  # the default limit is 2,000
+    assert _code(minimal_pdf(pages=4), "four.pdf", max_pages=3) == "E141"
+    assert time.perf_counter() - start < 10
+
+
+def test_the_page_limit_comes_from_the_environment(tmp_path, monkeypatch):
+    path = tmp_path / "four.pdf"
+    path.write_bytes(minimal_pdf(pages=4))
+    monkeypatch.setenv("PAYERKG_MAX_PAGES", "3")
+    assert IngestOptions.from_env().max_pages == 3
+    with pytest.raises(InputError) as ei:
+        ingest_file(path, IngestOptions.from_env())
+    assert ei.value.code == "E141"
+    with pytest.raises(ValueError):
+        IngestOptions(max_pages=0)
+
+
+def test_a_page_tree_thousands_deep_is_e142_not_a_recursion_error():
+    assert _code(minimal_pdf(tree_depth=5_000), "deep.pdf") == "E142"
+
+
+def test_a_pdf_line_of_megabytes_is_e142_at_once():
+    """Regression (fuzz report): pdfminer's xref search reads a long line in quadratic time (a 45 MB
+    line took minutes)."""
+    pdf = minimal_pdf()
+    data = pdf + b"%" + b"A" * (limits.MAX_PDF_LINE_BYTES + 10) + b"\n"
+    start = time.perf_counter()
+    assert _code(data, "line.pdf") == "E142"
+    assert time.perf_counter() - start < 5
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.sampled_from([b"\n", b"\r", b"\r\n"])), max_size=12),
+       st.integers(1, 30))
+def test_has_long_line_agrees_with_splitting_the_lines(runs, limit):
+    data = b"".join(b"x" * n + sep for n, sep in runs)
+    naive = any(len(line) > limit for line in data.replace(b"\r", b"\n").split(b"\n"))
+    assert limits.has_long_line(data, limit) == naive
+
+
+# -- headings --------------------------------------------------------------------------------------
+
+
+def test_headings_past_the_deepest_level_are_read_at_that_level():
+    b = DocumentBuilder("x")
+    b.heading("Top", 1, 1)
+    b.heading("Very deep", limits.MAX_HEADING_LEVEL + 50, 1)
+    b.block(BlockKind.PARAGRAPH, "Body.", 1)
+    doc = b.build(doc_id="x", source="x", media_type=MediaType.TEXT, page_count=1, size_bytes=1,
+                  fallback_title="x")
+    heading = next(bl for bl in doc.blocks if bl.text == "Very deep")
+    assert heading.level == limits.MAX_HEADING_LEVEL
+    assert doc.blocks[-1].section_path == ("Top", "Very deep")
+
+
+# -- text and blocks -------------------------------------------------------------------------------
+
+
+def test_a_text_of_more_lines_than_the_limit_is_e142(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_TEXT_LINES", 1_000)
+    assert _code(b"line\n" * 1_001, "many.txt") == "E142"
+    assert _code(b"line\r" * 1_001, "many.txt") == "E142"  # every separator str.splitlines knows
+
+
+def test_a_document_of_more_blocks_than_the_limit_is_e142(monkeypatch):
+    monkeypatch.setattr("ingest.assemble.MAX_BLOCKS", 100)
+    assert _code(b"\n\n".join(b"Paragraph %d." % i for i in range(200)), "blocks.md") == "E142"
+
+
+@pytest.mark.parametrize("line", ["[" * 200_000, "[a](" * 50_000, "#" * 6 + " " + "#" * 200_000 + "x",
+                                  "From: " + "a" * 200_000 + "\nTo: b\n"])
+def test_markdown_lines_that_made_regexes_backtrack_are_read_in_linear_time(line):
+    """Regression (fuzz): a line of '[' or '[a](' and a heading of '#'s backtracked in quadratic time."""
+    start = time.perf_counter()
+    try:
+        parse_bytes(line.encode(), "hostile.md")
+    except InputError as e:
+        assert e.code == "E130"  # nothing but markup or mail headers: no text
+    assert time.perf_counter() - start < 5
+
+
+def test_a_deep_markdown_list_keeps_its_depths():
+    text = "".join(" " * i + f"- item {i}\n" for i in range(2_000))
+    doc = parse_bytes(text.encode(), "deep.md")
+    items = [b for b in doc.blocks if b.kind is BlockKind.LIST_ITEM]
+    assert len(items) == 2_000 and [b.level for b in items[:3]] == [1, 2, 3]
