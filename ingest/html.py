@@ -40,10 +40,22 @@ from .assemble import DocumentBuilder, clean_inline
 from .errors import input_error
 from .html_furniture import furniture
 from .html_nodes import (BLOCK_TAGS, BOLD_TAGS, HEADING_RE, HEADING_TAGS, REGION_TAGS, SECTIONING_TAGS,
-                         SKIP_NODE_TYPES, Run, attr, has_letters, inline_events, is_always_chrome, sup_text,
-                         to_int)
+                         NON_TEXT_STRINGS, SKIP_NODE_TYPES, Run, attr, has_letters, inline_events,
+                         is_always_chrome, sup_text, text_within, to_int)
+from .html_soup import make_soup
 from .html_tables import table_grid
+from .limits import check_html_elements
 from .model import BlockKind, Document, MediaType
+
+
+#: A tab's label is a few words; reading stops after this many characters or nodes (a tab
+#: wrapped around a whole page, or tabs nested in tabs, would otherwise be read again per tab).
+MAX_LABEL_CHARS = 300
+MAX_LABEL_NODES = 200
+
+
+def _label(tab: Tag) -> str:
+    return clean_inline(text_within(tab, MAX_LABEL_CHARS, MAX_LABEL_NODES, " ")[0])
 
 
 def _mark_ancestors(nodes, marked: set[int], stop=None) -> None:
@@ -58,10 +70,34 @@ def _mark_ancestors(nodes, marked: set[int], stop=None) -> None:
             p = p.parent
 
 
+class _InChrome:
+    """Is an element inside an always-chrome ancestor? The answer for every element passed on
+    the way up is remembered, so asking about many elements costs linear time in all."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, bool] = {}  # id -> the element or an ancestor is always chrome
+
+    def __call__(self, el: Tag) -> bool:
+        path: list[Tag] = []
+        p = el.parent
+        while isinstance(p, Tag) and id(p) not in self.known:
+            path.append(p)
+            if is_always_chrome(p):
+                value = True
+                break
+            p = p.parent
+        else:
+            value = self.known.get(id(p), False) if isinstance(p, Tag) else False
+        for q in path:
+            self.known[id(q)] = value
+        return value
+
+
 class _Page:
     """What the walker needs to know about the whole page, gathered in one pass (linear time)."""
 
-    def __init__(self, soup: BeautifulSoup):
+    def __init__(self, soup: BeautifulSoup, source: str = ""):
+        self.source = source
         self.root: Tag | None = None  # set by the caller once the content root is chosen
         self.ids: dict[str, Tag] = {}
         self.main: Tag | None = None  # the first <main>, role=main, <article>
@@ -79,7 +115,7 @@ class _Page:
         self.layout_tables: set[int] = set()
         for el in soup.descendants:
             if not isinstance(el, Tag):
-                if isinstance(el, NavigableString) and not isinstance(el, SKIP_NODE_TYPES) and has_letters(el):
+                if isinstance(el, NavigableString) and not isinstance(el, NON_TEXT_STRINGS) and has_letters(el):
                     worded_strings.append(el)
                 continue
             name = el.name
@@ -112,6 +148,17 @@ class _Page:
                 triggers.append(el)
             if attr(el, "aria-hidden").lower() == "true":
                 aria_hidden.append(el)
+        # facts about what an element holds, each found by walking up from the nodes that have
+        # them and stopping at an ancestor that already knows: linear, whatever the depth
+        worded: set[int] = set()  # ids of the elements holding a word
+        _mark_ancestors(worded_strings, worded)
+        #: the lowest heading level inside an element (tab panels nest their label above it)
+        self.min_heading: dict[int, int] = {}
+        for h in headings:
+            level, p = int(h.name[1]), h.parent
+            while p is not None and self.min_heading.get(id(p), 7) > level:
+                self.min_heading[id(p)] = level
+                p = p.parent
         # tab panels and their labels
         self.tab_label: dict[int, str] = {}
         self.used_tabs: set[int] = set()
@@ -119,7 +166,7 @@ class _Page:
             href = attr(tab, "href")
             target = attr(tab, "aria-controls").split()[:1] or ([href[1:]] if href.startswith("#") else [])
             panel = self.ids.get(target[0]) if target else None
-            label = clean_inline(tab.get_text(" ")) if panel is not None else ""
+            label = _label(tab) if panel is not None else ""
             if label:
                 self.tab_label.setdefault(id(panel), label)
                 self.used_tabs.add(id(tab))
@@ -128,26 +175,25 @@ class _Page:
                 continue
             tab = self.ids.get(attr(panel, "aria-labelledby").split()[0])
             if tab is not None and attr(tab, "role").lower() == "tab":
-                label = clean_inline(tab.get_text(" "))
+                label = _label(tab)
                 if label:
                     self.tab_label[id(panel)] = label
                     self.used_tabs.add(id(tab))
+        # a tablist is chrome when every tab in it labels a panel
+        self.unused_tab_inside: set[int] = set()
+        _mark_ancestors([t for t in tabs if id(t) not in self.used_tabs], self.unused_tab_inside)
         # accordion triggers: the control's panel (kept even when hidden) is its section; a
         # menu toggle whose panel is empty or elsewhere is no trigger
         self.trigger_panel: dict[int, Tag] = {}
+        in_chrome = _InChrome()
         for t in triggers:
             panel = self.ids.get(attr(t, "aria-controls").split()[0])
-            if panel is not None and panel is not t and has_letters(panel.get_text()) \
-                    and not any(is_always_chrome(a) for a in panel.parents if isinstance(a, Tag)):
+            if panel is not None and panel is not t and id(panel) in worded and not in_chrome(panel):
                 self.trigger_panel[id(t)] = panel
         # layout tables also: headings inside (a grid cell holds no section title)
         _mark_ancestors(headings, set(), lambda p: self.layout_tables.add(id(p)) if p.name == "table" else None)
         # aria-hidden nodes with words are collapsed panels, not decoration
-        self.decorative: set[int] = set()
-        if aria_hidden:
-            worded: set[int] = set()
-            _mark_ancestors(worded_strings, worded)
-            self.decorative = {id(el) for el in aria_hidden if id(el) not in worded}
+        self.decorative = {id(el) for el in aria_hidden if id(el) not in worded}
 
     def content_root(self, soup: BeautifulSoup) -> Tag:
         for root in (self.main, self.role_main, self.article, soup.body):
@@ -205,7 +251,7 @@ def _ol_marker(n: int, kind: str) -> str:
 
 class _Walker:
     def __init__(self, page: _Page, content_root_is_main: bool) -> None:
-        self.b = DocumentBuilder()
+        self.b = DocumentBuilder(page.source)
         self.page = page
         self.root_is_main = content_root_is_main
         self.run = Run()
@@ -223,8 +269,7 @@ class _Walker:
             return True
         if id(tag) in self.page.decorative:
             return True
-        if attr(tag, "role").lower() == "tablist" and all(
-                id(t) in self.page.used_tabs for t in tag.find_all(attrs={"role": "tab"})):
+        if attr(tag, "role").lower() == "tablist" and id(tag) not in self.page.unused_tab_inside:
             return True
         return id(tag) in self.page.used_tabs
 
@@ -371,13 +416,13 @@ class _Walker:
         label = self.page.tab_label.get(id(tag))
         if label is not None:
             snapshot = self.b.open_sections()
-            inner = [int(h.name[1]) for h in tag.find_all(HEADING_TAGS)]
-            level = (min(inner) - 1) if inner else self.b.current_level + 1
+            inner = self.page.min_heading.get(id(tag))  # the panel's outermost heading level
+            level = (inner - 1) if inner else self.b.current_level + 1
             level = max(level + parent.shift, 1)
             if level <= self.b.current_level and snapshot:
                 level = self.b.current_level + 1
             # headings inside the panel nest under the label
-            frame.shift = (level + 1 - min(inner)) if inner and level + 1 > min(inner) + parent.shift else parent.shift
+            frame.shift = (level + 1 - inner) if inner and level + 1 > inner + parent.shift else parent.shift
             self.b.heading(label, level, 1)
             frame.restore = snapshot if frame.restore is None else frame.restore
         self.stack.append(frame)
@@ -396,8 +441,11 @@ class _Walker:
 
 
 def parse_html(data: str, source: str, doc_id: str, size_bytes: int) -> Document:
-    soup = BeautifulSoup(data, "lxml")
-    page = _Page(soup)
+    """Parse a web page. Raises ``InputError`` E120 (no content) or E142 (more elements than
+    ``limits.MAX_HTML_ELEMENTS``)."""
+    check_html_elements(data, source)
+    soup = make_soup(data)
+    page = _Page(soup, source)
     root = page.content_root(soup)
     page.root = root
     root_is_main = root.name in ("main", "article") or attr(root, "role").lower() == "main"

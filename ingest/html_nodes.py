@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bs4 import Comment, NavigableString, Tag
-from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
+from bs4.element import CData, Declaration, Doctype, ProcessingInstruction, Script, Stylesheet, TemplateString
 
 #: Never content, wherever they are.
 DROP_TAGS = {"script", "style", "noscript", "template", "iframe", "svg", "canvas", "nav", "form",
@@ -36,6 +36,8 @@ HEADING_RE = re.compile(r"^h([1-6])$")
 HEADING_TAGS = {f"h{i}" for i in range(1, 7)}
 BOLD_TAGS = {"strong", "b"}
 SKIP_NODE_TYPES = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
+#: Strings that are never read as text (what ``get_text`` leaves out too).
+NON_TEXT_STRINGS = SKIP_NODE_TYPES + (Script, Stylesheet, TemplateString)
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -95,7 +97,11 @@ class Run:
         if self.parts and self.parts[-1].endswith(" "):
             self.parts[-1] = self.parts[-1][:-1]
             self.length -= 1
-            self.spans = [(a, min(b, self.length)) for a, b in self.spans]
+            # spans are in text order: only the last ones can reach past the new end
+            i = len(self.spans) - 1
+            while i >= 0 and self.spans[i][1] > self.length:
+                self.spans[i] = (self.spans[i][0], self.length)
+                i -= 1
         self.add(s, bold)
 
     def space(self) -> None:
@@ -117,12 +123,42 @@ class Run:
         return stripped, merged
 
 
+#: A footnote reference is a few digits: a ``<sup>`` with this many characters, or this many
+#: nodes inside, is ordinary text. Looking no further keeps nested ``<sup>``s linear.
+MAX_SUP_CHARS = 8
+MAX_SUP_NODES = 16
+
+
+def text_within(tag: Tag, max_chars: int, max_nodes: int, sep: str = "") -> tuple[str, bool]:
+    """The text inside ``tag`` (strings joined by ``sep``), reading at most ``max_nodes`` nodes
+    and ``max_chars`` characters, and whether that was all of it. Bounded work, however large or
+    deep the element: what ``get_text`` would give for small elements."""
+    parts: list[str] = []
+    length = nodes = 0
+    stack = [iter(tag.children)]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        nodes += 1
+        if nodes > max_nodes:
+            return sep.join(parts), False
+        if isinstance(node, Tag):
+            stack.append(iter(node.children))
+        elif isinstance(node, NavigableString) and not isinstance(node, NON_TEXT_STRINGS):
+            parts.append(str(node)[:max_chars - length + 1])
+            length += len(node)
+            if length > max_chars:
+                return sep.join(parts)[:max_chars], False
+    return sep.join(parts), True
+
+
 def sup_text(tag: Tag) -> str | None:
     """A ``<sup>`` holding only digits is a footnote reference: Unicode superscript digits."""
-    text = tag.get_text()
-    if text.strip().isdigit() and len(text) < 8:
-        return text.strip().translate(SUPERSCRIPT_DIGITS)
-    return None
+    text, complete = text_within(tag, MAX_SUP_CHARS - 1, MAX_SUP_NODES)
+    text = text.strip()
+    return text.translate(SUPERSCRIPT_DIGITS) if complete and text.isdigit() else None
 
 
 def has_letters(text: str) -> bool:

@@ -83,9 +83,9 @@ def _strip_closing_hashes(text: str) -> str:
 
 def _cell(text: str) -> str:
     if "<" in text and ">" in text:
-        from bs4 import BeautifulSoup
+        from .html_soup import make_soup
 
-        soup = BeautifulSoup(text, "lxml")
+        soup = make_soup(text)
         parts = [clean_inline(s) for s in soup.stripped_strings]
         return "\n".join(p for p in parts if p)
     return clean_inline(_inline(text)[0])

@@ -100,7 +100,39 @@ def test_has_long_line_agrees_with_splitting_the_lines(runs, limit):
     assert limits.has_long_line(data, limit) == naive
 
 
-# -- headings --------------------------------------------------------------------------------------
+# -- HTML ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [5_000, 20_000])
+def test_divs_nested_tens_of_thousands_deep_keep_their_text_in_linear_time(depth):
+    """Regression (issue 18): 5,000-20,000 nested <div>s overflowed the stack, then took time
+    growing with the square of the depth."""
+    html = "<html><body>" + "<div>level " * depth + "the deepest text" + "</div>" * depth + "</body></html>"
+    start = time.perf_counter()
+    doc = parse_bytes(html.encode(), "deep.html")
+    assert time.perf_counter() - start < 10
+    assert "the deepest text" in doc.text
+    assert doc.text.split().count("level") == depth
+
+
+def test_unclosed_elements_nested_deep_are_cut_and_keep_their_text():
+    html = "<html><body><main><h1>Title</h1>" + "<section><p>para " * 10_000 + "end"
+    doc = parse_bytes(html.encode(), "open.html")
+    assert doc.text.split().count("para") == 10_000 and doc.text.rstrip().endswith("end")
+
+
+def test_below_the_cut_scripts_are_dropped_and_blocks_stay_apart():
+    deep = "<div>" * (limits.MAX_HTML_DEPTH + 10)
+    html = f"<html><body>{deep}<p>one</p><script>var x = 1;</script><p>two</p></body></html>"
+    doc = parse_bytes(html.encode(), "cut.html")
+    assert "one" in doc.text and "two" in doc.text and "one two" in " ".join(doc.text.split())
+    assert "var x" not in doc.text
+
+
+def test_a_page_of_more_elements_than_the_limit_is_e142(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_HTML_ELEMENTS", 1_000)
+    html = "<html><body>" + "<p>x</p>" * 1_001 + "</body></html>"
+    assert _code(html.encode(), "wide.html") == "E142"
 
 
 def test_headings_past_the_deepest_level_are_read_at_that_level():
