@@ -20,11 +20,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import DATA, PHARMACY_TXT, ROOT, parsed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from conftest import DATA, PHARMACY_TXT, ROOT, parsed
 from extract import Extractor, Vocabulary
 from ingest import parse_bytes
 from payerkg.cli import app
@@ -38,40 +38,107 @@ REWORDED = VERSIONS / "001_renamed_reworded.txt"
 CARELON = "Carelon Medical Benefits Management"
 PHARMACY_DEPTS = "Blue Cross and BCN Pharmacy departments"
 SEMPRE = "Sempre Health"
-SEMPRE_WAS = {"scope": "all", "exceptions": [], "inclusions": [], "requirement": "care_management",
-              "conditions": None, "effective_from": None}
+SEMPRE_WAS = {
+    "scope": "all",
+    "exceptions": [],
+    "inclusions": [],
+    "requirement": "care_management",
+    "conditions": None,
+    "effective_from": None,
+}
 
 # (change, vendor, service, line_of_business, segment, field, before, after)
-EXPECTED_V2 = sorted([
-    # new exception (BCN commercial self-funded groups for medical benefit drugs: "most … Exception: State of Michigan")
-    ("changed", PHARMACY_DEPTS, "medical benefit drugs", "BCN commercial", "self_funded", "exceptions",
-     [], ["State of Michigan"]),
-    # removed exception (Accredo no longer manages UAW Retiree Medical Benefits Trust)
-    ("changed", PHARMACY_DEPTS, "medical benefit drugs", "Blue Cross commercial", "self_funded", "exceptions",
-     ["UAW Retiree Medical Benefits Trust"], []),
-    # changed scope ("All groups" → "Most groups" in BCN Advantage, medical oncology)
-    ("changed", CARELON, "medical oncology", "BCN Advantage", "group", "scope", "all", "most"),
-    # added effective date: the Medicare Plus Blue line names groups and individual members
-    ("changed", CARELON, "medical oncology", "Medicare Plus Blue", "group", "effective_from", None, "2024-01-01"),
-    ("changed", CARELON, "medical oncology", "Medicare Plus Blue", "individual", "effective_from", None, "2024-01-01"),
-    # removed program: Sempre Health's two lines of business × three segments
-    *[("removed", SEMPRE, "drug adherence discount program", lob, seg, None, SEMPRE_WAS, None)
-      for lob in ("Blue Cross commercial", "BCN commercial") for seg in ("fully_insured", "self_funded", "individual")],
-    # new program
-    ("added", "TurningPoint Healthcare Solutions", "musculoskeletal surgical procedures", "Blue Cross commercial",
-     "fully_insured", None, None, {"scope": "all", "exceptions": [], "inclusions": [], "requirement": "prior_authorization",
-                                   "conditions": None, "effective_from": None}),
-], key=repr)
+EXPECTED_V2 = sorted(
+    [
+        # new exception (BCN commercial self-funded groups for medical benefit drugs: "most … Exception: State of Michigan")
+        (
+            "changed",
+            PHARMACY_DEPTS,
+            "medical benefit drugs",
+            "BCN commercial",
+            "self_funded",
+            "exceptions",
+            [],
+            ["State of Michigan"],
+        ),
+        # removed exception (Accredo no longer manages UAW Retiree Medical Benefits Trust)
+        (
+            "changed",
+            PHARMACY_DEPTS,
+            "medical benefit drugs",
+            "Blue Cross commercial",
+            "self_funded",
+            "exceptions",
+            ["UAW Retiree Medical Benefits Trust"],
+            [],
+        ),
+        # changed scope ("All groups" → "Most groups" in BCN Advantage, medical oncology)
+        ("changed", CARELON, "medical oncology", "BCN Advantage", "group", "scope", "all", "most"),
+        # added effective date: the Medicare Plus Blue line names groups and individual members
+        ("changed", CARELON, "medical oncology", "Medicare Plus Blue", "group", "effective_from", None, "2024-01-01"),
+        (
+            "changed",
+            CARELON,
+            "medical oncology",
+            "Medicare Plus Blue",
+            "individual",
+            "effective_from",
+            None,
+            "2024-01-01",
+        ),
+        # removed program: Sempre Health's two lines of business × three segments
+        *[
+            ("removed", SEMPRE, "drug adherence discount program", lob, seg, None, SEMPRE_WAS, None)
+            for lob in ("Blue Cross commercial", "BCN commercial")
+            for seg in ("fully_insured", "self_funded", "individual")
+        ],
+        # new program
+        (
+            "added",
+            "TurningPoint Healthcare Solutions",
+            "musculoskeletal surgical procedures",
+            "Blue Cross commercial",
+            "fully_insured",
+            None,
+            None,
+            {
+                "scope": "all",
+                "exceptions": [],
+                "inclusions": [],
+                "requirement": "prior_authorization",
+                "conditions": None,
+                "effective_from": None,
+            },
+        ),
+    ],
+    key=repr,
+)
 
 
 def _as_tuples(changes: list[dict]) -> list[tuple]:
-    return sorted(((c["change"], c["vendor"], c["service"], c["line_of_business"], c["segment"], c["field"],
-                    c["before"], c["after"]) for c in changes), key=repr)
+    return sorted(
+        (
+            (
+                c["change"],
+                c["vendor"],
+                c["service"],
+                c["line_of_business"],
+                c["segment"],
+                c["field"],
+                c["before"],
+                c["after"],
+            )
+            for c in changes
+        ),
+        key=repr,
+    )
 
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
-    return Extractor(Vocabulary.load())
+    from payerkg.parsing import extractor_for
+
+    return extractor_for(Vocabulary.load())  # the one the CLI and the library use too
 
 
 # -- the diff --------------------------------------------------------------------------------------
@@ -86,7 +153,10 @@ def test_every_planted_change_is_reported_and_nothing_else(extractor):
 
 
 def test_rename_and_rewording_are_not_changes(extractor):
-    old, new = list(extractor.extract(parsed(PHARMACY_TXT)).statements), list(extractor.extract(parsed(REWORDED)).statements)
+    old, new = (
+        list(extractor.extract(parsed(PHARMACY_TXT)).statements),
+        list(extractor.extract(parsed(REWORDED)).statements),
+    )
     # the surface did change: AIM is named Carelon, and quotes differ
     assert {s.vendor_as_stated for s in old if s.vendor == CARELON} >= {"AIM Specialty Health"}
     assert {s.vendor_as_stated for s in new if s.vendor == CARELON} == {"Carelon Medical Benefits Management"}
@@ -127,7 +197,10 @@ def test_diff_markdown_for_people():
     assert "**5 changed, 6 removed, 1 added.**" in out
     assert "- **scope**: all → most" in out
     assert "- **exceptions**: UAW Retiree Medical Benefits Trust → none" in out
-    assert "### TurningPoint Healthcare Solutions — musculoskeletal surgical procedures (Blue Cross commercial, fully_insured)" in out
+    assert (
+        "### TurningPoint Healthcare Solutions — musculoskeletal surgical procedures (Blue Cross commercial, fully_insured)"
+        in out
+    )
 
 
 def test_diff_errors_name_the_argument(tmp_path):
@@ -149,11 +222,24 @@ def _hostile_diff_html(tmp_path: Path) -> Path:
     carries a script."""
     spring = DATA / "conflicts" / "northwind_spring.md"
     hostile = tmp_path / "northwind_hostile.md"
-    hostile.write_text(spring.read_text(encoding="utf-8")
-                       + f"- Commercial PPO — All fully insured groups {SCRIPT}\n", encoding="utf-8")
+    hostile.write_text(
+        spring.read_text(encoding="utf-8") + f"- Commercial PPO — All fully insured groups {SCRIPT}\n", encoding="utf-8"
+    )
     page = tmp_path / "diff.html"
-    res = CliRunner().invoke(app, ["diff", str(spring), str(hostile), "--format", "html", "--out", str(page),
-                                   "--vocab", str(DATA / "conflicts" / "vocab.yml")])
+    res = CliRunner().invoke(
+        app,
+        [
+            "diff",
+            str(spring),
+            str(hostile),
+            "--format",
+            "html",
+            "--out",
+            str(page),
+            "--vocab",
+            str(DATA / "conflicts" / "vocab.yml"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     return page
 
@@ -165,14 +251,18 @@ def test_html_escapes_document_text(tmp_path):
     assert "1 added" in html
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None,
-                    reason="needs Debian's chromium (apt-get install chromium); see scripts/screenshot.sh")
+@pytest.mark.skipif(
+    shutil.which("chromium") is None,
+    reason="needs Debian's chromium (apt-get install chromium); see scripts/screenshot.sh",
+)
 def test_html_renders_in_headless_chromium_and_the_script_stays_text(tmp_path):
     page = _hostile_diff_html(tmp_path)
     script = ROOT / "scripts" / "screenshot.sh"
-    dom = subprocess.run([str(script), "--dom", str(page)], capture_output=True, text=True, timeout=120, check=True).stdout
-    assert "<body>" in dom and 'data-pwned' not in dom.split("<body>", 1)[1].split(">", 1)[0]
-    assert "&lt;script&gt;document.body.setAttribute" in dom         # shown as text
+    dom = subprocess.run(
+        [str(script), "--dom", str(page)], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    assert "<body>" in dom and "data-pwned" not in dom.split("<body>", 1)[1].split(">", 1)[0]
+    assert "&lt;script&gt;document.body.setAttribute" in dom  # shown as text
     png = tmp_path / "diff.png"
     subprocess.run([str(script), str(page), str(png), "1280,900"], capture_output=True, timeout=120, check=True)
     head = png.read_bytes()[:24]
@@ -210,6 +300,7 @@ def _changes(db: Path, build_id: int) -> list[dict]:
     return out
 
 
+@pytest.mark.slow  # several whole builds
 def test_versions_keep_history_and_record_changes(versioned):
     db, (r1, r2, r3) = versioned
     assert (r1.changes, r2.superseded, r2.changes, r3.retired) == (36, 1, 12, 1)
@@ -221,24 +312,37 @@ def test_versions_keep_history_and_record_changes(versioned):
     third = _changes(db, 3)
     assert {c["change"] for c in third} == {"removed"} and len(third) == 31
     with Warehouse(db, read_only=True) as wh:
-        assert wh.query("SELECT version, status FROM documents ORDER BY version")[1] == [(1, "superseded"), (2, "retired")]
-        assert wh.query("SELECT count(*) FROM statements")[1][0][0] == 36 + 31   # history stays
+        assert wh.query("SELECT version, status FROM documents ORDER BY version")[1] == [
+            (1, "superseded"),
+            (2, "retired"),
+        ]
+        assert wh.query("SELECT count(*) FROM statements")[1][0][0] == 36 + 31  # history stays
 
 
+@pytest.mark.slow  # several whole builds
 def test_stable_ids_survive_rename_and_rewording(versioned):
     db, _ = versioned
     with Warehouse(db, read_only=True) as wh:
-        ids = {v: dict(wh.query("""SELECT s.line_of_business || '/' || s.segment || '/' || s.service || '/' || s.vendor,
+        ids = {
+            v: dict(
+                wh.query(
+                    """SELECT s.line_of_business || '/' || s.segment || '/' || s.service || '/' || s.vendor,
                                           s.stable_id FROM statements s JOIN documents d USING (doc_id)
-                                   WHERE d.version = ?""", [v])[1]) for v in (1, 2)}
+                                   WHERE d.version = ?""",
+                    [v],
+                )[1]
+            )
+            for v in (1, 2)
+        }
         assert wh.query("SELECT count(*) FROM statements WHERE stable_id IS NULL")[1][0][0] == 0
     # AIM in version 1, Carelon (renamed) in version 2, reworded delegation sentence: same ids
     fi = f"Blue Cross commercial/fully_insured/medical oncology/{CARELON}"
     assert ids[1][fi] == ids[2][fi]
     kept = set(ids[1].values()) & set(ids[2].values())
-    assert len(kept) == 30 and len(set(ids[2].values()) - kept) == 1    # 36 − 6 removed; 1 added
+    assert len(kept) == 30 and len(set(ids[2].values()) - kept) == 1  # 36 − 6 removed; 1 added
 
 
+@pytest.mark.slow  # several whole builds
 def test_export_since_emits_upserts_and_deletes_by_stable_id(versioned, tmp_path):
     db, _ = versioned
     out = tmp_path / "events.jsonl"
@@ -251,6 +355,7 @@ def test_export_since_emits_upserts_and_deletes_by_stable_id(versioned, tmp_path
     assert res.exit_code == 0 and out.read_text() == ""
 
 
+@pytest.mark.slow  # several whole builds
 def test_export_since_a_version_with_upserts(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -267,7 +372,8 @@ def test_export_since_a_version_with_upserts(tmp_path):
     assert len(by["delete"]) == 6 and len(by["upsert"]) == 6
     assert all(e["rule"] is None for e in by["delete"])
     assert sorted(tuple(e["changes"]) for e in by["upsert"]) == sorted(
-        [("exceptions",), ("exceptions",), ("scope",), ("effective_from",), ("effective_from",), ("added",)])
+        [("exceptions",), ("exceptions",), ("scope",), ("effective_from",), ("effective_from",), ("added",)]
+    )
     for e in by["upsert"]:
         assert e["rule"]["rule_id"] == e["rule_id"] and re.fullmatch(r"r[0-9a-f]{19}", e["rule_id"])
         assert e["version_rule_id"] != e["rule_id"] and e["build_id"] == 2
@@ -285,8 +391,9 @@ def test_export_since_a_version_with_upserts(tmp_path):
     res = CliRunner().invoke(app, ["diff", ids[0][:10], ids[1][:10], "--format", "json", "--db", str(db)])
     assert res.exit_code == 0, res.output
     assert _as_tuples(json.loads(res.stdout)["changes"]) == EXPECTED_V2
-    bad = CliRunner().invoke(app, ["export", "--format", "jsonl", "--since", "last week", "--out", str(out),
-                                   "--db", str(db)])
+    bad = CliRunner().invoke(
+        app, ["export", "--format", "jsonl", "--since", "last week", "--out", str(out), "--db", str(db)]
+    )
     assert bad.exit_code == 2 and "expected a build id" in bad.output
 
 
