@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ingest import Document
 
 from .drafts import finish
+from .unexplained import Mention, unexplained
 from .model import Statement
 from .payer import detect_payer
 from .resources import Resources
@@ -28,6 +29,8 @@ class Extraction:
     payer: str
     payer_new: bool
     statements: tuple[Statement, ...] = field(default=())
+    #: sentences and rows that name a vendor or use delegation language but yield no rule
+    unexplained: tuple[Mention, ...] = field(default=())
 
     def __iter__(self):
         return iter(self.statements)
@@ -44,9 +47,12 @@ class Extractor:
 
     def extract(self, doc: Document) -> Extraction:
         payer, new = detect_payer(doc, self.res)
-        drafts = DocumentWalk(doc, self.res, payer).run()
-        stmts = finish(drafts, doc.doc_id, payer, new, self._known_payers, self.res.services.canonical_name)
-        return Extraction(doc.doc_id, payer, new, tuple(stmts))
+        walk = DocumentWalk(doc, self.res, payer)
+        drafts = walk.run()
+        stmts = finish(drafts, doc.doc_id, payer, new, self._known_payers, self.res.services.canonical_name,
+                       doc.blocks)
+        missed = unexplained(doc, self.res, payer, drafts, walk.used, walk.consumed | walk.explained)
+        return Extraction(doc.doc_id, payer, new, tuple(stmts), tuple(missed))
 
 
 _EXTRACTORS: dict[int, Extractor] = {}

@@ -29,11 +29,23 @@ LIST_SPLIT_RE = re.compile(r"\s*;\s*|,\s*(?:and\s+|or\s+)?|\s+and\s+(?![^()]*\))
 #: "… members who have coverage through |the X Trust|", "… members of |X|", "… employees of |X|".
 COVERAGE_THROUGH_RE = re.compile(r"\b(?:coverage|benefits|insurance)\s+(?:through|from|with)\s+(.+)$|"
                                  r"\b(?:members|employees|retirees)\s+(?:of|in|from)\s+(?=[A-Z])(.+)$")
+#: "Members who live in |Adams, Brown or Warren| |County|": places whose residents are left out
+PLACE_LIST_RE = re.compile(r"^(?:(?:members|people|enrollees|those)\s+(?:who\s+(?:live|reside)\s+in|living\s+in|"
+                           r"residing\s+in|in)|residents\s+of)?\s*((?-i:[A-Z])[\w.-]*(?:(?:,\s*|\s+|\s*,?\s*(?:and|or)\s+)"
+                           r"(?-i:[A-Z])[\w.-]*)*)\s+(count(?:y|ies)|parish(?:es)?)$", re.IGNORECASE)
+#: "… plans |sponsored by a former employer| (group retiree members)": how they came to be covered
+PARTICIPLE_RE = re.compile(r"\s+(?:sponsored|offered|issued|administered|purchased|bought|provided)\s+(?:by|through)\s+[^()]*",
+                           re.IGNORECASE)
+ISSUER_RE = re.compile(r"^(?:members|those|people)\s+whose\s+(?:plan|coverage|policy|benefits?)\s+(?:is|are)\s+"
+                       r"(?:issued|offered|administered|provided|sold|underwritten)\s+by\s+(.+)$", re.IGNORECASE)
+#: A population named by what its people are, not by a proper name: kept whole.
+POPULATION_HEAD_RE = re.compile(r"^(?:children|members|employees|retirees|people|individuals|infants|adults|"
+                                r"those|residents|patients|enrollees|newborns|women|men)\b", re.IGNORECASE)
 #: Words around a group name that are not part of it ("select Acme Health groups", "the State of X plan").
 GROUP_NOISE_RE = re.compile(r"^(?:select|certain|some|the|for|all|most|members of|members in|those with|those in|"
-                            r"those|members|plans? of|benefit plans of)\s+|\s+(?:groups?|members?|only|plans?)$", re.IGNORECASE)
+                            r"those|members(?=\s+(?!whose|who|that|which|with)\S)|plans? of|benefit plans of)\s+|\s+(?:groups?|members?|only|plans?)$", re.IGNORECASE)
 STOPWORDS = {"for", "the", "and", "or", "of", "some", "members", "non-medicare", "with", "who", "have", "through",
-             "coverage", "a", "an", "to", "in", "on", "is", "are", "by", "see", "row", "next", "eviCore"}
+             "coverage", "a", "an", "to", "in", "on", "is", "are", "by", "see", "row", "next"}
 SCOPE_ORDER = {"all": Scope.ALL, "every": Scope.ALL, "each": Scope.ALL}
 
 
@@ -100,7 +112,7 @@ class ClauseParser:
                 continue
             if not words[0][:1].isupper() and not re.search(r"\b(?:whose|who|that|which)\b", frag):
                 continue
-            if re.match(r"(?:whose|who|that|which)\b", frag, re.IGNORECASE):
+            if re.match(r"(?:whose|who|that|which)\b", frag, re.IGNORECASE) and ALT_VENDOR_RE.search(text):
                 continue  # ", whose requests are handled by …": the frame, not a group
             number = GROUP_NUMBER_RE.search(frag)
             frag = self.states.get(frag.lower(), frag)
@@ -114,6 +126,25 @@ class ClauseParser:
             alt = self.alternate_vendor(text)
             out = [ExceptionRef(r.name, r.group_number, alt, text) for r in out]
         return out
+
+    def population(self, text: str) -> list[ExceptionRef]:
+        """The people a sentence leaves out: "Members who live in Adams, Brown or Warren County" (each
+        county), "Children in foster care or receiving adoption assistance" (one population), "members
+        of Traditional Choice plans and members of the Foreign Service Benefit Plan" (each plan)."""
+        text = normalize(text).strip(" .;:,")
+        place = PLACE_LIST_RE.match(text)
+        if place:
+            unit = "County" if place.group(2).lower().startswith("count") else "Parish"
+            names = [n.strip() for n in LIST_SPLIT_RE.split(place.group(1)) if n.strip()]
+            return [ExceptionRef(f"{n} {unit}") for n in names]
+        issuer = ISSUER_RE.match(text)
+        if issuer:
+            return [ExceptionRef(f"{issuer.group(1)} members")]  # "members whose plan is issued by X"
+        text = PARTICIPLE_RE.sub(" ", text).strip()
+        if POPULATION_HEAD_RE.match(text) and not re.match(r"\w+\s+(?:of|in|with|on|under|enrolled\s+in|covered\s+by)\s+"
+                                                           r"(?:the\s+)?(?-i:[A-Z])", text):
+            return [ExceptionRef(re.sub(r"\s+", " ", text))]
+        return self.groups_in(text)
 
     def alternate_vendor(self, text: str) -> Optional[str]:
         m = ALT_VENDOR_RE.search(text)
@@ -131,7 +162,11 @@ class ClauseParser:
         parts = [p for p in re.split(r"(?<=\.)\s+(?=[A-Z])", text) if p.strip()]
         refs: list[ExceptionRef] = []
         for p in parts:
-            refs.extend(self.groups_in(p, with_vendor=bool(ALT_VENDOR_RE.search(p))))
+            if not ALT_VENDOR_RE.search(p) and (POPULATION_HEAD_RE.match(p.strip()) or PLACE_LIST_RE.match(p.strip(" ."))
+                                                 and re.search(r"\bcount(?:y|ies)\b|\bparish", p, re.IGNORECASE)):
+                refs.extend(self.population(p))
+            else:
+                refs.extend(self.groups_in(p, with_vendor=bool(ALT_VENDOR_RE.search(p))))
         return refs
 
     # -- clauses ---------------------------------------------------------------------------------

@@ -7,13 +7,15 @@ slot remembers which text filled it (``explain``), for ``payerkg extract --expla
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Optional
+from typing import Optional, Sequence
 
 from ingest import Block
 
 from .model import ExceptionRef, ProgramType, Requirement, Scope, Segment, Statement
+from .text import fold, sentences
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,16 @@ class Draft:
 
 
 def finish(drafts: list[Draft], doc_id: str, payer: str, payer_new: bool, known_payers: set[str],
-           service_name=lambda s: s) -> list[Statement]:
+           service_name=lambda s: s, blocks: Sequence[Block] = ()) -> list[Statement]:
     """Freeze drafts into statements: one per distinct rule id, in reading order. ``service_name``
-    gives a service its vocabulary name."""
+    gives a service its vocabulary name; ``blocks`` (the document's) let each exception quote the
+    sentence that names its group."""
     out: dict[str, Statement] = {}
+    quotes = _GroupQuotes(blocks)
     for d in drafts:
         row_payer = d.payer or payer
-        refs = tuple(sorted({r for r in d.exceptions if r.name}))
+        refs = tuple(sorted({replace(r, quote=quotes.find(r.name, d.source.block) or r.quote)
+                             for r in d.exceptions if r.name}))
         program = d.program or (ProgramType.CARE_MANAGEMENT if d.requirement is Requirement.CARE_MANAGEMENT
                                 else ProgramType.UTILIZATION_MANAGEMENT)
         vendor = row_payer if d.vendor.in_house else d.vendor.name
@@ -93,6 +98,37 @@ def finish(drafts: list[Draft], doc_id: str, payer: str, payer_new: bool, known_
         ).with_id()
         out.setdefault(st.rule_id, st)
     return list(out.values())
+
+
+class _GroupQuotes:
+    """The sentence that names an excepted group: in the rule's own block first, then in the
+    blocks around it, then anywhere in the document; the rule's block text when none does."""
+
+    #: Blocks before and after the rule's block searched before the whole document.
+    NEAR = 12
+
+    def __init__(self, blocks: Sequence[Block]):
+        self.blocks = list(blocks)
+        self._cache: dict[tuple[str, int], str] = {}
+
+    def find(self, name: str, block: Block) -> str:
+        key = (name, block.index)
+        if key not in self._cache:
+            self._cache[key] = self._search(name, block)
+        return self._cache[key]
+
+    def _search(self, name: str, block: Block) -> str:
+        target = fold(re.sub(r"\s*\((?:group\s+)?\d+\)\s*$", "", name))
+        if not target:
+            return ""
+        near = self.blocks[max(0, block.index - self.NEAR):block.index + self.NEAR + 1] if self.blocks else []
+        for b in [block] + sorted(near, key=lambda x: abs(x.index - block.index)) + self.blocks:
+            if target in fold(b.text):
+                for a, e in sentences(b.text):
+                    if target in fold(b.text[a:e]):
+                        return b.text[a:e].strip()
+                return b.text.strip()
+        return ""
 
 
 def _trimmed(src: Source) -> tuple[int, int]:

@@ -24,15 +24,14 @@ from .patterns import ACTIVE_RE, EXCEPT_RE, GENERIC_HEADING_RE, LABEL_MAX_WORDS,
 from .prose import Claim
 from .services import REFERENCE_RE
 from .text import normalize
-from .tree import Exclusion, ProgramMember, ProgramService, Topic
+from .list_items import ItemShapes
+from .tree import ProgramMember, ProgramService, Topic
 
 DATE_FIRST_RE = re.compile(r"^\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})",
                            re.IGNORECASE)
 #: Imperatives of instructions ("Call …", "Submit …"): the item is a step, not a service.
 STEP_RE = re.compile(r"^\s*(?:use|call|submit|send|log|choose|confirm|check|see|visit|go|fax|register|contact)\b",
                      re.IGNORECASE)
-POPULATION_RE = re.compile(r"\b(?:employees|retirees|group\s+#?\d{3,}|\(group\s+\d+\)|group\s+retiree|sponsored\s+by|"
-                           r"whose|who\s+(?:are|live|have))\b", re.IGNORECASE)
 
 
 @dataclass
@@ -49,7 +48,7 @@ class ItemCtx:
     open_members: list[Member] = field(default_factory=list)  # members whose "Exceptions:" the next items list
 
 
-class ListReader:
+class ListReader(ItemShapes):
     def __init__(self, walk):
         self.walk = walk
         self.res = walk.res
@@ -70,6 +69,8 @@ class ListReader:
             topic.member_list = True
         if self._references(items, lead):
             return  # a list of pages, manuals and chapters to read: it states no rule
+        if lead is not None and lead.lead == "details":
+            return  # what the rule its lead-in stated covers: CPT families, modalities, settings
         top = min(b.level for b in items)
         stack: list[ItemCtx] = []
         if lead is not None and lead.lead == "services_label":
@@ -111,28 +112,13 @@ class ListReader:
         if stack:
             stack[-1].emitted.extend(ctx.emitted)
 
-    def _exception_item(self, b: Block) -> bool:
-        """An item that names an excepted group, not a line or a scope: the items after one ending in
-        "Exceptions:" that stand at its own depth ("State of Michigan: requests are managed by …")."""
-        text = normalize(b.text)
-        head = re.split(r"\s*:\s+|\s+[—–]\s+", text, maxsplit=1)[0]
-        if self.res.members.lobish(head, strict=True) or self.res.clauses.scope_re.match(text) \
-                or self.res.lobs.segment_re.match(text):
-            return False
-        return bool(self.res.clauses.groups_in(head))
-
-    def _segment_only(self, b: Block) -> bool:
-        ms = self.res.members.unit(b.text, self.walk.payer)
-        return bool(ms) and all(m.lob is None for m in ms)
-
-    # -- one item ------------------------------------------------------------------------------------
     def _item(self, b: Block, depth: int, role: Optional[str], stack: list[ItemCtx], topic: Topic,
               lead: Optional[Claim], has_children: bool) -> Optional[ItemCtx]:
         text = normalize(b.text)
         src = Source.whole(b)
         parent = stack[-1] if stack else None
         if parent is not None and parent.kind == "exceptions":
-            # "State of Michigan: Prior authorization requests are managed by OptumRx."
+            # "State of Ohio: Prior authorization requests are managed by Acme Rx."
             head = re.split(r"\s*:\s+|\s+[—–]\s+", text, maxsplit=1)
             refs = self.res.clauses.groups_in(head[0]) if len(head) > 1 else self.res.clauses.groups_in(text)
             alt = self.res.clauses.alternate_vendor(text)
@@ -208,20 +194,6 @@ class ListReader:
             return ctx
         return None
 
-    def _membership_shaped(self, text: str) -> bool:
-        """A membership item names a line first, or starts with a scope or segment, or is a short label;
-        a sentence ("Acme has selected X to …") is read as prose instead."""
-        head = re.split(r"\s*:\s+|\s+[—–]\s+|\s+-\s+", text, maxsplit=1)[0]
-        if self.res.members.lobish(head, strict=True):
-            return True
-        if self.res.clauses.scope_re.match(text) or self.res.lobs.segment_re.match(text):
-            return True
-        return len(text.split()) <= LABEL_MAX_WORDS and not text.rstrip().endswith(".")
-
-    def _states_members(self, text: str) -> bool:
-        ms = self.res.members.unit(text, self.walk.payer)
-        return bool(ms) and (any(m.explicit_scope for m in ms) or any(m.lob for m in ms))
-
     def _members_item(self, b, depth, members, stack, topic, lead, has_children, src) -> Optional[ItemCtx]:
         if not members:
             return None
@@ -254,6 +226,9 @@ class ListReader:
             services = [(ps.name, ps.vendor, ps) for ps in topic.find_services(vendor)]
             if vendor is None and len({v.name for _, v, _ in services if v is not None}) > 1:
                 services = []  # several vendors' programs and nothing to say which: wait
+        if vendor is None and lead is not None and lead.payer_requires and not lead.not_required \
+                and not any(v for _, v, _ in services):
+            vendor = self.walk.own_reviewer()  # "Authorization is required for members in the following plans:"
         negated = bool(lead and (lead.negated or lead.ended))
         ctx.open_members = [m for m in resolved if m.open_exceptions]
         if ctx.open_members:
@@ -303,29 +278,3 @@ class ListReader:
         finally:
             self._sink = None
         self.last_emitted = list(ctx.emitted)
-
-    def _excluded(self, b: Block, text: str, depth: int, topic: Topic, src: Source) -> Optional[ItemCtx]:
-        if POPULATION_RE.search(text):
-            # "Gentex employees (self-funded PPO group 783589): advanced imaging only": an excepted group
-            name = re.split(r"\s*[:;]\s*|\s+[—–]\s+", text, maxsplit=1)
-            refs = self.res.clauses.groups_in(re.sub(r"\s*\([^)]*\)", "", name[0]))
-            qualifier = " ".join(re.findall(r"\(([^)]*)\)", name[0]))
-            only = re.search(r"^\s*(.+?)\s+only\b", name[1]) if len(name) > 1 else None
-            topic.exclusions.append(Exclusion(
-                refs, self.res.lobs.segments_in(qualifier),
-                [w for w in re.findall(r"[A-Za-z-]+", qualifier) if self.res.lobs.is_plan_types(w)],
-                self.res.services.name(only.group(1)) if only else None, src))
-            return None
-        if not self.res.members.lobish(re.split(r"\s*[:;]\s*|\s+[—–]\s+", text)[0], strict=True):
-            return None  # "Emergency rooms", "Services in the emergency department": a setting, not members
-        members = self.res.members.unit(text, self.walk.payer, lob_context=True)
-        members = [m for m in members if m.lob is not None]
-        if not members:
-            return None
-        for m in members:
-            m.scope = Scope.NONE
-        topic.members.extend(ProgramMember(m, src, None, True) for m in members)
-        return None
-
-    def _vendor(self, lead: Optional[Claim], topic: Topic) -> Optional[VendorRef]:
-        return (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()

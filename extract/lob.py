@@ -2,11 +2,11 @@
 
 A line of business is named as the document states it ("Blue Cross Medicare Advantage (PPO)" →
 "Blue Cross Medicare Advantage PPO"), with what a reader drops dropped: trademark marks, a
-trailing "members", an acronym that repeats the words before it ("Federal Employee Program
-(FEP)"), a parenthesis that only describes ("Medicare Advantage (BlueMedicare HMO and PPO)"), and
-the document's own payer name in front of a generic term ("CareFirst Medicare Advantage"). A
-parenthesis that says which generic line a product is ("Wellmark Advantage Health Plan (Medicare
-Advantage)", "Peach State Health Plan (Medicaid)") names it by that generic line. Funding words
+trailing "members", an acronym that repeats the words before it ("Northwind Employee Plan
+(NEP)"), a parenthesis that only describes ("Medicare Advantage (BlueMedicare HMO and PPO)"), and
+the document's own payer name in front of a generic term ("Northwind Medicare Advantage"). A
+parenthesis that says which generic line a product is ("Zephyr Advantage Health Plan (Medicare
+Advantage)", "Contoso State Health Plan (Medicaid)") names it by that generic line. Funding words
 inside the phrase become the segment ("Commercial fully insured" → Commercial, fully_insured);
 the individual market ("ACA individual and family plans") is the Commercial line's individual
 segment. Rules only; the vocabulary knows the terms.
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .model import Segment
-from .nlp import Annotated, Annotator
+from .nlp import Annotator
 from .text import fold, normalize
 from .vocabulary import Vocabulary
 
@@ -36,8 +36,13 @@ INDIVIDUAL_WORDS = {"individual", "family", "families", "aca", "affordable", "ca
                     "65", "on", "off", "and", "plans", "plan", "the", "exchange", "exchanges", "bought", "directly",
                     "or", "marketplace", "state", "through", "from", "purchased"}
 #: "and" joins two lines unless the right side is only plan types ("HMO and POS") or the left is
-#: a bare name qualifying the right's generic term ("UnitedHealthcare and AARP Medicare Advantage").
+#: a bare name qualifying the right's generic term ("Northwind and Fabrikam Medicare Advantage").
 SPLIT_RE = re.compile(r"\s*;\s*|\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*(?=[A-Z][a-z])")
+
+
+#: Words of a payer's name that do not name it ("Contoso Health Plan" is "Contoso").
+PAYER_FILLER = {"health", "plan", "plans", "healthcare", "insurance", "company", "inc", "of", "the", "and", "blue",
+                "cross", "shield", "care", "network", "group", "mutual", "medical", "services"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ class Lob:
     name: str
     stated: str
     segments: tuple[Segment, ...] = ()
-    payer: Optional[str] = None  # a payer the phrase names ("Peach State Health Plan (Medicaid)")
+    payer: Optional[str] = None  # a payer the phrase names ("Contoso State Health Plan (Medicaid)")
     generic: bool = False
     default: bool = False  # the phrase names only a market ("fully insured", "individual plans"), not a line
 
@@ -162,10 +167,13 @@ class LobNamer:
         specific = self.specific.get(fold(core))
         if specific:
             return Lob(specific, stated, tuple(segs), payer, False)
+        brand = self._medicare_brand(core)
+        if brand and not generic:
+            return Lob(brand, stated, tuple(segs), payer, True)
         named = self._payer_named(core)
         if named is not None:
             if named == doc_payer and not in_table:
-                return None  # "Blue KC members": all of the payer's members, no line named
+                return None  # "Northwind members": all of the payer's members, no line named
             payer = payer or named
         if generic and fold(core) == fold(generic) or (generic and stripped_payer):
             core = generic if fold(core) == fold(generic) else core
@@ -174,6 +182,16 @@ class LobNamer:
             segs = [implied]
         core = self._case_generic_start(core)
         return Lob(core, stated, tuple(segs), payer, bool(generic))
+
+    def _medicare_brand(self, text: str) -> Optional[str]:
+        """"BlueMedicare HMO and PPO", "SeniorMedicare PPO": a brand fused with "Medicare" and sold as
+        HMO/PPO plans is the Medicare Advantage line (Medicare itself has no HMO or PPO plans)."""
+        words = fold(text).split()
+        if len(words) < 2 or "medicare" == words[0] or "medicare" not in words[0]:
+            return None
+        if not self.is_plan_types(" ".join(words[1:])):
+            return None
+        return self.generic.get("medicare advantage")
 
     def _case_generic_start(self, text: str) -> str:
         """"commercial non-HMO" → "Commercial non-HMO": a generic term keeps the vocabulary's spelling."""
@@ -187,7 +205,7 @@ class LobNamer:
         return any(m.generic for m in self.annotate(text).of("LOB"))
 
     def _strip_payer(self, text: str, doc_payer: Optional[str], any_payer: bool = False) -> tuple[str, Optional[str]]:
-        """Drop a payer name in front of a generic term: "CareFirst Medicare Advantage" → "Medicare Advantage"."""
+        """Drop a payer name in front of a generic term: "Northwind Medicare Advantage" → "Medicare Advantage"."""
         ann = self.annotate(text)
         for p in ann.of("PAYER"):
             if p.start > 1:
@@ -198,6 +216,17 @@ class LobNamer:
             rest = re.sub(r"^(?:'s|’s)\s+", "", rest)
             if rest and (self.generic_name(rest) or any_payer):
                 return rest, p.canonical
+        if doc_payer and not self.annotate(doc_payer).of("PAYER"):
+            # a payer the vocabulary does not know, named by its own words: "Contoso commercial" in a
+            # document of "Contoso Health Plan" (a known payer's products are the vocabulary's to name)
+            own = set(fold(doc_payer).split()) - PAYER_FILLER
+            words = text.split()
+            k = 0
+            while k < len(words) - 1 and fold(words[k]) in own:
+                k += 1
+            rest = " ".join(words[k:])
+            if k and self.generic_name(rest):
+                return rest, doc_payer
         return text, None
 
     def _payer_named(self, text: str) -> Optional[str]:
@@ -208,7 +237,7 @@ class LobNamer:
     # -- lists -----------------------------------------------------------------------------------
     def split(self, phrase: str) -> list[str]:
         """Split "A, B and C" into the lines it lists, keeping "Commercial HMO and POS" and
-        "UnitedHealthcare and AARP Medicare Advantage" whole, and parentheses intact. Each part
+        "Northwind and Fabrikam Medicare Advantage" whole, and parentheses intact. Each part
         is a verbatim substring of ``phrase``."""
         masked = re.sub(r"\([^()]*\)", lambda m: "\x00" * len(m.group(0)), phrase)
         spans: list[list[int]] = []
@@ -225,7 +254,7 @@ class LobNamer:
                 merged[-1][1] = sp[1]
                 continue
             merged.append(sp)
-        # a payer's brand before a generic term qualifies it: "UnitedHealthcare and AARP Medicare Advantage"
+        # a payer's brand before a generic term qualifies it: "Northwind and Fabrikam Medicare Advantage"
         out: list[list[int]] = []
         join_next = False
         for i, sp in enumerate(merged):

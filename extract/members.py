@@ -4,7 +4,7 @@ Two readers:
 
 * ``unit`` reads a list item, table cell or label that is about members: "Commercial HMO and
   POS: fully insured and self-funded employer groups", "BlueMedicare HMO and PPO: Most members —
-  except …", "Fully insured: every member", "Federal Employee Program (FEP): excluded from this
+  except …", "Fully insured: every member", "Northwind Employee Plan (NEP): excluded from this
   program", "Medicare Plus Blue — All groups and all members with individual coverage".
 * ``in_sentence`` finds the lines a sentence names: "for X and Y members", "members enrolled in
   X plans", "to all X members and to Y members", "are outside this program: A, B and C".
@@ -27,7 +27,7 @@ from .text import dates_in, fold, normalize
 I = re.IGNORECASE
 HEAD_SPLIT_RE = re.compile(r"\s*:\s+|\s+[—–]\s+|\s+-\s+|\s*:\s*$")
 #: lower-case words that close a line-of-business phrase ("… Medicaid members", "… PPO plans"); a
-#: capitalised "Plan" belongs to a name ("Wellmark Advantage Health Plan")
+#: capitalised "Plan" belongs to a name ("Zephyr Advantage Health Plan")
 ANCHOR_RE = re.compile(r"\b(?:members?|enrollees|beneficiaries|subscribers|plans?|coverage|products?|policies|"
                        r"policyholders|lines?\s+of\s+business|employees|retirees|population)\b")
 #: words that may sit inside a line-of-business phrase although they are lower case
@@ -82,7 +82,7 @@ class MemberReader:
             return False  # a sentence, or a statistic ("25.5M Commercial Memberships")
         ann = self.annotate(t)
         if ann.of("VENDOR", "DEPT", "PORTAL"):
-            return False  # "Medicare Plus Blue and BCN Utilization Management" names who reviews
+            return False  # "Zephyr Plus and Northwind Utilization Management" names who reviews
         if ann.of("LOB", "PLANTYPE"):
             return True
         if ann.of("SERVICE", "GROUP", "NOTVENDOR") or strict:
@@ -235,7 +235,13 @@ class MemberReader:
 
     def _walk_right(self, text: str, pos: int) -> int:
         m = re.match(r"(?:\s*\([^()]*\)|\s+(?:HMO|PPO|POS|EPO|PFFS|HSP|D-SNP)\b|\s*/\s*[A-Z]{2,4}\b)*", text[pos:])
-        return pos + (m.end() if m else 0)
+        end = pos + (m.end() if m else 0)
+        # a product named with the generic term inside it: "Medicare HMO |Blue Plan|", "Medicaid |Plus|"
+        brand = re.match(r"(?:\s+(?-i:[A-Z])[\w'’&+-]*){1,3}", text[end:])
+        if brand and not any(w.lower() in FUNCTION_WORDS or w.lower() in ("members", "member", "providers")
+                             for w in brand.group(0).split()):
+            end += brand.end()
+        return end
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

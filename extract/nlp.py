@@ -2,7 +2,7 @@
 
 Two ``PhraseMatcher``s label PAYER, VENDOR, DEPT, PORTAL, NOTVENDOR, LOB, GROUP, SERVICE, STATE
 and PLANTYPE mentions: one compares lower-cased tokens, the other the exact spelling of short
-upper-case acronyms ("MA", "FEP", "AIM", "ASO"), which would otherwise match ordinary words.
+upper-case acronyms ("MA", "HMO", "ASO", "SNP"), which would otherwise match ordinary words.
 Each pattern's id is the canonical name, so a mention is already resolved (aliases and renames
 included). Text is normalised first (trademark marks and footnote markers dropped, because they
 split tokens: "BlueSM", "Yes*"), and every mention is mapped back to offsets in the original

@@ -25,6 +25,8 @@ NAME_MAX_WORDS = 7
 # -- membership ------------------------------------------------------------------------------------
 EXCEPT_RE = re.compile(r"\bexceptions?\s*:\s*|\bnot\s+included\s*:\s*|\bexcludes?\s*:\s*|\bexcept(?:\s+for)?\s+|"
                        r"\bexcluding\s+", I)
+#: "Excludes members of …", "Not included: …": the people named after it are left out
+EXCLUDES_START_RE = re.compile(r"^\s*(?:excludes|excluding|excluded|not\s+included|does\s+not\s+include)\s*:?\s+", I)
 INCLUDES_RE = re.compile(r"(?:^|[\s,.;(])(?:includes|including)\s+", I)
 ONLY_RE = re.compile(r"\bonly\b", I)
 #: "only when the employer has added the program", "groups that have elected it": a select scope
@@ -32,7 +34,8 @@ ONLY_ELECTED_RE = re.compile(
     r"\bonly\s+(?:if|when|where)\b[^.]*\b(?:add|adds|added|elect|elects|elected|choose|chose|chosen|opt|opts|opted|"
     r"buy|bought|purchase|purchased|select|selected)\b|\b(?:that|who|which|whose\s+sponsor)\s+(?:have\s+|has\s+)?"
     r"(?:elected|added|chose|chosen|opted\s+in|bought|purchased|selected|decided)\b|\bchose\s+to\s+add\b|"
-    r"\b(?-i:opt(?:ed)?[- ]in)\b|\bsponsors?\s+(?:decide|elect|choose)\b|\bthat\s+bought\b", I)
+    r"\b(?-i:opt(?:ed)?[- ]in)\b|\bsponsors?\s+(?:decide|elect|choose)\b|\bthat\s+bought\b|\bas\s+an\s+(?:option|add-on|buy-up)\b|"
+    r"\bcan\s+(?:pick|choose|add|elect)\b", I)
 NONE_RE = re.compile(
     r"\bnot\s+included\b(?!\s*:)|\bexcluded\b|\bnot\s+(?:a\s+)?part\s+of\b|\bnot\s+in\s+(?:the|this|these)\s+program|"
     r"\bnot\s+(?:covered|eligible|participating)\b|\bdoes\s+not\s+apply|\bdo\s+not\s+apply|\bdoesn't\s+apply|"
@@ -95,7 +98,7 @@ NOT_REQUIRED_RE = re.compile(
     r"\bnever\s+(?:needs?|requires?)\b|\bis\s+never\s+needed\b|\bwithout\s+(?:prior\s+)?(?:authorization|clinical\s+review)",
     I)
 REQUIRES_RE = re.compile(r"\b(?:requires?|required|needs?|needed|must\s+(?:obtain|request|get))\b", I)
-#: Programs that help members rather than review requests ("drug adherence discount program").
+#: Programs that help members rather than review requests ("medication adherence rewards program").
 CARE_PROGRAM_RE = re.compile(r"\b(?:adherence|discount|savings|rewards?|incentives?|engagement|outreach|education|"
                              r"coaching|support)\s+programs?\b", I)
 AUTH_WORD_RE = re.compile(r"\b(?:prior\s+authori[sz]ations?|pre-?authori[sz]ations?|authori[sz]ations?|"
@@ -114,6 +117,7 @@ VERB_RE = re.compile(r"\b(?:is|are|was|were|will|can|may|must|should|has|have|ha
 # -- structure cues ----------------------------------------------------------------------------------
 #: a sentence that announces a list of services ("… for the specialized services below:")
 SERVICE_LEAD_RE = re.compile(
+    r"\bthese\s+(?:services?|procedures?|programs?|areas?|tests?|categories|drugs?|therapies)\s*:\s*$|"
     r"\b(?:services?|procedures?|programs?|areas?|tests?|codes?|categories|drugs?|therapies)\s+(?:below|listed\s+below|"
     r"that\s+follow|as\s+follows)|\b(?:the\s+)?following\s+(?:services?|procedures?|programs?|areas?|tests?|categories|"
     r"drugs?)\b|\bin\s+(?:two|three|four|five|several|these)\s+(?:areas|programs|categories)\b|"
@@ -129,7 +133,8 @@ MEMBER_LEAD_RE = re.compile(
 EXCLUDED_LEAD_RE = re.compile(r"\bexcluded\s+(?:members|memberships|lines|plans|products|populations)|"
                               r"\b(?:does|do)\s+not\s+apply\s+to\b|\bnot\s+(?:apply|included)\b|\bexclusions?\b|"
                               r"\bwhich\s+members\s+are\s+excluded\b|\bwhere\s+.*\bdo\s+not\s+apply\b", I)
-APPLIES_RE = re.compile(r"\b(?:appl(?:y|ies)|is\s+required|are\s+required|is\s+available)\s+(?:only\s+)?to\b|"
+APPLIES_RE = re.compile(r"\b(?:appl(?:y|ies)|is\s+required|are\s+required|is\s+available|(?:be|is|are)\s+offered|"
+                        r"^\s*available)\s+(?:only\s+|also\s+)?to\b|"
                         r"\b(?:are|is)\s+(?:in|included\s+in|part\s+of|enrolled\s+in|covered\s+by)\s+(?:the|this|our)\b|"
                         r"\btake\s+part\b|\bparticipate\b|\bis\s+in\s+the\s+program\b", I)
 LEGEND_RE = re.compile(r"^\s*(?:key|legend|how\s+to\s+read|symbols?|abbreviations)\b", I)
@@ -144,3 +149,17 @@ GENERIC_HEADING_RE = re.compile(
     r"reminders?|agenda|key\s+dates|about\s+.*|clinical\s+guidelines|guidelines|how\s+to\s+.*|where\s+to\s+.*|"
     r"requesting\s+.*|claims.*|resources\s+.*|additional\s+.*|more\s+information|related\s+links|what\s+is\s+changing|"
     r"what's\s+changing|what\s+changes|background\s+.*|good\s+to\s+know|before\s+you\s+.*)$", I)
+
+# -- headings and references -----------------------------------------------------------------------
+#: "Prior authorization requirements for |sleep testing and treatment|", "|Widget testing| authorization
+#: requirements": the heading names the service whose requirements follow.
+REQUIREMENT_HEADING_RE = re.compile(
+    r"^(?:(?:prior\s+)?authori[sz]ation|pre-?certification|notification|referral|review)\s+requirements?\s+(?:for|of)\s+|"
+    r"\s+(?:prior\s+)?(?:authori[sz]ation|pre-?certification|notification)\s+requirements?$", I)
+HEADING_SPLIT_RE = re.compile(r"\s*:\s+|\s+[—–]\s+|\s+-\s+")
+NUMBERING_RE = re.compile(r"^\s*(?:section\s+)?\d+(?:\.\d+)*\.?\s+|^\s*[A-Z]\.\s+|^\s*(?:step|part|slide)\s+\d+\s*[:.-]?\s*",
+                          I)
+#: A "these services"-style phrase that points back to services named before.
+ANAPHOR_RE = re.compile(r"^(?:these|those|the|such|this|that)?\s*(?:services?|codes?|procedures?|programs?|tests?|"
+                        r"requests?|imaging|therapy|therapies|drugs?|studies|surgeries|reviews?)$", I)
+

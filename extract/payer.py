@@ -20,7 +20,7 @@ from .resources import Resources
 
 UNKNOWN = "unknown payer"
 #: How much a payer named in each place counts: the title and masthead say who publishes; a payer
-#: named before "members" is usually a product line ("Ambetter members"), counted for little.
+#: named before "members" is usually a product line ("Zephyr Choice members"), counted for little.
 TITLE_WEIGHT = 4.0
 FURNITURE_WEIGHT = 2.0
 MASTHEAD_WEIGHT = 2.0
@@ -60,7 +60,7 @@ def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
     for text, weight in texts:
         ann = res.annotate(text)
         for m in ann.of("PAYER"):
-            # "for Ambetter members", "Wellcare (Medicare Advantage)": a product named as a line, not the publisher
+            # "for Zephyr Choice members", "Fabrikam Care (Medicare Advantage)": a product named as a line, not the publisher
             as_line = re.match(r"\s*(?:members|plan\s+members|\(|enrollees)", text[m.end:m.end + 12])
             votes[m.canonical] += weight * (AS_LINE_WEIGHT if as_line else 1.0)
         for m in ann.of("LOB"):
@@ -83,7 +83,7 @@ def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
 
 def _best(votes: Counter, res: Resources) -> str:
     """The most named payer; a parent brand loses to the plan it owns when both are named
-    ("Peach State Health Plan" over its "Ambetter from Peach State Health Plan" product)."""
+    ("Contoso State Health Plan" over its "Zephyr from Contoso State Health Plan" product)."""
     ranked = votes.most_common()
     best, score = ranked[0]
     return best

@@ -5,7 +5,7 @@ sentence's context:
 
 * delegation: "<vendor> reviews <service> for <lines> members", "<payer> has contracted with
   <vendor> to review <service> …", "<service> … is handled by <vendor>", "requests go to <vendor>";
-* the payer's own staff as reviewer ("… reviewed by Molina's UM department");
+* the payer's own staff as reviewer ("… reviewed by Northwind's UM department");
 * negation and change: "<vendor> does not review …", "no longer reviews", "transitions from A
   to B", "is ending for <lines> on <date>", "continues unchanged for <lines>";
 * membership: "The program applies to X and Y members", "Members of X are outside this program";
@@ -20,29 +20,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from .clauses import Clause
+from .clauses import PLACE_LIST_RE, POPULATION_HEAD_RE, Clause
+from .agents import AgentReader
+from .requirements import RequirementReader
 from .drafts import VendorRef
 from .lob import Lob
 from .members import Member
 from .model import Requirement, Scope, Segment
-from .patterns import (ACTIVE_RE, APPLIES_RE, AUTH_WORD_RE, CANCEL_RE, CARE_MANAGEMENT_RE, CONTINUES_RE, CONTRACT_RE,
-                       EFFECTIVE_CUE_RE, ENDING_RE, EXCLUDED_LEAD_RE, MEMBER_LEAD_RE, NEGATION_RE, NO_LONGER_RE, NONE_RE,
+from .patterns import (ACTIVE_RE, APPLIES_RE, EXCLUDES_START_RE, AUTH_WORD_RE, CANCEL_RE, CARE_MANAGEMENT_RE, CONTINUES_RE, EFFECTIVE_CUE_RE, ENDING_RE, EXCLUDED_LEAD_RE, MEMBER_LEAD_RE, NO_LONGER_RE, NONE_RE,
                        ONLY_ELECTED_RE,
-                       NOT_EFFECTIVE_RE, NOT_REQUIRED_RE, PASSIVE_RE, REQUIRES_RE, ROUTE_RE, SERVICE_LEAD_RE,
-                       TRANSITION_RE)
+                       NOT_EFFECTIVE_RE, NOT_REQUIRED_RE, SERVICE_LEAD_RE)
 from .resources import Resources
-from .text import day_after, dates_in
-from .vendors import VendorMention
+from .text import dates_in, day_after, fold
 
 I = re.IGNORECASE
+
 #: "That includes employer groups of every size and individual plans": more members of the line just named
 INCLUDES_START_RE = re.compile(r"^\s*(?:that|this|it|these|they)\s+(?:also\s+)?includes?\b|^\s*including\b", re.IGNORECASE)
-#: characters between a vendor's name and its verb that still make it the subject
-#: ("eviCore healthcare (eviCore) reviews", "Evolent (formerly NIA) administers", "X, an independent company, manages")
-SUBJECT_GAP_RE = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:,[^,]{0,80},\s*)?(?:will\s+|also\s+|now\s+|currently\s+|"
-                            r"begins?\s+(?:to\s+)?|began\s+(?:to\s+)?|starts?\s+(?:to\s+)?|continues?\s+(?:to\s+)?|"
-                            r"has\s+|have\s+|to\s+|continues?\s+to\s+|does\s+not\s+|do\s+not\s+|doesn't\s+|"
-                            r"no\s+longer\s+|will\s+no\s+longer\s+|still\s+|will\s+not\s+|is\s+|are\s+|then\s+)*$", I)
 
 
 @dataclass
@@ -67,6 +61,9 @@ class Claim:
     cues: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     text: str = ""
+    payer_requires: bool = False   # "Precertification is required for …": no one named reviews it
+    excluded: list = field(default_factory=list)  # people left out: "Children in foster care … are not part of …"
+    scope_hint: Optional[Scope] = None  # "For most plans, …": a scope with no line of business
 
     @property
     def delegates(self) -> bool:
@@ -76,6 +73,8 @@ class Claim:
 class ProseReader:
     def __init__(self, res: Resources):
         self.res = res
+        self.requirements = RequirementReader(res)
+        self.agents = AgentReader(res)
 
     def read(self, text: str, start: int, end: int, payer: Optional[str],
              section_vendor: Optional[VendorRef] = None) -> Claim:
@@ -89,7 +88,7 @@ class ProseReader:
             claim.cancel = True
             return claim
         claim.effective, ended_on = self._dates(s)
-        self._vendor(s, ann, payer, claim)
+        self.agents.find(s, ann, payer, claim)
         lead_for = re.match(r"\s*for\s+([^,]{3,80}),\s+", s, I)
         if lead_for and claim.vendor is not None and not self.res.members.lobish(lead_for.group(1)) \
                 and not dates_in(lead_for.group(1)):
@@ -103,14 +102,21 @@ class ProseReader:
             verb = ACTIVE_RE.match(s)
             if verb and re.match(r"\s*[A-Z]", s):
                 claim.vendor = section_vendor
-                claim.services = self._services_after(s, verb.end())
+                claim.services = self.agents.services_after(s, verb.end())
                 claim.cues.append("subjectless")
         lobs = self.res.members.in_sentence(s, payer)
         claim.members = self._members(s, lobs)
         claim.not_required = bool(NOT_REQUIRED_RE.search(s))
         claim.requirement = self._requirement(s, claim)
+        if not any(m.lob for m in claim.members):
+            claim.excluded = self._excluded(s)
+            if claim.excluded:
+                claim.cues.append("excluded")
+                return claim
+        if claim.vendor is None and not claim.services:
+            self.requirements.read(s, claim)
         if claim.vendor is None and (ENDING_RE.search(s) or CONTINUES_RE.search(s) or NONE_RE.search(s)):
-            self._owner(s, ann, payer, claim)
+            self.agents.owner(s, ann, payer, claim)
             if claim.vendor is not None and NONE_RE.search(s):
                 claim.negated = True
         if ENDING_RE.search(s) or (ended_on and claim.vendor and NO_LONGER_RE.search(s)):
@@ -128,9 +134,15 @@ class ProseReader:
             claim.lead = "services"
         elif s.rstrip().endswith(":") and (EXCLUDED_LEAD_RE.search(s) or NONE_RE.search(s)):
             claim.lead = "excluded"
+        elif claim.payer_requires and s.rstrip().endswith(":") and claim.services == ["these services"]:
+            claim.lead = "services"  # "For these services, we require prior authorization for all … members:"
+            claim.services = []
         elif (MEMBER_LEAD_RE.search(s) or claim.members or re.search(r"\bas\s+follows\b", s, I)) and (
                 s.rstrip().endswith(":") or re.search(r"\bmembers\s+below\b|\bfollowing\s+(?:members|groups|plans)", s, I)):
             claim.lead = "members"
+        elif claim.payer_requires and s.rstrip().endswith(":") and (not claim.services or claim.services == ["these services"]):
+            claim.lead = "services"  # "For these services, we require prior authorization for all … members:"
+            claim.services = []
         if claim.lead == "references" or (not claim.members and not claim.services and claim.vendor is None
                                            and NONE_RE.search(s) is None and APPLIES_RE.search(s) is None):
             return claim
@@ -159,131 +171,39 @@ class ProseReader:
                 effective = effective or d.value
         return effective, ended
 
-    def _vendor(self, s: str, ann, payer: Optional[str], claim: Claim) -> None:
-        vf = self.res.vendors
-        known = vf.known(ann, payer) + vf.staff(s, ann, payer)
-        known = [k for k in known if not _inside_other(k, known)]
-        # "from A to B"
-        tr = TRANSITION_RE.search(s)
-        if tr:
-            after = [k for k in known if k.start >= tr.end()]
-            if len(after) >= 2 or (after and re.search(r"\bto\b", s[after[0].end:after[0].end + 6])):
-                to_pos = s.find(" to ", after[0].end)
-                new = [k for k in known if k.start > to_pos] if to_pos >= 0 else []
-                claim.old_vendor = after[0].ref
-                claim.vendor = new[0].ref if new else (vf.unknown_at(s, to_pos + 4, +1).ref
-                                                       if to_pos >= 0 and vf.unknown_at(s, to_pos + 4, +1) else None)
-                claim.services = self._services_before(s, tr.start())
-                claim.cues.append("transition")
-                return
-        # passive: "… is reviewed by V"
-        for m in PASSIVE_RE.finditer(s):
-            agent = next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None) \
-                or self._payer_at(ann, m.end(), payer) or vf.unknown_at(s, m.end(), +1)
-            if agent:
-                claim.vendor = agent.ref
-                claim.services = self._services_before(s, m.start())
-                claim.negated = bool(NEGATION_RE.search(s[max(0, m.start() - 12):m.end()]))
-                claim.cues.append("passive")
-                return
-        # "contracted with V to …", "selected V to …"
-        for m in CONTRACT_RE.finditer(s):
-            agent = next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None) \
-                or vf.unknown_at(s, m.end(), +1)
-            if agent:
-                claim.vendor = agent.ref
-                verb = ACTIVE_RE.search(s, agent.end)
-                claim.services = self._services_after(s, verb.end()) if verb else []
-                claim.cues.append("contract")
-                return
-        # active: "V reviews …"
-        for m in ACTIVE_RE.finditer(s):
-            subject = None
-            for k in known + vf.payer_as_reviewer(ann, payer):
-                if k.end <= m.start() and SUBJECT_GAP_RE.match(s[k.end:m.start()]):
-                    subject = k
-            if subject is None:
-                cand = vf.unknown_at(s, m.start(), -1)
-                if cand and SUBJECT_GAP_RE.match(s[cand.end:m.start()]):
-                    subject = cand
-            if subject is None:
-                continue
-            if subject.ref.in_house is False and subject.ref.name == payer:
-                subject = VendorMention(VendorRef(payer, subject.ref.stated, False, True), subject.start, subject.end)
-            verb = s[m.start():m.end()].lower()
-            if re.search(r"\bprovid|\boffer|\baccept|\bcoordinat", verb) and not (
-                    AUTH_WORD_RE.search(s[m.end():]) or CARE_MANAGEMENT_RE.search(s)
-                    or re.match(r"\s*(?:(?:this|these|the|that|its|their|any)\s+)?(?:program|programs|services?)\b",
-                                s[m.end():], I)
-                    or self.res.services.object_after(s, m.end())[0]):
-                continue
-            claim.vendor = subject.ref
-            claim.negated = bool(NEGATION_RE.search(s[subject.end:m.end()]))
-            claim.services = self._services_after(s, m.end())
-            claim.cues.append("active")
-            return
-        # routing: "requests go to V", "prior authorization from V", "through V"
-        if AUTH_WORD_RE.search(s) or re.search(r"\brequests?\b", s, I):
-            for m in ROUTE_RE.finditer(s):
-                agent = next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None)
-                if agent is None:
-                    p = self._payer_at(ann, m.end(), payer)
-                    agent = p if p and re.match(r"\s*(?:to|from|through)", s[m.start():], I) else None
-                if agent:
-                    claim.vendor = agent.ref
-                    claim.cues.append("route")
-                    req = REQUIRES_RE.search(s)
-                    if req and req.start() < m.start():
-                        claim.services = self._services_before(s, req.start())
-                    return
-
-    def _owner(self, s: str, ann, payer: Optional[str], claim: Claim) -> None:
-        """"<Vendor>'s <program> is ending …": the program's owner is the vendor, the program the service."""
-        for k in self.res.vendors.known(ann, payer):
-            m = re.match(r"(?:'s|’s|'|’)\s+(.+?)\s+(?:is|are|will|has|continues?|do|does|don't|doesn't)\b", s[k.end:])
-            if m:
-                claim.vendor = k.ref
-                name = self.res.services.name(m.group(1))
-                claim.services = [name] if name else []
-                claim.cues.append("owner")
-                return
-
-    def _payer_at(self, ann, pos: int, payer: Optional[str]) -> Optional[VendorMention]:
-        for p in ann.of("PAYER"):
-            if pos <= p.start <= pos + 4:
-                return VendorMention(VendorRef(p.canonical, p.text, False, True), p.start, p.end)
-        return None
-
-    def _services_after(self, s: str, pos: int) -> list[str]:
-        name, a, b = self.res.services.object_after(s, pos)
-        listed = self.res.services.listed(s[a:]) if re.match(r"[^.:]{0,40}\b(?:programs?|services?|areas?)\s*:", s[a:]) else []
-        if listed:
-            return listed
-        return [name] if name else []
-
-    def _services_before(self, s: str, pos: int) -> list[str]:
-        name, _, _ = self.res.services.subject_before(s, pos)
-        return [name] if name else []
-
     def _members(self, s: str, lobs: list[tuple[Lob, int, int]]) -> list[Member]:
         out: list[Member] = []
         named = [(lob, a, b) for lob, a, b in lobs if not lob.default]
         for lob, a, b in lobs:
             if lob.default and named:
-                # "CareFirst commercial members with fully insured coverage": a segment of the line named before
-                for m in out:
-                    if m.segment is Segment.ALL and lob.segments:
-                        m.segment = lob.segments[0]
+                # "Northwind commercial members with fully insured coverage": a segment of the line named
+                # before; "… and to members with individual coverage": another segment of that line
+                open_ = [m for m in out if m.segment is Segment.ALL]
+                for seg in lob.segments[:1]:
+                    if open_:
+                        open_[0].segment = seg
+                    elif out and out[-1].lob is not None and lob.name == "Commercial" and \
+                            fold(out[-1].lob.name).split()[-1:] == ["commercial"] and \
+                            all(m.segment is not seg for m in out):
+                        out.append(Member(out[-1].lob, seg, Scope.ALL, explicit_scope=False))
                 continue
             segs = list(lob.segments) or [Segment.ALL]
             for seg in segs:
                 out.append(Member(None if lob.default else lob, seg, Scope.ALL, explicit_scope=False))
         covered = [(a, b) for _, a, b in lobs]
-        outside = "".join(ch if not any(a <= i < b for a, b in covered) else " " for i, ch in enumerate(s))
+        outside = s
+        for a, b in covered:
+            outside = outside[:a] + " " * (b - a) + outside[b:]
         have = {m.segment for m in out}
         for seg in self.res.lobs.segments_in(outside):
-            if seg not in have and not (seg is Segment.GROUP and have & {Segment.FULLY_INSURED, Segment.SELF_FUNDED}):
+            if seg in have or (seg is Segment.GROUP and have & {Segment.FULLY_INSURED, Segment.SELF_FUNDED}):
+                continue
+            lone = [m for m in out if m.lob is not None and m.segment is Segment.ALL]
+            if len(lone) == 1 and len(out) == 1 and seg is not Segment.GROUP:
+                lone[0].segment = seg  # "commercial members in fully insured accounts": one line, its segment
+            else:
                 out.append(Member(None, seg, Scope.ALL, explicit_scope=False))
+            have = {m.segment for m in out}
         if ONLY_ELECTED_RE.search(s):
             for m in out:
                 if m.scope is Scope.ALL:
@@ -296,7 +216,7 @@ class ProseReader:
                 # "… for the following self-funded group members*: Acme Retiree Trust": only those named
                 named = self.res.clauses.groups_in(s[colon + 1:])
                 rest = s[colon + 1:]
-                # "UAW Retiree Trust non-Medicare": a qualifier of the group, not a line of business
+                # "Contoso Retiree Trust non-Medicare": a qualifier of the group, not a line of business
                 lobs_in = [x for x in self.res.members.in_sentence(rest) if not re.search(r"\bnon-?\s*$", rest[:x[1]], I)]
                 if named and not lobs_in:
                     tail = [Clause(Scope.ONLY, [Segment.GROUP], s[colon + 1:], inclusions=[g.name for g in named])]
@@ -312,6 +232,23 @@ class ProseReader:
                 m.scope = {"most": Scope.MOST, "some": Scope.SOME}.get(sc.group(1).lower(), Scope.SELECT)
         return out
 
+    def _excluded(self, s: str) -> list:
+        """People a sentence leaves out of the program: "Excludes members of X and Y",
+        "Members who live in A or B County are excluded from …", "Children in foster care … are not
+        part of the program"."""
+        m = EXCLUDES_START_RE.match(s)
+        if m:
+            rest = s[m.end():]
+            return [] if self.res.members.lobish(rest[:60], strict=True) else self.res.clauses.population(rest)
+        m = NONE_RE.search(s)
+        if not m:
+            return []
+        subject = re.sub(r"\s+(?:are|is|were|will\s+be|remain|stay)\s*$", "", s[:m.start()], flags=I).strip(" ,")
+        if not subject or self.res.members.lobish(subject, strict=True) or not (
+                POPULATION_HEAD_RE.match(subject) or PLACE_LIST_RE.match(subject)):
+            return []
+        return self.res.clauses.population(subject)
+
     def _requirement(self, s: str, claim: Claim) -> Optional[Requirement]:
         if claim.not_required and not claim.vendor:
             return Requirement.NOT_REQUIRED
@@ -324,8 +261,3 @@ class ProseReader:
         if any(CARE_MANAGEMENT_RE.search(x) for x in claim.services):
             return Requirement.CARE_MANAGEMENT
         return None
-
-
-def _inside_other(k: VendorMention, all_: list[VendorMention]) -> bool:
-    return any(o is not k and o.start <= k.start and k.end <= o.end and (o.end - o.start) > (k.end - k.start)
-               for o in all_)

@@ -64,7 +64,7 @@ GENERIC_RE = re.compile(r"^(?:(?:the|these|those|such|some|all|other|two|three|f
 
 #: A vocabulary name replaces a stated one only when it shares more than this share of its words.
 CANONICAL_OVERLAP = 0.5
-#: Words that do not change which service a name means ("echocardiology procedures" is "echocardiology").
+#: Words that do not change which service a name means ("widget scan procedures" is "widget scan").
 FILLER = {"procedures", "procedure", "services", "service", "program", "programs", "and", "the", "of", "for"}
 #: Abbreviations that stand for words of a canonical name ("PT, OT and ST").
 ABBREVIATIONS = {"pt": ("physical", "therapy"), "ot": ("occupational", "therapy"), "st": ("speech", "therapy"),
@@ -94,12 +94,12 @@ NOT_SERVICE_RE = re.compile(r"^(?:\w+\s+){0,2}(?:orientation|webinars?|sessions?
 
 
 #: A qualifier that narrows whom a service is for, not which service it is ("PT, OT and ST |with a
-#: diagnosis of autism|", "speech therapy |for members age 19 and older|"): a condition of the rule.
+#: diagnosis of autism|", "widget therapy |for members age 19 and older|"): a condition of the rule.
 QUALIFIER_RE = re.compile(r"\s*,?\s+(?:(?:with|for)\s+(?:a\s+|an\s+)?(?:primary\s+)?diagnos[ie]s\s+of|"
                           r"(?:for|in)\s+(?:members|patients|adults|children|individuals)\s+(?:age[sd]?|under|over|"
                           r"older|younger|with|who|between)|for\s+(?:ages?|members\s+ages?)\s+\d)\b.*$", I)
 #: Delivery words before a service name that do not change which service it is ("a self-service online
-#: treatment decision support program" is the "treatment decision support program").
+#: widget coaching program" is the "widget coaching program").
 DELIVERY_RE = re.compile(r"^(?:(?:self service|self guided|online|web based|digital|virtual|voluntary|free|optional|"
                          r"confidential|personali[sz]ed|comprehensive|enhanced|new)\s+)+")
 
@@ -113,7 +113,7 @@ def split_qualifier(stated: str) -> tuple[str, Optional[str]]:
 
 
 def _singular(folded: str) -> str:
-    """"medical oncology and supportive care drugs" and "… drug" are one name."""
+    """"widget infusion drugs" and "… drug" are one name."""
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
                     for w in folded.split())
 
@@ -131,6 +131,9 @@ class ServiceNamer:
         text = normalize(stated).strip(" .,:;—–-*")
         text = CODES_RE.sub("", text).strip(" .,:;")
         text = split_qualifier(text)[0]
+        # "Radiology prior authorization with Acme Review": the service, not who reviews it
+        text = re.sub(r"\s+(?:(?:prior\s+)?authori[sz]ations?|reviews?|programs?)\s+(?:with|through|by|from)\s+(?-i:[A-Z]).*$",
+                      "", text).strip() or text
         if not text:
             return None
         if _singular(fold(text)) in self.canonical:
@@ -155,10 +158,10 @@ class ServiceNamer:
         return " ".join(w if ACRONYM_RE.match(w) else w.lower() for w in text.split())
 
     def canonical_name(self, name: str) -> str:
-        """The vocabulary's name for a service stated as one of its aliases ("echocardiology
-        procedures" → "echocardiology", "PT, OT and ST" → "physical, occupational and speech
+        """The vocabulary's name for a service stated as one of its aliases ("widget scan
+        procedures" → "widget scan", "PT, OT and ST" → "physical, occupational and speech
         therapy"); any other name as stated. The vocabulary lists as aliases only rewordings, not
-        narrower or neighbouring services ("interventional pain management" is not "pain management")."""
+        narrower or neighbouring services ("interventional widget therapy" is not "widget therapy")."""
         found = self.canonical.get(_singular(fold(name)))
         if found is None:
             found = self.canonical.get(_singular(DELIVERY_RE.sub("", fold(name))))
@@ -173,7 +176,7 @@ class ServiceNamer:
         names = [self.name(p) for p in parts]
         return [n for n in names if n] if all(names) else []
 
-    def object_after(self, text: str, pos: int) -> tuple[Optional[str], int, int]:
+    def object_after(self, text: str, pos: int, strict: bool = True) -> tuple[Optional[str], int, int]:
         """The noun phrase a verb at ``pos`` governs: "reviews |outpatient therapy| for …"."""
         rest = text[pos:]
         lead_prep = re.match(r"\s*(?:for|of)\s+(?=(?:various|select|selected|certain|all|the)\b)", rest, I)
@@ -193,12 +196,13 @@ class ServiceNamer:
                 phrase = phrase[:more.start()]
         start = pos + (len(rest[:end]) - len(phrase) if lead else 0) + (len(phrase) - len(phrase.lstrip()))
         phrase = phrase.strip()
-        return self.name(phrase), start, start + len(phrase)
+        return self.name(phrase, strict=strict), start, start + len(phrase)
 
     def subject_before(self, text: str, pos: int) -> tuple[Optional[str], int, int]:
         """The subject of a passive or "requires" verb: "|Provider-administered drugs| for … are reviewed by"."""
         head = text[:pos]
-        head = re.sub(r"\s+(?:still|also|now|currently|only|then|generally|always)\s*$", "", head, flags=I)
+        head = re.sub(r"(?:\s+(?:still|also|now|currently|only|then|generally|always|usually|typically|never|will|may|"
+                      r"must|do|does|did|not|don't|doesn't|won't))+\s*$", "", head, flags=I)
         start = 0
         clause = list(re.finditer(r"[:;]\s+", head))
         if clause:

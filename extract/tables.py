@@ -13,46 +13,23 @@ point to notes that add exceptions, dates, conditions or a narrower scope. A con
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Optional
 
-from ingest import Block, BlockKind
+from ingest import Block
 
 from .drafts import Source, VendorRef
 from .members import Member
 from .model import Requirement, Scope, Segment
-from .patterns import CONTACT_HEADER_RE, EFFECTIVE_CUE_RE, ENDED_RE, EXCEPT_RE, NONE_RE, NOT_REQUIRED_RE, ONLY_ELECTED_RE
+from .patterns import ENDED_RE, EXCEPT_RE, NOT_REQUIRED_RE
 from .prose import Claim
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold, normalize
+from .requirements import CONDITION_RE
 from .services import split_qualifier
+from .table_layout import Grid, TableLayout
+from .table_notes import MARK_RE, MarkMeaning, TableNotes
 from .tree import Topic
 
 I = re.IGNORECASE
-ROLE_PATTERNS = [
-    ("contact", CONTACT_HEADER_RE),
-    ("area", re.compile(r"\bservice\s+areas?\b|\bprefix(?:es)?\b|\bcounty|\bcounties|\bzip\b", I)),
-    ("payer", re.compile(r"\b(?:health\s+plans?|payers?|clients?|customers?|insurers?|carriers?|plan\s+name)\b", I)),
-    ("vendor", re.compile(r"\breview(?:ed)?\s*by\b|\breviewers?\b|\bvendors?\b|\bmanaged\s+by\b|\bcompany\b|"
-                          r"\bhandled\s+by\b|\bdelegated\s+to\b|\bwho\s+(?:reviews|manages)\b|\badministrator\b", I)),
-    ("members", re.compile(r"\bmembers?\b|\bwho\s+is\s+included\b|\bincluded\b|\beligib|\bpopulations?\b|\bgroups?\b", I)),
-    ("lob", re.compile(r"\blines?\s+of\s+business\b|^\s*plans?\s*$|\bplan\s+types?\b|\bproducts?\b|\blob\b|"
-                       r"\bmembership\b|\bcoverage\s+type\b|/\s*plan\s*$|\bplans\b|\bbenefit\s+plans?\b|\bplan\s*$", I)),
-    ("effective", re.compile(r"\beffective\b|\bstart\b|\bbegin|\bdates?\b|\bas\s+of\b", I)),
-    ("status", re.compile(r"\bstatus\b", I)),
-    ("requirement", re.compile(r"\brequire|\bauthori[sz]ation\b|\bprior\s+auth", I)),
-    ("notes", re.compile(r"\bnotes?\b|\bcomments?\b|\bdetails\b|\bexclusions?\b|\bexceptions?\b|\bconditions?\b", I)),
-    ("state", re.compile(r"^\s*states?\s*$|\bregions?\b|\bmarkets?\b|\bservice\s+areas?\b|\bcounty|\bcounties|"
-                         r"\bprefix(?:es)?\b|\bzip\b", I)),
-    ("service", re.compile(r"\bprograms?\b|\bservices?\b|\bprocedures?\b|\bbenefits?\b|\btests?\b|\bdrugs?\b|"
-                           r"\btherap|\bmodalit|\bcategory\b|\btype\s+of\s+service\b", I)),
-]
-MARK_RE = re.compile(r"^\s*(?P<mark>[✓✔✅☑✗✘xX•●○◯OoPpYyNn]|yes|no|required|not\s+required|n/?a|—|–|-|none|optional)\s*"
-                     rf"(?P<notes>[{re.escape(SUPERSCRIPTS + FOOTNOTE_SYMBOLS)}\s,]*)$", I)
-FOOTNOTE_START_RE = re.compile(rf"(?:^|(?<=[.;]\s))(?P<m>[{re.escape(SUPERSCRIPTS)}]|[{re.escape(FOOTNOTE_SYMBOLS)}])\s*"
-                               rf"(?=[A-Z])")
-LEGEND_LINE_RE = re.compile(r"(?:^|(?<=\.\s))[\"“]?(?P<sym>[✓✔✅☑✗✘•●○◯]|[A-Z]{1,3}|Yes|No|N/A|—|–|-)[\"”]?\s*(?:=|:|–|-)?\s+"
-                            r"(?P<meaning>[A-Z][^.]*\.?)")
 
 
 #: A note about the document's own changes ("… were added in this update"), not a condition of the rule.
@@ -64,47 +41,26 @@ UPDATE_NOTE_RE = re.compile(r"\b(?:were|was|are|is|have\s+been|has\s+been)\s+(?:
 FILL_DOWN_ROLES = {"vendor", "payer", "service", "service_vendor", "category", "area", "effective"}
 
 
-@dataclass
-class MarkMeaning:
-    scope: Scope = Scope.ALL
-    in_house: bool = False
-    requirement: Optional[Requirement] = None
-
-
-@dataclass
-class Footnote:
-    marker: str
-    text: str
-    block: Block
-    start: int
-    end: int
-
-
-@dataclass
-class Grid:
-    roles: dict[int, str] = field(default_factory=dict)
-    lob_cols: dict[int, str] = field(default_factory=dict)
-    header_rows: int = 0
-
-
 class TableReader:
     def __init__(self, walk):
         self.walk = walk
         self.res = walk.res
+        self.notes = TableNotes(walk)
+        self.layout = TableLayout(walk)
 
     # -- the table -----------------------------------------------------------------------------------
     def read(self, b: Block, topic: Topic, siblings: list[Block], lead: Optional[Claim]) -> None:
         rows = [r for r in b.rows if any(c.strip() for c in r.cells)]
         if len(rows) < 2:
             return
-        grid = self._layout(rows)
+        grid = self.layout.read(rows)
         if not grid.roles and not grid.lob_cols:
             return
         if "contact" in grid.roles.values() and not grid.lob_cols and "lob" not in grid.roles.values():
             return
         near = self._near(b)
-        legend = self._legend(near)
-        notes = self._footnotes(near, b)
+        legend = self.notes.legend(near)
+        notes = self.notes.footnotes(near, b)
         width = max(len(r.cells) for r in rows)
         offsets = self._row_offsets(b)
         if not ({"service", "service_vendor", "lob", "members"} & set(grid.roles.values())) and not grid.lob_cols:
@@ -126,6 +82,11 @@ class TableReader:
                         cells[i] = carried[i]
             service = self._service(cells, grid)
             vendor = self._vendor(cells, grid, topic, lead)
+            if {"requirement", "lob"} <= set(grid.roles.values()) and not {"vendor", "service_vendor"} & set(grid.roles.values()):
+                # "Plan type | Admission type | Requirement": the payer's own requirements, plan by plan
+                vendor = topic.section_vendor() or self.walk.own_reviewer()
+                base = service or next(iter(self.walk.section_services(topic)), None)
+                service = qualified(base, [cells.get(i, "") for i, r in grid.roles.items() if r == "qualifier"])
             if service is None and grid.lob_cols:
                 continue
             payer = self._payer(cells, grid)
@@ -136,55 +97,11 @@ class TableReader:
                 self._plain_row(cells, grid, service or topic_service(topic), vendor, src, topic, notes, payer, lead,
                                 self._qualifier(cells, grid))
 
-    def _layout(self, rows) -> Grid:
-        """Column roles from the header rows (several header rows are read top-down per column)."""
-        grid = Grid()
-        n = 0
-        while n < len(rows) and rows[n].header and len(rows[n].cells) > 1:
-            n += 1
-        if n == 0 and all(len(normalize(c).split()) <= 8 and not MARK_RE.match(c) for c in rows[0].cells):
-            n = 1
-        grid.header_rows = n
-        if n == 0:
-            return grid
-        width = max(len(r.cells) for r in rows)
-        for i in range(width):
-            texts = []
-            for r in rows[:n]:
-                if i < len(r.cells) and normalize(r.cells[i]) not in texts and len(r.cells) > 1:
-                    texts.append(normalize(r.cells[i]))
-            head = " / ".join(texts)
-            body = [normalize(r.cells[i]) for r in rows[n:] if i < len(r.cells) and not r.header]
-            marks = sum(1 for c in body if MARK_RE.match(c) or not c)
-            if body and marks >= max(1, len(body) * 0.6) and self._lob_header(texts[-1] if texts else ""):
-                grid.lob_cols[i] = texts[-1]
-                continue
-            last = texts[-1] if texts else ""
-            for role, rx in ROLE_PATTERNS:
-                if rx.search(last) or (role != "members" and rx.search(head)):
-                    if role == "service" and "service" in grid.roles.values():
-                        prev = next(k for k, v in grid.roles.items() if v == "service")
-                        if re.search(r"\bservice|\bprocedure", last, I) and not re.search(r"\bservice|\bprocedure",
-                                                                                          texts[-1] if texts else "", I):
-                            break
-                        if re.search(r"\bservice|\bprocedure", last, I):
-                            grid.roles[prev] = "category"
-                        else:
-                            break
-                    if re.search(r"program\s+and\s+reviewer|service\s+and\s+vendor", last, I):
-                        role = "service_vendor"
-                    grid.roles[i] = role
-                    break
-        return grid
-
     def _near(self, table: Block) -> list[Block]:
         """The blocks a table's legend and notes may stand in: its top-level section ("Key", "Notes"
         are subsections of the table's section)."""
         top = table.section_path[:1]
         return [x for x in self.walk.doc.blocks if x.section_path[:1] == top and x is not table]
-
-    def _lob_header(self, text: str) -> bool:
-        return self.res.members.lobish(text, strict=True) or bool(self.res.lobs.segments_in(text))
 
     def _row_offsets(self, b: Block) -> dict[int, tuple[int, int]]:
         out = {}
@@ -252,12 +169,12 @@ class TableReader:
                     members += self.res.members.unit(line, self.walk.payer, lob_context=True)
         if member_texts and not members and any(self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True)
                                                 for line in member_texts[0].split("\n")):
-            # "For these groups …" cells whose lines name a line first: "BCN commercial — All fully insured groups"
+            # "For these groups …" cells whose lines name a line first: "Northwind commercial — All fully insured groups"
             for line in member_texts[0].split("\n"):
                 if self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True):
                     members += self.res.members.unit(line, self.walk.payer, lob_context=True)
                 elif NOTE_LINE_RE.match(line):
-                    # "Note: eviCore manages these services for members age 19 and older."
+                    # "Note: Zephyr manages these services for members age 19 and older."
                     qualifiers = qualifiers + [NOTE_LINE_RE.sub("", line).strip()]
             member_texts = []
         if member_texts:
@@ -284,9 +201,9 @@ class TableReader:
                 continue
             note = cells[i]
             if EXCEPT_RE.match(note):
-                refs, none_lobs = self._exclusions(note, [m.lob.stated for m in members if m.lob])
+                refs, none_lobs = self.notes.exclusions(note, [m.lob.stated for m in members if m.lob])
                 for ref in refs:
-                    words = self._lob_words(ref.name)
+                    words = self.notes.lob_words(ref.name)
                     targets = [m for m in members if m.lob and words and words <= set(fold(m.lob.name).split())] \
                         if words else members
                     for m in targets or members:
@@ -301,64 +218,35 @@ class TableReader:
                 effective = next((d.value for d in dates_in(note)), effective)
             elif not UPDATE_NOTE_RE.search(note):
                 conditions.append(note)
+        requirement = Requirement.NOT_REQUIRED if not_required else None
+        for i, r in grid.roles.items():
+            if r == "requirement" and cells.get(i):
+                # "Notification within 72 hours of admission.", "Precertification is required."
+                requirement, cell_conditions = requirement_of(cells[i])
+                conditions += [c for c in cell_conditions if c not in conditions]
         for m in members:
             if ended:
                 m = Member(m.lob, m.segment, Scope.NONE, m.exceptions, m.inclusions, m.conditions, m.effective)
-            self.walk.emit(vendor, service, m, src, topic, "table-row", effective,
-                           Requirement.NOT_REQUIRED if not_required else None, conditions=conditions, payer=payer)
-
-    def _lob_words(self, text: str) -> set[str]:
-        """Line-of-business words a group name carries ("commercial PPO plans that use …")."""
-        ann = self.res.annotate(text)
-        words = {fold(m.text) for m in ann.of("LOB", "PLANTYPE") if m.label == "PLANTYPE" or m.generic}
-        return {w for x in words for w in x.split()}
-
-    def _families(self, text: str) -> set[str]:
-        """Medicare, Medicaid or commercial: which family of lines a phrase names."""
-        out = set()
-        for m in self.res.annotate(text).of("LOB"):
-            name = m.canonical.lower()
-            out.add("medicaid" if re.search(r"medicaid|chip|medical assistance", name) else
-                    "medicare" if re.search(r"medicare|snp|medigap|part d", name) else "commercial")
-        return out
-
-    def _exclusions(self, note: str, row_lobs: Optional[list] = None):
-        """"Not included: A (…); B; C": groups and lines left out. A line of another family than
-        the row's ("Senior Products (… Medicare …)" beside commercial lines) is a line left out;
-        anything else is an excepted group."""
-        row_families = set()
-        for lob in row_lobs or []:
-            row_families |= self._families(lob) or {"commercial"}
-        body = EXCEPT_RE.sub("", note, count=1)
-        refs, lobs = [], []
-        masked = re.sub(r"\([^()]*\)", lambda m: "\x00" * len(m.group(0)), body)
-        cuts = [0] + [x for m in re.finditer(r"\s*;\s*|\s+and\s+(?=[a-z]*\s*[A-Z]|commercial|medicare)", masked)
-                      for x in (m.start(), m.end())] + [len(body)]
-        for k in range(0, len(cuts), 2):
-            part = body[cuts[k]:cuts[k + 1]].strip(" .")
-            if not part:
-                continue
-            fam = self._families(part)
-            if re.search(r"\b(?:that|who|whose|which|use|uses)\b|\bgroup\s+#?\d{3,}|\b(?:Company|Inc|LLC)\b", part) \
-                    or not fam or fam <= row_families:
-                refs += self.res.clauses.groups_in(part) or []
-            else:
-                lob = self.res.lobs.name(part, self.walk.payer)
-                outer = re.sub(r"\([^)]*\)", "", part)
-                if lob and re.match(r"[A-Z]", part) and not self.res.annotate(outer).of("PAYER", "GROUP"):
-                    lobs.append(lob)
-                else:
-                    refs += self.res.clauses.groups_in(part)
-        return refs, lobs
+            self.walk.emit(vendor, service, m, src, topic, "table-row", effective, requirement, conditions=conditions,
+                           payer=payer)
 
     def _grid_row(self, row, cells, grid, service, vendor, src, topic, legend, notes, payer, qualifiers) -> None:
         for i, header in grid.lob_cols.items():
             cell = cells.get(i, "")
-            m = MARK_RE.match(cell)
-            if not cell or not m:
+            if not cell:
                 continue
-            meaning = self._mark_meaning(m.group("mark"), legend)
-            v = VendorRef(self.walk.payer, m.group("mark"), False, True) if meaning.in_house else vendor
+            m = MARK_RE.match(cell)
+            if m:
+                meaning = self.notes.mark_meaning(m.group("mark"), legend)
+                v = VendorRef(self.walk.payer, m.group("mark"), False, True) if meaning.in_house else vendor
+                if v is None and meaning.requirement is Requirement.NOT_REQUIRED:
+                    v = self.walk.own_reviewer()  # a grid whose cells name the reviewers: "Not required"
+                markers = [c for c in m.group("notes") if c in SUPERSCRIPTS + FOOTNOTE_SYMBOLS]
+            else:
+                # a grid whose cells name who reviews the row's service for the column's line
+                v = self.res.vendors.label(re.sub(rf"[{re.escape(SUPERSCRIPTS + FOOTNOTE_SYMBOLS)}]+$", "",
+                                                  cell.split("\n")[0]), self.walk.payer)
+                meaning, markers = MarkMeaning(Scope.ALL), [c for c in cell if c in SUPERSCRIPTS + FOOTNOTE_SYMBOLS]
             if v is None:
                 continue
             lob = self.res.lobs.name(header, self.walk.payer)
@@ -366,7 +254,6 @@ class TableReader:
             seg_list = [s for s in segs if s is not Segment.GROUP] or ([Segment.GROUP] if segs else [Segment.ALL])
             if lob is not None and lob.default and lob.name == "Commercial" and Segment.INDIVIDUAL in segs:
                 seg_list = [Segment.INDIVIDUAL]
-            markers = [c for c in m.group("notes") if c in SUPERSCRIPTS + FOOTNOTE_SYMBOLS]
             for seg in seg_list:
                 mem = Member(lob, seg, meaning.scope)
                 draft = self.walk.emit(v, service, mem, src, topic, "grid-cell", requirement=meaning.requirement,
@@ -374,90 +261,31 @@ class TableReader:
                 if draft is not None:
                     for mk in markers:
                         for fn in notes.get(mk, []):
-                            self._apply_footnote(draft, fn)
-
-    def _mark_meaning(self, mark: str, legend: dict[str, MarkMeaning]) -> MarkMeaning:
-        key = mark.strip().lower()
-        if key in legend:
-            return legend[key]
-        if key in ("—", "–", "-", "n/a", "na", "no", "n", "none", "✗", "✘"):
-            return MarkMeaning(Scope.NONE)
-        if key in ("optional", "o"):
-            return MarkMeaning(Scope.SELECT)
-        if key == "not required":
-            return MarkMeaning(Scope.ALL, requirement=Requirement.NOT_REQUIRED)
-        return MarkMeaning(Scope.ALL)
-
-    def _legend(self, siblings: list[Block]) -> dict[str, MarkMeaning]:
-        out: dict[str, MarkMeaning] = {}
-        for b in siblings:
-            if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.CAPTION):
-                continue
-            for m in LEGEND_LINE_RE.finditer(normalize(b.text)):
-                sym, meaning = m.group("sym").strip().lower(), m.group("meaning")
-                if len(sym) > 3 and sym not in ("yes", "n/a"):
-                    continue
-                mm = MarkMeaning()
-                if NONE_RE.search(meaning) or re.search(r"\bno\s+review\b|\bnot\s+part\b", meaning, I):
-                    mm.scope = Scope.NONE
-                elif ONLY_ELECTED_RE.search(meaning) or re.search(r"\boptional\b", meaning, I):
-                    mm.scope = Scope.SELECT
-                if re.search(r"\b(?:itself|in-house|do\s+not\s+send\s+it\s+to\s+the\s+company)\b", meaning, I) or \
-                        (self.res.annotate(meaning).of("PAYER") and re.search(r"\breviews?\b", meaning, I) and
-                         not self.res.annotate(meaning).of("VENDOR")):
-                    mm.in_house = True
-                if NOT_REQUIRED_RE.search(meaning) and mm.scope is not Scope.NONE:
-                    mm.requirement = Requirement.NOT_REQUIRED
-                out[sym] = mm
-        return out
-
-    def _footnotes(self, siblings: list[Block], table: Block) -> dict[str, list[Footnote]]:
-        """Notes keyed by their marker; the blocks that are only notes are the table's, not prose."""
-        out: dict[str, list[Footnote]] = {}
-        used = set()
-        for b in siblings:
-            if b is table or b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.CAPTION):
-                continue
-            text = b.text
-            if b.kind is BlockKind.LIST_ITEM and b.marker and b.marker in FOOTNOTE_SYMBOLS + SUPERSCRIPTS:
-                out.setdefault(b.marker, []).append(Footnote(b.marker, text, b, 0, len(text)))
-                self.walk.consumed.add(b.index)
-                continue
-            starts = [m for m in FOOTNOTE_START_RE.finditer(text)]
-            if starts and starts[0].start() == 0:
-                self.walk.consumed.add(b.index)
-            for k, m in enumerate(starts):
-                end = starts[k + 1].start() if k + 1 < len(starts) else len(text)
-                out.setdefault(m.group("m"), []).append(Footnote(m.group("m"), text[m.end():end].strip(), b, m.start(), end))
-        return out
-
-    def _apply_footnote(self, draft, fn: Footnote) -> None:
-        text = normalize(fn.text)
-        if EXCEPT_RE.search(text):
-            cut = EXCEPT_RE.search(text)
-            body = re.split(r"(?<=[.])\s+(?=[A-Z])", text[cut.end():])[0]
-            body = re.sub(r"\s+(?:left|joined|is|are|was|were)\b.*$", "", body)
-            refs = self.res.clauses.groups_in(re.sub(r"^(?:members\s+whose\s+plan\s+is\s+issued\s+by|members\s+of)\s+",
-                                                     "", body, flags=I))
-            draft.exceptions.extend(r for r in refs if r not in draft.exceptions)
-            if refs and draft.scope is Scope.ALL:
-                draft.scope = Scope.MOST
-        if ONLY_ELECTED_RE.search(text) and draft.scope is Scope.ALL:
-            draft.scope = Scope.SELECT
-        states = [m.canonical for m in self.res.annotate(text).of("STATE")]
-        if states and re.search(r"\bother\s+states\b|\bonly\b", text, I) and draft.scope is not Scope.NONE:
-            draft.scope = Scope.ONLY
-            draft.inclusions.extend(s for s in states if s not in draft.inclusions)
-            draft.conditions.append(text)
-            return
-        dates = [d for d in dates_in(text)]
-        if dates and EFFECTIVE_CUE_RE.search(text) and len(dates) == 1:
-            draft.effective = dates[0].value
-            return
-        if not EXCEPT_RE.search(text) and not ONLY_ELECTED_RE.search(text):
-            draft.conditions.append(text)
-
+                            self.notes.apply_footnote(draft, fn)
 
 def topic_service(topic: Topic) -> Optional[str]:
     services = topic.find_services()
     return services[0].name if len(services) == 1 else None
+
+
+def qualified(service: Optional[str], kinds: list[str]) -> Optional[str]:
+    """"acute residential treatment" in a row whose admission type is "Mental health": "acute
+    residential treatment for mental health"; "Either mental health or substance use" qualifies nothing."""
+    kind = next((k for k in kinds if k.strip()), "")
+    if not service or not kind or re.match(r"\s*(?:either|all|any|both|each)\b", kind, I):
+        return service
+    return f"{service} for {kind.strip().lower()}"
+
+
+def requirement_of(cell: str) -> tuple[Optional[Requirement], list[str]]:
+    """The requirement a table cell states, and its conditions ("within 72 hours of admission")."""
+    conditions = [c.group(0).strip(" ,.;") for c in CONDITION_RE.finditer(cell)]
+    if NOT_REQUIRED_RE.search(cell):
+        return Requirement.NOT_REQUIRED, conditions
+    if re.search(r"\bnotif(?:y|ication)\b", cell, I):
+        return Requirement.NOTIFICATION, conditions
+    if re.search(r"\bpre-?certification\b", cell, I):
+        return Requirement.PRECERTIFICATION, conditions
+    if re.search(r"\b(?:authori[sz]ation|approval|review)\b", cell, I):
+        return Requirement.PRIOR_AUTHORIZATION, conditions
+    return None, conditions

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import Iterator, Optional
 
-#: Trademark marks and footnote markers: dropped for matching ("BlueSM", "eviCore®", "Yes*").
+#: Trademark marks and footnote markers: dropped for matching ("BlueSM", "Zephyr®", "Yes*").
 MARK_CHARS = "®™℠©*†‡§‖¶¹²³⁴⁵⁶⁷⁸⁹⁰"
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 FOOTNOTE_SYMBOLS = "*†‡§‖¶#"
@@ -56,13 +57,23 @@ def normalize_map(raw: str) -> Normalized:
     return Normalized("".join(chars), tuple(origin))
 
 
+_MARKS_RE = re.compile(f"[{re.escape(MARK_CHARS)}]")
+_SPACE_RE = re.compile(r"\s+")
+_NOT_WORD_RE = re.compile(r"[^a-z0-9]+")
+#: Distinct strings remembered by ``normalize`` and ``fold`` (a document repeats its phrases often).
+TEXT_CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def normalize(raw: str) -> str:
-    return normalize_map(raw).text
+    """``normalize_map(raw).text`` without the offset map (the same text, computed by regex)."""
+    return _SPACE_RE.sub(" ", _MARKS_RE.sub("", _SM_RE.sub("", raw))).strip(" ")
 
 
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def fold(text: str) -> str:
     """Lower case, marks and punctuation gone, single spaces: a comparison key."""
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", normalize(text).lower().replace("&", " and ")).split())
+    return _NOT_WORD_RE.sub(" ", normalize(text).lower().replace("&", " and ")).strip()
 
 
 # -- sentences ---------------------------------------------------------------------------------------

@@ -65,6 +65,8 @@ class ProgramService:
     emitted: bool = False  # known from a rule already stated with its members: context for "the program", never paired
     listed: bool = False   # enumerated by a list of what the program includes: it replaces the program's summary name
     origin: str = "claim"  # "heading" | "claim" | "list": where the service was named
+    aliases: list[str] = field(default_factory=list)  # other wordings the section used for it
+    home: Optional["Topic"] = None  # the section that stated it, once handed up (None: this section)
 
 
 @dataclass
@@ -79,6 +81,7 @@ class ProgramMember:
     effective: Optional[date] = None
     used: bool = False
     handed_up: bool = False  # came from a subsection: paired when this section closes, not taken by a sentence
+    home: Optional["Topic"] = None  # the section that stated it, once handed up (None: this section)
 
 
 @dataclass
@@ -92,6 +95,7 @@ class Exclusion:
     service: Optional[str]
     source: Source
     applied: bool = False
+    vendor: Optional[str] = None  # "… are excluded from the Zephyr program": only that vendor's rules
 
 
 @dataclass
@@ -111,6 +115,8 @@ class Topic:
     member_list: bool = False  # the section lists its members ("Members in the program:")
     child_vendors: set = field(default_factory=set)  # vendors its subsections were about
     vendor_from_child: bool = False
+    vendor_stated: bool = False  # the heading or a "Managed by:" label named the vendor: the section is its
+    vendor_home: Optional["Topic"] = None  # the subsection the vendor was taken from
 
     def chain(self):
         t: Optional[Topic] = self
@@ -118,8 +124,19 @@ class Topic:
             yield t
             t = t.parent
 
+    def within(self, other: Optional["Topic"]) -> bool:
+        """This section is ``other`` or lies under it."""
+        return other is not None and any(t is other for t in self.chain())
+
     def find_vendor(self) -> Optional[VendorRef]:
-        return next((t.vendor for t in self.chain() if t.vendor is not None), None)
+        """The vendor this section is about, or its nearest ancestor's. A vendor an ancestor took from
+        one of its subsections speaks for that ancestor's own text, not for the sibling sections after."""
+        return next((t.vendor for t in self.chain() if t.vendor is not None and (t is self or not t.vendor_from_child)),
+                    None)
+
+    def section_vendor(self) -> Optional[VendorRef]:
+        """The vendor a heading or label says the section is about (not one a sentence merely named)."""
+        return next((t.vendor for t in self.chain() if t.vendor is not None and t.vendor_stated), None)
 
     def find_lob(self) -> Optional[Lob]:
         return next((t.lob for t in self.chain() if t.lob is not None), None)

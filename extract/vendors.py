@@ -3,7 +3,7 @@ does not know yet.
 
 * A vocabulary vendor, department or portal mention resolves to the vendor's canonical name
   (aliases, renames and portal names included).
-* The payer's own staff: "Molina's UM department", "Highmark's own Clinical Services team",
+* The payer's own staff: "Northwind's UM department", "Contoso's own Clinical Services team",
   "the Plan", "Plan – UM department", or the payer's name as the one who reviews.
 * An unknown vendor is a proper name in an agent position — the subject of a delegation verb,
   after "by", "contracted with", "selected", "from"/"through" a reviewer — or the content of a
@@ -81,16 +81,16 @@ class VendorFinder:
                 own = self.annotate(owner)
                 names = own.of("PAYER")
                 if own.of("VENDOR", "PORTAL") and not names:
-                    continue  # "Evolent's provider relations team"
+                    continue  # "Zephyr's provider relations team"
                 if not names and fold(owner) not in ("the", "our", "its") and not _payer_like(owner, payer):
                     continue
                 if names:
-                    name = names[-1].canonical  # "Wellcare's Utilization Management team"
+                    name = names[-1].canonical  # "Fabrikam Care's Utilization Management team"
             out.append(VendorMention(VendorRef(name, m.group(0).strip(), False, True), m.start(), m.end()))
         return out
 
     def payer_as_reviewer(self, ann: Annotated, payer: Optional[str]) -> list[VendorMention]:
-        """The payer named where a reviewer stands ("reviewed by Florida Blue", "BCBSIL reviews … itself")."""
+        """The payer named where a reviewer stands ("reviewed by Northwind Health", "NWH reviews … itself")."""
         return [VendorMention(VendorRef(m.canonical, m.text, False, True), m.start, m.end) for m in ann.of("PAYER")]
 
     def label(self, text: str, payer: Optional[str]) -> Optional[VendorRef]:
@@ -103,7 +103,7 @@ class VendorFinder:
         ann = self.annotate(text)
         known = self.known(ann, payer)
         if known:
-            return known[0].ref  # "BCBSAZ, in partnership with eviCore for certain services": eviCore
+            return known[0].ref  # "NWH, in partnership with Zephyr for certain services": Zephyr
         staff = self.staff(text, ann, payer)
         if staff:
             return staff[0].ref
@@ -158,7 +158,7 @@ def _trim_name(name: str) -> str:
 
 
 def _strip_acronym(name: str) -> str:
-    """"Sleep Management Solutions (SMS)" → "Sleep Management Solutions"."""
+    """"Zephyr Care Partners (ZCP)" → "Zephyr Care Partners"."""
     return re.sub(r"\s*\([^()]*\)\s*$", "", name).strip() or name
 
 

@@ -15,41 +15,39 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date
 from typing import Optional
 
 from ingest import Block, BlockKind, Document
 
 from .drafts import Draft, Source, VendorRef
 from .lob import Lob
-from .members import Member
-from .model import ExceptionRef, Requirement, Scope, Segment
-from .patterns import (EXCEPT_RE, EXCLUDED_LEAD_RE, GENERIC_HEADING_RE, LEGEND_RE, MANAGED_BY_RE, MEMBER_LEAD_RE,
-                       ONLY_ELECTED_RE, SERVICE_LEAD_RE, SKIP_HEADING_RE, VERB_RE)
-from .patterns import ACTIVE_RE, CARE_MANAGEMENT_RE, CARE_PROGRAM_RE
+from .model import Requirement
+from .emitting import Emitting
+from .owned import OwnRequirements
+from .pairing import Pairing
+from .patterns import (ACTIVE_RE, ANAPHOR_RE, EXCEPT_RE, EXCLUDED_LEAD_RE, GENERIC_HEADING_RE, HEADING_SPLIT_RE,
+                       LEGEND_RE, MANAGED_BY_RE, MEMBER_LEAD_RE, NUMBERING_RE, ONLY_ELECTED_RE, REQUIREMENT_HEADING_RE,
+                       SERVICE_LEAD_RE, SKIP_HEADING_RE, VERB_RE)
 from .prose import Claim, ProseReader
 from .resources import Resources
-from .services import SERVICE_HEAD_RE
-from .text import fold, normalize, sentences
-from .tree import ProgramMember, ProgramService, Section, Topic, build_tree
+from .similarity import same_vendor
+from .text import normalize, sentences
+from .tree import Exclusion, ProgramMember, ProgramService, Section, Topic, build_tree
 
 _log = logging.getLogger(__name__)
-HEADING_SPLIT_RE = re.compile(r"\s*:\s+|\s+[—–]\s+|\s+-\s+")
-NUMBERING_RE = re.compile(r"^\s*(?:section\s+)?\d+(?:\.\d+)*\.?\s+|^\s*[A-Z]\.\s+|^\s*(?:step|part|slide)\s+\d+\s*[:.-]?\s*",
-                          re.IGNORECASE)
-#: A "these services"-style phrase that points back to services named before.
-ANAPHOR_RE = re.compile(r"^(?:these|those|the|such|this|that)?\s*(?:services?|codes?|procedures?|programs?|tests?|"
-                        r"requests?|imaging|therapy|therapies|drugs?|studies|surgeries|reviews?)$", re.IGNORECASE)
 
 
-class DocumentWalk:
+class DocumentWalk(OwnRequirements, Emitting, Pairing):
     def __init__(self, doc: Document, res: Resources, payer: str):
         self.doc = doc
         self.res = res
         self.payer = payer
         self.prose = ProseReader(res)
         self.drafts: list[Draft] = []
-        self.consumed: set[int] = set()  # blocks read already as part of another (a table's footnotes)
+        self.consumed: set[int] = set()
+        self.used: set[tuple[int, int]] = set()  # (block, sentence start) of sentences that informed the walk
+        self.explained: set[int] = set()  # blocks read whole as labels or legends
+        self._heading_vendors: dict[str, Optional[VendorRef]] = {}  # blocks read already as part of another (a table's footnotes)
         self.lob_hint: Optional[Lob] = None  # the line a list item read as prose stands under
         from .lists import ListReader
         from .tables import TableReader
@@ -103,6 +101,7 @@ class DocumentWalk:
     # -- headings ------------------------------------------------------------------------------------
     def heading(self, b: Block, topic: Topic) -> None:
         text = NUMBERING_RE.sub("", normalize(b.text)).strip(" :.")
+        text = REQUIREMENT_HEADING_RE.sub("", text).strip(" :.") or text
         if not text:
             return
         if EXCLUDED_LEAD_RE.search(text):
@@ -139,7 +138,7 @@ class DocumentWalk:
                     topic.services = [ProgramService(svc, None, Source.whole(b), origin="heading")]
                     topic.heading_service = True
         if vendor is not None:
-            topic.vendor = vendor
+            topic.vendor, topic.vendor_stated = vendor, True
             for s in topic.services:
                 s.vendor = s.vendor or vendor
 
@@ -154,7 +153,8 @@ class DocumentWalk:
         if mb:
             vendor = self.res.vendors.label(norm[mb.end():], self.payer)
             if vendor:
-                topic.vendor = vendor
+                self.explained.add(b.index)
+                topic.vendor, topic.vendor_stated = vendor, True
                 for s in topic.services:
                     s.vendor = s.vendor or vendor
             return None
@@ -170,48 +170,23 @@ class DocumentWalk:
         lead: Optional[Claim] = None
         history: list[Claim] = []
         for a, e in sentences(text):
-            claim = self.prose.read(text, a, e, self.payer, topic.find_vendor())
+            claim = self.prose.read(text, a, e, self.payer, topic.find_vendor() or self.heading_vendor(topic))
+            self.same_vendor_as_section(claim, topic)
             same = next((c for c in reversed(history) if claim.vendor and c.vendor and c.vendor.name == claim.vendor.name
                          and c.services), None)
             self.resolve_anaphora(claim, same or last, text)
             history.append(claim)
-            if last is not None and self.modifies_last(claim, last, b, text):
+            if last is not None and (self.modifies_last(claim, last, b, text) or self.retarget(last, claim, b, topic)):
+                self.used.add((b.index, a))
                 continue
             self.apply(claim, b, topic)
+            if claim.lead or claim.excluded or claim.members or claim.payer_requires or claim.old_vendor \
+                    or (claim.vendor is not None and claim.services):
+                self.used.add((b.index, a))  # the sentence told the walk something, even if no rule stands on it
             last = claim
             if claim.lead:
                 lead = claim
         return lead
-
-    def resolve_anaphora(self, claim: Claim, last: Optional[Claim], text: str) -> None:
-        if last is None:
-            return
-        s = text[claim.start:claim.end]
-        if claim.vendor and (not claim.services or all(ANAPHOR_RE.match(x) for x in claim.services)) and last.services:
-            claim.services = list(last.services)
-        if claim.vendor and not claim.members and last.members and re.search(r"\b(?:these|those|that|them|their)\b", s, re.I):
-            claim.members = [Member(m.lob, m.segment, Scope.ALL) for m in last.members]
-        if claim.effective is None and re.search(r"\bthat\s+date\b", s, re.I):
-            claim.effective = last.effective
-
-    def modifies_last(self, claim: Claim, last: Claim, b: Block, text: str) -> bool:
-        """"Effective March 1, 2025, these tests do not require prior authorization.": the sentence
-        before named the rule; this one changes its requirement or date."""
-        s = text[claim.start:claim.end]
-        if claim.vendor is not None or claim.members or not re.search(r"\b(?:these|those|this|that|they|it|them)\b", s, re.I):
-            return False
-        if claim.services and not all(ANAPHOR_RE.match(x) or x.split()[-1] in ("tests", "services", "codes", "procedures")
-                                      for x in claim.services):
-            return False
-        targets = [d for d in self.drafts if d.source.block is b and d.source.start == last.start]
-        if not targets or not (claim.not_required or claim.effective):
-            return False
-        for d in targets:
-            if claim.not_required:
-                d.requirement = Requirement.NOT_REQUIRED
-            if claim.effective:
-                d.effective = claim.effective
-        return True
 
     def apply(self, claim: Claim, b: Block, topic: Topic) -> None:
         src = Source(b, b.page, claim.start, claim.end)
@@ -222,8 +197,22 @@ class DocumentWalk:
                 return
         if claim.lead in ("services", "members", "references"):
             claim.services = [self.resolve_service(x, topic) for x in claim.services if not ANAPHOR_RE.match(x)]
+            if claim.payer_requires and claim.vendor is None and not claim.not_required and claim.lead == "services":
+                if claim.members and self.section_services(topic):
+                    # "For these services, we require … for all X members:" under the service's own
+                    # heading: the rule is the heading's service; the list below details it
+                    self.own_requirement(claim, src, topic)
+                    claim.lead = "details"
+                    return
+                # "We require prior authorization for these services for all commercial members:"
+                claim.vendor = topic.find_vendor() or self.own_reviewer()
             if claim.vendor is not None and topic.vendor is None:
                 topic.vendor = claim.vendor
+            return
+        if claim.excluded:
+            named = self.res.vendors.known(self.res.annotate(src.quote), self.payer)
+            topic.exclusions.append(Exclusion(claim.excluded, [], [], None, src,
+                                              vendor=named[0].ref.name if named else None))
             return
         if claim.cancel:
             self.drafts = [d for d in self.drafts if d.source.block is not b]
@@ -240,13 +229,24 @@ class DocumentWalk:
         if claim.old_vendor is not None:
             self.transition(claim, services, src, topic)
             return
+        if vendor is None and claim.payer_requires:
+            self.own_requirement(claim, src, topic)
+            return
         if vendor is None and not claim.members:
             self.segment_modifier(claim, b, topic)
             return
         if (claim.negated or claim.not_required) and not claim.members and vendor is not None:
-            return  # "eviCore does not manage requests performed during an inpatient stay": a setting, not members
+            return  # "Zephyr does not manage requests performed during an inpatient stay": a setting, not members
+        if vendor is not None and not services and self.takes_over(claim, topic):
+            return
+        if "describes" in claim.cues and not claim.members:
+            return  # who a company is, not what it reviews for whom
         if vendor is not None and not services:
-            ctx_all = topic.find_services()
+            ctx_all = [s for s in topic.find_services() if s.home is None]
+            if not ctx_all and claim.members and not (claim.negated or claim.ended):
+                # "For our Medicare members, we offer Acme Health" under "Chronic conditions": the
+                # service the nearest heading names
+                ctx_all = [ProgramService(n, vendor, src, origin="heading") for n in self.section_services(topic)]
             services_ctx = [s for s in ctx_all if s.vendor is not None and s.vendor.name == vendor.name] or \
                 [s for s in ctx_all if s.vendor is None or vendor.in_house or claim.continues]
             if claim.members and (claim.negated or claim.ended) and not claim.continues:
@@ -268,9 +268,9 @@ class DocumentWalk:
                 if claim.lead:
                     topic.vendor = topic.vendor or vendor
                 return
-            # "… needs prior authorization through CVS Caremark" under "Opioid medication management program"
+            # "… needs prior authorization through Acme Rx" under "Opioid medication management program"
             heading = next((t for t in topic.chain() if t.heading_service and t.services), None)
-            if heading is not None and not claim.negated and _same_vendor(heading.services[0].vendor, vendor, none_ok=True):
+            if heading is not None and not claim.negated and same_vendor(heading.services[0].vendor, vendor, none_ok=True):
                 h = heading.services[0]
                 h.vendor, h.origin = vendor, "claim"
                 h.requirement = h.requirement or claim.requirement
@@ -302,299 +302,3 @@ class DocumentWalk:
             else:
                 self.add_service(topic, ProgramService(name, vendor, src, claim.effective, claim.requirement,
                                                        negated=claim.negated or claim.ended))
-
-    def resolve_service(self, name: str, topic: Topic) -> str:
-        """A sentence's wording of the service its section's heading names is that service:
-        "outpatient, non-emergent, elective advanced imaging and cardiology services" under
-        "Advanced Imaging and Cardiology Services Program"; "therapy" under "Outpatient Physical,
-        Occupational and Speech Therapy"."""
-        for t in topic.chain():
-            if t.heading_service and t.services:
-                h = t.services[0].name
-                th, tn = _tokens(h), _tokens(name)
-                if th and tn and (th <= tn or tn <= th):
-                    return h
-                break
-        return name
-
-    def rename_heading(self, topic: Topic, name: str, vendor: Optional[VendorRef]) -> None:
-        """A heading that names a program without saying what it covers ("Laboratory Management
-        Program") is renamed by the sentence that does ("… to manage molecular and genomic testing")."""
-        for t in topic.chain():
-            if t.heading_service and t.services:
-                h = t.services[0]
-                if h.origin == "heading" and not _similar(name, h.name) and not h.used \
-                        and _same_vendor(h.vendor, vendor, none_ok=True):
-                    h.name, h.stated, h.used = name, name, True
-                return
-
-    def add_service(self, topic: Topic, ps: ProgramService) -> None:
-        if topic.heading_service and topic.services and len(topic.services) == 1 and _same_vendor(topic.services[0].vendor, ps.vendor, none_ok=True):
-            # the heading named the program; the sentence says what it covers ("Laboratory Management
-            # Program" → "molecular and genomic testing"), or rewords it
-            if not _similar(ps.name, topic.services[0].name) and not SERVICE_HEAD_RE.search(topic.services[0].name):
-                topic.services[0].name, topic.services[0].stated = ps.name, ps.stated
-            topic.services[0].vendor = ps.vendor
-            topic.services[0].effective = topic.services[0].effective or ps.effective
-            topic.services[0].requirement = topic.services[0].requirement or ps.requirement
-            return
-        for s in topic.services:
-            if _similar(ps.name, s.name) or _similar(ps.stated or ps.name, s.stated or s.name):
-                s.listed = s.listed or ps.listed
-                return
-        topic.services.append(ps)
-        topic.services[:] = [s for s in topic.services if not _compound(s.stated or s.name, [o.stated or o.name for o in topic.services])]
-
-    def restates(self, claim: Claim, services: list[str], topic: Topic) -> bool:
-        """A sentence about services this vendor's rules already state: it dates them ("… requests
-        begin with dates of service on or after D") or narrows their wording ("reviews only
-        molecular testing codes"), and states no new rule."""
-        vendor = claim.vendor
-        known = [d for d in topic.drafts if d.vendor.name == vendor.name] + \
-            [d for d in topic.services if d.vendor is not None and d.vendor.name == vendor.name]
-        names = {getattr(d, "service", None) or getattr(d, "name", "") for d in known}
-        if not names or claim.negated or claim.ended:
-            return False
-        text = " ".join(services)
-        covered = [n for n in names if _tokens(n) and _tokens(n) <= _tokens(text)]
-        if claim.members and claim.effective and covered and _tokens(text) <= set().union(*(_tokens(n) for n in covered)) | {"and"}:
-            lobs = {m.lob.name for m in claim.members if m.lob}
-            for d in topic.drafts:
-                if d.vendor.name == vendor.name and d.service in covered and (not lobs or d.lob in lobs):
-                    d.effective = claim.effective
-            return True
-        if not claim.members and all(any(_tokens(x) and _tokens(x) <= _tokens(n) for n in names) for x in services):
-            return True
-        return False
-
-    def remember(self, topic: Topic, name: str, vendor: Optional[VendorRef], src: Source) -> None:
-        """A service stated with its members: later sentences may call it "the program"."""
-        self.rename_heading(topic, name, vendor)
-        if not any(s.name == name and _same_vendor(s.vendor, vendor) for s in topic.services):
-            topic.services.append(ProgramService(name, vendor, src, used=True, emitted=True))
-
-    def transition(self, claim: Claim, services: list[str], src: Source, topic: Topic) -> None:
-        names = services or [s.name for s in topic.find_services()]
-        for name in names:
-            self.remember(topic, name, claim.vendor, src)
-        members = claim.members or [pm.member for pm in topic.find_members(claim.vendor)]
-        for name in names:
-            for m in members:
-                old = Member(m.lob, m.segment, Scope.NONE)
-                self.emit(claim.old_vendor, name, old, src, topic, "transition-from", claim.effective, claim.requirement)
-                self.emit(claim.vendor, name, m, src, topic, "transition-to", claim.effective, claim.requirement)
-
-    def segment_modifier(self, claim: Claim, b: Block, topic: Topic) -> None:
-        """"Self-funded (ASO) plan sponsors decide whether to add the program": self-funded rules are select."""
-        s = b.text[claim.start:claim.end]
-        if not ONLY_ELECTED_RE.search(s):
-            return
-        segs = self.res.lobs.segments_in(s)
-        for d in topic.drafts:
-            if d.segment in segs and d.scope is Scope.ALL:
-                d.scope = Scope.SELECT
-
-    # -- exceptions and pairing -----------------------------------------------------------------------
-    def exceptions_to_last(self, topic: Topic, text: str, src: Source) -> None:
-        refs = self.res.clauses.exception_list(text)
-        last = self.lists.last_emitted or (topic.drafts[-1:] if topic.drafts else [])
-        for d in last:
-            d.exceptions.extend(refs)
-            if d.scope is Scope.ALL:
-                d.scope = Scope.MOST
-
-    def close(self, topic: Topic, final: bool = False) -> None:
-        """Pair what waits in ``topic``; hand the rest to the parent."""
-        services = [s for s in topic.services if not s.used and not s.emitted]
-        members = [m for m in topic.members if not m.used]
-        vendor = topic.find_vendor()
-        topic.services[:] = [s for s in topic.services if not _compound(s.stated or s.name, [o.stated or o.name for o in topic.services])]
-        _log.debug("close %r: vendor=%s services=%s members=%s", topic.heading[:40], vendor and vendor.name,
-                   [(s.name, s.vendor and s.vendor.name) for s in services],
-                   [(m.member.lob and m.member.lob.name, m.member.segment.value, m.member.scope.value) for m in members])
-        listed_vendors = {(s.vendor.name if s.vendor else None) for s in topic.services if s.listed}
-        for s in topic.services:
-            if not s.listed and not s.emitted and (s.vendor.name if s.vendor else None) in listed_vendors:
-                s.used = True  # "advanced imaging" summed up what "Radiology" and "Cardiology" list
-        services = [s for s in services if not s.used]
-        pairs = [(ps, pm) for ps in topic.services if (ps.emitted or ps.used) for pm in members
-                 if pm.vendor is not None and ps.vendor is not None and pm.vendor.name == ps.vendor.name
-                 and not pm.vendor.in_house] + \
-            [(ps, pm) for ps in topic.services if not ps.emitted and not (ps.used and not ps.listed
-                 and (ps.vendor.name if ps.vendor else None) in listed_vendors) for pm in members] + \
-            [(ps, pm) for ps in services for pm in topic.members if pm.used]
-        vendors = {s.vendor.name for s in topic.services if s.vendor is not None and not s.emitted} | topic.child_vendors
-        if len(vendors) > 1 and (topic.vendor is None or topic.vendor_from_child):
-            # a section that names several vendors' programs pairs nothing it did not tie to one of them
-            pairs = [(ps, pm) for ps, pm in pairs if pm.vendor is not None]
-        if pairs and (vendor or any(s.vendor for s in topic.services)):
-            for ps, pm in pairs:
-                if pm.vendor is None or ps.vendor is None or pm.vendor.name == ps.vendor.name or pm.vendor.in_house:
-                    v = ps.vendor or pm.vendor or vendor
-                    m = pm.member
-                    if pm.negated:
-                        m = Member(m.lob, m.segment, Scope.NONE, m.exceptions, m.inclusions, m.conditions, m.effective,
-                                   m.service_dates)
-                    self.emit(v, ps.name, m, pm.source, topic, "paired", ps.effective or pm.effective,
-                              ps.requirement or pm.requirement, program=ps)
-                    ps.used = True
-                    pm.used = True
-            services = [s for s in services if not s.used]
-            members = [m for m in members if not m.used]
-        elif services and not members:
-            lob = topic.lob or (topic.find_lob() if final else None)
-            if lob is None and final:
-                lob = Lob("all", "", ())
-            if lob is not None:
-                for ps in services:
-                    if ps.vendor and not ps.used and not ps.emitted and not ps.negated and (ps.origin == "claim" or lob.name != "all"):
-                        ps.used = True
-                        for seg in lob.segments or (Segment.ALL,):
-                            self.emit(ps.vendor, ps.name, Member(lob, seg, Scope.ALL), ps.source, topic, "heading-lob",
-                                      ps.effective, ps.requirement, program=ps)
-        self.apply_exclusions(topic)
-        if topic.member_list:
-            listed = {(d.vendor.name, d.service) for d in topic.drafts if d.pattern.startswith("list-")}
-            drop = [d for d in topic.drafts if d.pattern == "sentence" and (d.vendor.name, d.service) in listed]
-            self.drafts = [d for d in self.drafts if all(d is not x for x in drop)]
-            topic.drafts = [d for d in topic.drafts if all(d is not x for x in drop)]
-        if topic.parent is not None:
-            parent = topic.parent
-            parent.drafts.extend(topic.drafts)
-            parent.exclusions.extend(x for x in topic.exclusions if not x.applied)
-            for ps in topic.services:
-                if not ps.used or ps.emitted or ps.listed:
-                    ps.vendor = ps.vendor or topic.vendor
-                    self.add_service(parent, ps)
-            for pm in members:
-                if not pm.used:
-                    pm.vendor = pm.vendor or topic.vendor
-                    pm.handed_up = True
-                    parent.members.append(pm)
-            if topic.vendor is not None:
-                parent.child_vendors.add(topic.vendor.name)
-            if topic.vendor is not None and (services or members) and (parent.vendor is None or parent.vendor_from_child):
-                # a section's vendor speaks for its parent only while no sibling section names another one
-                if len(parent.child_vendors) == 1:
-                    parent.vendor, parent.vendor_from_child = topic.vendor, True
-                else:
-                    parent.vendor, parent.vendor_from_child = None, True
-            parent.effective = parent.effective or (topic.effective if services else None)
-
-    def apply_exclusions(self, topic: Topic) -> None:
-        for x in topic.exclusions:
-            if x.applied:
-                continue
-            for d in topic.drafts:
-                if x.segments and d.segment not in x.segments:
-                    continue
-                if x.plan_types and not all(fold(p) in fold(d.lob).split() for p in x.plan_types):
-                    continue
-                if x.service and not _similar(x.service, d.service):
-                    continue
-                if d.scope is Scope.NONE:
-                    continue
-                d.exceptions.extend(r for r in x.refs if r not in d.exceptions)
-                if d.scope is Scope.ALL:
-                    d.scope = Scope.MOST
-                x.applied = True
-
-    # -- emitting ------------------------------------------------------------------------------------
-    def emit_claim(self, claim: Claim, vendor: Optional[VendorRef], service: str, m: Member, src: Source, topic: Topic,
-                   program: Optional[ProgramService]) -> None:
-        if claim.negated or claim.ended:
-            m = Member(m.lob, m.segment, Scope.NONE, m.exceptions, m.inclusions, m.conditions, m.effective, m.service_dates)
-        req = claim.requirement
-        if claim.not_required and (claim.negated or claim.ended or vendor is None):
-            req = Requirement.NOT_REQUIRED
-        self.emit(vendor, service, m, src, topic, "sentence", claim.effective, req, program=program,
-                  conditions=claim.conditions)
-
-    def emit(self, vendor: Optional[VendorRef], service: str, m: Member, src: Source, topic: Topic, pattern: str,
-             effective: Optional[date] = None, requirement: Optional[Requirement] = None,
-             program: Optional[ProgramService] = None, conditions: Optional[list[str]] = None,
-             payer: Optional[str] = None) -> Optional[Draft]:
-        if vendor is None or not service:
-            return None
-        lob = m.lob if m.lob is not None and not m.lob.default else (self.lob_hint or topic.find_lob() or m.lob)
-        lob_name = lob.name if lob else ("Commercial" if m.segment is not Segment.ALL else "all")
-        req = requirement or (program.requirement if program else None) or topic.find_requirement() \
-            or (Requirement.CARE_MANAGEMENT if _care_program(service) else Requirement.PRIOR_AUTHORIZATION)
-        eff = m.service_dates.get(fold(service)) or next(
-            (d for k, d in m.service_dates.items() if _similar(k, service)), None) or m.effective or effective \
-            or (program.effective if program else None) or topic.find_effective()
-        d = Draft(vendor=vendor, service=service, lob=lob_name, segment=m.segment, scope=m.scope, requirement=req,
-                  source=src, pattern=pattern, payer=payer or (lob.payer if lob else None),
-                  exceptions=list(m.exceptions), inclusions=list(m.inclusions),
-                  conditions=list(m.conditions) + list(conditions or []) + (list(program.conditions) if program else []),
-                  effective=eff, section=" > ".join(src.block.section_path))
-        d.explain = {"vendor": vendor.stated, "service": service, "line_of_business": lob.stated if lob else lob_name,
-                     "pattern": pattern, "quote": src.quote[:160]}
-        for t in topic.chain():
-            for ps in t.services:
-                if ps.name == service and (ps.vendor is None or ps.vendor.name == vendor.name):
-                    ps.used = True
-        for old in self.drafts:
-            if old.key() == d.key() and old.scope == d.scope and old.lob == d.lob:
-                old.exceptions.extend(r for r in d.exceptions if r not in old.exceptions)
-                return old
-        self.drafts.append(d)
-        topic.drafts.append(d)
-        self.lists.note_emitted(d)
-        return d
-
-
-def _care_program(service: str) -> bool:
-    """A service that names a care program, not a reviewed service: "second opinion", "NICU care
-    management", "drug adherence discount program"."""
-    return bool(CARE_MANAGEMENT_RE.search(service) or CARE_PROGRAM_RE.search(service))
-
-
-def _same_vendor(a: Optional[VendorRef], b: Optional[VendorRef], none_ok: bool = False) -> bool:
-    if a is None or b is None:
-        return none_ok or a is b
-    return a.name == b.name
-
-
-#: Words that do not tell two services apart ("musculoskeletal care" is "musculoskeletal").
-SERVICE_FILLER = {"and", "or", "the", "of", "for", "services", "service", "program", "programs", "care", "management",
-                  "procedures", "procedure", "outpatient", "requests", "review", "reviews"}
-
-
-def _stem(t: str) -> str:
-    if len(t) > 4 and t.endswith("ies"):
-        return t[:-3] + "y"
-    if len(t) > 3 and t.endswith("s") and not t.endswith(("ss", "us", "is")):
-        return t[:-1]
-    return t
-
-
-def _tokens(name: str) -> set[str]:
-    return {_stem(t) for t in fold(name).split()} - SERVICE_FILLER
-
-
-def _similar(a: str, b: str) -> bool:
-    """Two names of one service: one's words contain the other's (unless the longer one joins two
-    services with "and"), or they share most of them."""
-    ta, tb = _tokens(a), _tokens(b)
-    if not ta or not tb:
-        return fold(a) == fold(b)
-    if ta == tb:
-        return True
-    if ta < tb:
-        return " and " not in f" {fold(b)} "
-    if tb < ta:
-        return " and " not in f" {fold(a)} "
-    return len(ta & tb) / len(ta | tb) >= 0.75
-
-
-def _compound(name: str, others: list[str]) -> bool:
-    """A name that sums up others: "Advanced imaging and musculoskeletal programs" when "advanced
-    imaging" and "musculoskeletal" are listed; "imaging, surgery and sleep programs" beside
-    "advanced imaging", "hip, knee and spine surgery" and "sleep studies"."""
-    t = _tokens(name)
-    if not re.search(r",|\band\b", fold(name)) or not t:
-        return False
-    parts = [_tokens(o) for o in others if fold(o) != fold(name) and _tokens(o) and _tokens(o) & t
-             and not t <= _tokens(o)]
-    return len(parts) >= 2 and set().union(*parts) >= t - {"advanced", "specialty"}

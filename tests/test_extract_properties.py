@@ -52,3 +52,28 @@ def test_inserting_a_paragraph_does_move_the_blocks():
     ids, blocks = _ids(text)
     assert ids == BASE_IDS
     assert blocks != BASE_BLOCKS
+
+
+TEXTISH = st.text(alphabet=st.sampled_from(list("abAB SM®™*†¹²\u00a0\t\n.,&-'’xY")), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTISH)
+def test_fast_normalize_is_the_offset_map_text(raw):
+    """``normalize`` (regex, cached) and ``normalize_map`` (offsets kept) give the same text, and
+    every kept character maps back to the same character of the original."""
+    from extract.text import normalize, normalize_map
+
+    nm = normalize_map(raw)
+    assert normalize(raw) == nm.text
+    for i, ch in enumerate(nm.text):
+        assert raw[nm.origin[i]] == ch or (ch == " " and raw[nm.origin[i]].isspace())
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTISH)
+def test_fold_is_idempotent_and_lower_case(raw):
+    from extract.text import fold
+
+    f = fold(raw)
+    assert fold(f) == f and f == f.lower() and "  " not in f and f == f.strip()
