@@ -199,6 +199,13 @@ class ClauseParser:
             scope = self.scope_words[sm.group(1).lower()] if sm else Scope.ALL
             if segs == [Segment.GROUP] and re.search(r"\bgroups?\s+and\s+(?:all\s+)?members\b", piece, re.IGNORECASE):
                 segs = [Segment.GROUP, Segment.INDIVIDUAL]  # "All groups and members": the groups and individual members
+            if not sm and re.search(r"\bonly\s*$", piece, re.IGNORECASE) and not ONLY_ELECTED_RE.search(piece):
+                # "Contoso Retirees self-funded groups only": only the groups named before the segment
+                named = self.groups_in(self.lobs.segment_re.sub(" ", ONLY_RE.sub(" ", piece)))
+                if named:
+                    clauses.append(Clause(Scope.ONLY, segs or [Segment.GROUP], piece, inclusions=[g.name for g in named],
+                                          explicit_scope=True))
+                    continue
             clauses.append(Clause(scope, segs or [Segment.ALL], piece, explicit_scope=bool(sm)))
         if not clauses:
             only = ONLY_RE.search(head)

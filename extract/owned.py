@@ -19,7 +19,7 @@ from ingest import Block
 from .drafts import Source, VendorRef
 from .members import Member
 from .model import Requirement, Scope, Segment
-from .patterns import (ANAPHOR_RE, GENERIC_HEADING_RE, LEGEND_RE, HEADING_SPLIT_RE, NO_LONGER_RE,
+from .patterns import (ANAPHOR_RE, AUTH_WORD_RE, GENERIC_HEADING_RE, LEGEND_RE, HEADING_SPLIT_RE, NO_LONGER_RE,
                        NUMBERING_RE, REQUIREMENT_HEADING_RE, VERB_RE)
 from .prose import Claim
 from .similarity import similar
@@ -34,6 +34,8 @@ ADMINISTERS_RE = re.compile(r"\b(?:administers?|runs?|manages?|operates?)\s+(?:t
                             r"program\b|\bprogram\s+is\s+(?:administered|run|managed|operated)\s+by\b", re.IGNORECASE)
 
 
+#: "V will issue a prior authorization number": V decides the requests
+ISSUES_RE = re.compile(r"\bissu(?:e|es|ed|ing)\s+(?:the\s+|a\s+|an\s+)?(?:prior\s+)?authori[sz]ations?\b", re.IGNORECASE)
 #: Words that end a company's name ("Quillon Health Partners", "Acme Review, Inc.").
 COMPANY_RE = re.compile(r"\b(?:inc|llc|corp|corporation|company|co|partners|group|health|healthcare|solutions|"
                         r"management|associates|network|clinic|labs?|rx|ltd)\.?$", re.IGNORECASE)
@@ -130,7 +132,8 @@ class OwnRequirements:
         walk gave the payer's own reviewers for want of a named one."""
         vendor = claim.vendor
         if vendor is None or vendor.in_house or claim.members or claim.negated or claim.ended \
-                or not ADMINISTERS_RE.search(claim.text):
+                or not (ADMINISTERS_RE.search(claim.text) or ISSUES_RE.search(claim.text)
+                        or ("route" in claim.cues and AUTH_WORD_RE.search(claim.text))):
             return False
         own = self.own_reviewer().name
         names = set(self.section_services(topic))

@@ -61,6 +61,7 @@ ENDED_RE = re.compile(r"\b(?:ended|ending|ends|end|through|until|terminat\w*|dis
 _VERBS = (r"manag(?:e|es|ed|ing)|review(?:s|ed|ing)?|administer(?:s|ed|ing)?|handl(?:e|es|ed|ing)|process(?:es|ed|ing)?|"
           r"oversee(?:s|ing)?|perform(?:s|ed)?\s+(?:utilization|prior|the)|provid(?:e|es|ed|ing)|offer(?:s|ed|ing)?|conduct(?:s|ed)?|"
           r"coordinat(?:e|es|ed)|accept(?:s|ed|ing)?|decid(?:e|es)|determin(?:e|es)|"
+          r"issu(?:e|es)\s+(?:the\s+|a\s+|an\s+)?(?:prior\s+)?authori[sz]ations?|"
           r"mak(?:e|es|ing)\s+(?:prior\s+)?(?:authorization|the|these|medical\s+necessity)\s*(?:determinations|decisions)?|"
           r"(?:is|are)\s+responsible\s+for|responsible\s+for")
 ACTIVE_RE = re.compile(rf"\b(?:will\s+(?:now\s+|also\s+|continue\s+to\s+)?|also\s+|now\s+|currently\s+|to\s+|has\s+|have\s+|"

@@ -226,7 +226,7 @@ class ProseReader:
                 out = [Member(lob, seg, Scope.ONLY, inclusions=list(tail[0].inclusions))
                        for lob in (lobs_before or [None]) for seg in segs]
         for m in out:
-            sc = re.search(r"\b(all|every|most|some|select|certain)\s+(?:of\s+(?:our|the)\s+)?[\w() -]{0,40}$",
+            sc = re.search(r"\b(all|every|most|some|select|certain)\s+(?:of\s+(?:our|the)\s+)?[\w() ,/-]{0,60}$",
                            s[:s.find(m.lob.stated) if m.lob and m.lob.stated in s else 0], I)
             if sc and sc.group(1).lower() in ("most", "some", "select", "certain"):
                 m.scope = {"most": Scope.MOST, "some": Scope.SOME}.get(sc.group(1).lower(), Scope.SELECT)

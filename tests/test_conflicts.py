@@ -50,24 +50,17 @@ def _build(tmp_path: Path, *names: str) -> Path:
 def test_seed_conflicts_are_the_aim_oncology_disagreements(seed_build):
     _, db, report = seed_build
     got = {_key(c) for c in _rows(db)}
-    bulletin, pharmacy, webpage = "000_8f9831b6703bc328.pdf", "001_e5baff2b9bde9ead.pdf", "002_0269d5baffaabe18.html"
+    bulletin, pharmacy = "000_8f9831b6703bc328.pdf", "001_e5baff2b9bde9ead.pdf"
     assert got == {
         # 000 p8 "All fully insured groups" vs 001 p5 "Most fully insured groups — Exception: MESSA"
         ("exceptions", BCBSM, AIM, "medical oncology", "Blue Cross commercial", "fully_insured", (bulletin, pharmacy)),
         # 000 p8 the opt-in list of self-funded groups vs 001 p5 "UAW Retiree … non-Medicare members only"
         ("inclusions", BCBSM, AIM, "medical oncology", "Blue Cross commercial", "self_funded", (bulletin, pharmacy)),
-        # inside the BCBSMA page: "all … Medicare Advantage members" (how to determine) vs "most" (program section)
-        (
-            "scope",
-            "Blue Cross Blue Shield of Massachusetts",
-            AIM,
-            "high-tech imaging",
-            "Medicare Advantage",
-            "all",
-            (webpage, webpage),
-        ),
+        # Inside the BCBSMA page, "all … Medicare Advantage members" (how to determine) and "most
+        # commercial HMO/POS, PPO, and Medicare Advantage HMO members" (overview) name two lines, the
+        # family and one of its products: no conflict on one line, so none is reported.
     }
-    assert report.result.conflicts == 3
+    assert report.result.conflicts == 2
     by_kind = {c["kind"]: c for c in _rows(db)}
     fi = by_kind["exceptions"]
     assert {fi["quote_a"], fi["quote_b"]} == {
