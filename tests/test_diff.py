@@ -86,12 +86,15 @@ EXPECTED_V2 = sorted(
             None,
             "2024-01-01",
         ),
-        # removed program: Sempre Health's two lines of business × three segments
+        # removed program: Sempre Health's two lines of business × three segments, and the line it
+        # says it does not serve ("Sempre Health doesn't provide services for Medicare Advantage members")
         *[
             ("removed", SEMPRE, "drug adherence discount program", lob, seg, None, SEMPRE_WAS, None)
             for lob in ("Blue Cross commercial", "BCN commercial")
             for seg in ("fully_insured", "self_funded", "individual")
         ],
+        ("removed", SEMPRE, "drug adherence discount program", "Medicare Advantage", "all", None,
+         SEMPRE_WAS | {"scope": "none"}, None),
         # new program
         (
             "added",
@@ -146,7 +149,7 @@ def test_every_planted_change_is_reported_and_nothing_else(extractor):
     old, new = list(extractor.extract(parsed(PHARMACY_TXT)).statements), list(extractor.extract(parsed(V2)).statements)
     d = diff(old, new)
     assert _as_tuples([c.to_json() for c in d.changes]) == EXPECTED_V2
-    assert d.counts() == {"changed": 5, "removed": 6, "added": 1}
+    assert d.counts() == {"changed": 5, "removed": 7, "added": 1}
     scope = next(c for c in d.changes if c.field == "scope")
     assert scope.quote_before == "BCN AdvantageSM — All groups and members with individual coverage"
     assert scope.quote_after == "BCN AdvantageSM — Most groups and all members with individual coverage"
@@ -161,7 +164,7 @@ def test_rename_and_rewording_are_not_changes(extractor):
     assert {s.vendor_as_stated for s in old if s.vendor == CARELON} >= {"AIM Specialty Health"}
     assert {s.vendor_as_stated for s in new if s.vendor == CARELON} == {"Carelon Medical Benefits Management"}
     assert {s.quote for s in old} != {s.quote for s in new}
-    assert len(old) == len(new) == 36
+    assert len(old) == len(new) == 37
     d = diff(old, new)
     assert d.changes == [] and len(d.pairs) == len(claims(old))
 
@@ -171,7 +174,7 @@ def test_a_vendor_taking_over_is_a_vendor_change(extractor):
     new = list(extractor.extract(parsed_text(text, "handover.txt")).statements)
     d = diff(list(extractor.extract(parsed(PHARMACY_TXT)).statements), new)
     assert {(c.change, c.field, c.before, c.after) for c in d.changes} == {("changed", "vendor", SEMPRE, "Welvie")}
-    assert len(d.changes) == 6
+    assert len(d.changes) == 7
 
 
 def parsed_text(text: str, name: str):
@@ -194,7 +197,7 @@ def test_diff_markdown_for_people():
     res = CliRunner().invoke(app, ["diff", str(PHARMACY_TXT), str(V2)])
     assert res.exit_code == 0, res.output
     out = res.stdout
-    assert "**5 changed, 6 removed, 1 added.**" in out
+    assert "**5 changed, 7 removed, 1 added.**" in out
     assert "- **scope**: all → most" in out
     assert "- **exceptions**: UAW Retiree Medical Benefits Trust → none" in out
     assert (
@@ -303,7 +306,7 @@ def _changes(db: Path, build_id: int) -> list[dict]:
 @pytest.mark.slow  # several whole builds
 def test_versions_keep_history_and_record_changes(versioned):
     db, (r1, r2, r3) = versioned
-    assert (r1.changes, r2.superseded, r2.changes, r3.retired) == (36, 1, 12, 1)
+    assert (r1.changes, r2.superseded, r2.changes, r3.retired) == (37, 1, 13, 1)
     first = _changes(db, 1)
     assert {c["change"] for c in first} == {"added"} and {c["to_version"] for c in first} == {1}
     second = _changes(db, 2)
@@ -316,7 +319,7 @@ def test_versions_keep_history_and_record_changes(versioned):
             (1, "superseded"),
             (2, "retired"),
         ]
-        assert wh.query("SELECT count(*) FROM statements")[1][0][0] == 36 + 31  # history stays
+        assert wh.query("SELECT count(*) FROM statements")[1][0][0] == 37 + 31  # history stays
 
 
 @pytest.mark.slow  # several whole builds
@@ -339,7 +342,7 @@ def test_stable_ids_survive_rename_and_rewording(versioned):
     fi = f"Blue Cross commercial/fully_insured/medical oncology/{CARELON}"
     assert ids[1][fi] == ids[2][fi]
     kept = set(ids[1].values()) & set(ids[2].values())
-    assert len(kept) == 30 and len(set(ids[2].values()) - kept) == 1  # 36 − 6 removed; 1 added
+    assert len(kept) == 30 and len(set(ids[2].values()) - kept) == 1  # 37 − 7 removed; 1 added
 
 
 @pytest.mark.slow  # several whole builds
@@ -350,7 +353,7 @@ def test_export_since_emits_upserts_and_deletes_by_stable_id(versioned, tmp_path
     assert res.exit_code == 0, res.output
     events = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     # build 3 retired the document: every rule touched since build 1 is deleted, its latest build wins
-    assert {e["event"] for e in events} == {"delete"} and len(events) == 31 + 6
+    assert {e["event"] for e in events} == {"delete"} and len(events) == 31 + 7
     res = CliRunner().invoke(app, ["export", "--format", "jsonl", "--since", "3", "--out", str(out), "--db", str(db)])
     assert res.exit_code == 0 and out.read_text() == ""
 
@@ -369,7 +372,7 @@ def test_export_since_a_version_with_upserts(tmp_path):
     assert res.exit_code == 0, res.output
     events = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     by = {e["event"]: [x for x in events if x["event"] == e["event"]] for e in events}
-    assert len(by["delete"]) == 6 and len(by["upsert"]) == 6
+    assert len(by["delete"]) == 7 and len(by["upsert"]) == 6
     assert all(e["rule"] is None for e in by["delete"])
     assert sorted(tuple(e["changes"]) for e in by["upsert"]) == sorted(
         [("exceptions",), ("exceptions",), ("scope",), ("effective_from",), ("effective_from",), ("added",)]
@@ -384,7 +387,7 @@ def test_export_since_a_version_with_upserts(tmp_path):
     res = CliRunner().invoke(app, ["export", "--format", "jsonl", "--since", day, "--out", str(out), "--db", str(db)])
     assert res.exit_code == 0, res.output
     events = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(events) == 37 and sum(e["event"] == "upsert" for e in events) == 31
+    assert len(events) == 38 and sum(e["event"] == "upsert" for e in events) == 31
     # by document id, from the database: the same diff as from the files
     with Warehouse(db, read_only=True) as wh:
         ids = [r[0] for r in wh.query("SELECT doc_id FROM documents ORDER BY version")[1]]
