@@ -13,8 +13,19 @@ from .vocabulary import Vocabulary
 if TYPE_CHECKING:
     from .api import Extraction, Extractor, extract_statements
 
-__all__ = ["CONTRACT_COLUMNS", "ExceptionRef", "Extraction", "Extractor", "ProgramType", "Requirement", "Scope",
-           "Segment", "Statement", "Vocabulary", "extract_statements"]
+__all__ = [
+    "CONTRACT_COLUMNS",
+    "ExceptionRef",
+    "Extraction",
+    "Extractor",
+    "ProgramType",
+    "Requirement",
+    "Scope",
+    "Segment",
+    "Statement",
+    "Vocabulary",
+    "extract_statements",
+]
 
 _LAZY = {"Extraction", "Extractor", "extract_statements"}
 
@@ -22,5 +33,6 @@ _LAZY = {"Extraction", "Extractor", "extract_statements"}
 def __getattr__(name: str):
     if name in _LAZY:
         from . import api
+
         return getattr(api, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

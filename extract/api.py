@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from ingest import Document
 
 from .drafts import finish
-from .unexplained import Mention, unexplained
 from .model import Statement
 from .payer import detect_payer
 from .resources import Resources
+from .unexplained import Mention, unexplained
 from .vocabulary import Vocabulary
 from .walk import DocumentWalk
 
@@ -49,8 +49,7 @@ class Extractor:
         payer, new = detect_payer(doc, self.res)
         walk = DocumentWalk(doc, self.res, payer)
         drafts = walk.run()
-        stmts = finish(drafts, doc.doc_id, payer, new, self._known_payers, self.res.services.canonical_name,
-                       doc.blocks)
+        stmts = finish(drafts, doc.doc_id, payer, new, self._known_payers, self.res.services.canonical_name, doc.blocks)
         missed = unexplained(doc, self.res, payer, drafts, walk.used, walk.consumed | walk.explained)
         return Extraction(doc.doc_id, payer, new, tuple(stmts), tuple(missed))
 

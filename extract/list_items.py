@@ -18,8 +18,11 @@ from .tree import Exclusion, ProgramMember, Topic
 if TYPE_CHECKING:
     from .lists import ItemCtx
 
-POPULATION_RE = re.compile(r"\b(?:employees|retirees|group\s+#?\d{3,}|\(group\s+\d+\)|group\s+retiree|sponsored\s+by|"
-                           r"whose|who\s+(?:are|live|have))\b", re.IGNORECASE)
+POPULATION_RE = re.compile(
+    r"\b(?:employees|retirees|group\s+#?\d{3,}|\(group\s+\d+\)|group\s+retiree|sponsored\s+by|"
+    r"whose|who\s+(?:are|live|have))\b",
+    re.IGNORECASE,
+)
 
 
 class ItemShapes:
@@ -30,8 +33,11 @@ class ItemShapes:
         "Exceptions:" that stand at its own depth ("State of Ohio: requests are managed by …")."""
         text = normalize(b.text)
         head = re.split(r"\s*:\s+|\s+[—–]\s+", text, maxsplit=1)[0]
-        if self.res.members.lobish(head, strict=True) or self.res.clauses.scope_re.match(text) \
-                or self.res.lobs.segment_re.match(text):
+        if (
+            self.res.members.lobish(head, strict=True)
+            or self.res.clauses.scope_re.match(text)
+            or self.res.lobs.segment_re.match(text)
+        ):
             return False
         return bool(self.res.clauses.groups_in(head))
 
@@ -59,13 +65,21 @@ class ItemShapes:
             # "Gentex employees (self-funded PPO group 783589): advanced imaging only": an excepted group
             name = re.split(r"\s*[:;]\s*|\s+[—–]\s+", text, maxsplit=1)
             qualifier = " ".join(re.findall(r"\(([^)]*)\)", name[0]))
-            refs = self.res.clauses.population(name[0]) if re.search(r"\(group\s+retiree|\bsponsored\s+by", name[0], re.I) \
+            refs = (
+                self.res.clauses.population(name[0])
+                if re.search(r"\(group\s+retiree|\bsponsored\s+by", name[0], re.I)
                 else self.res.clauses.groups_in(re.sub(r"\s*\([^)]*\)", "", name[0]))
+            )
             only = re.search(r"^\s*(.+?)\s+only\b", name[1]) if len(name) > 1 else None
-            topic.exclusions.append(Exclusion(
-                refs, [x for x in self.res.lobs.segments_in(qualifier) if x is not Segment.GROUP],
-                [w for w in re.findall(r"[A-Za-z-]+", qualifier) if self.res.lobs.is_plan_types(w)],
-                self.res.services.name(only.group(1)) if only else None, src))
+            topic.exclusions.append(
+                Exclusion(
+                    refs,
+                    [x for x in self.res.lobs.segments_in(qualifier) if x is not Segment.GROUP],
+                    [w for w in re.findall(r"[A-Za-z-]+", qualifier) if self.res.lobs.is_plan_types(w)],
+                    self.res.services.name(only.group(1)) if only else None,
+                    src,
+                )
+            )
             return None
         if not self.res.members.lobish(re.split(r"\s*[:;]\s*|\s+[—–]\s+", text)[0], strict=True):
             return None  # "Emergency rooms", "Services in the emergency department": a setting, not members

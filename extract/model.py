@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Optional
 
 
 class Scope(str, Enum):
@@ -91,7 +92,7 @@ class Statement:
     section: str = ""
     pattern: str = ""
     payer_new: bool = False
-    quote_start: int = field(default=-1, compare=False)   # offsets of the quote in the document text
+    quote_start: int = field(default=-1, compare=False)  # offsets of the quote in the document text
     quote_end: int = field(default=-1, compare=False)
     bbox: Optional[tuple[float, float, float, float]] = field(default=None, compare=False)  # PDF: x0, top, x1, bottom
     explain: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # slot → the text that filled it
@@ -100,12 +101,18 @@ class Statement:
     def identity(self) -> dict:
         """The canonical content the rule id hashes."""
         return {
-            "doc_id": self.doc_id, "payer": self.payer, "vendor": self.vendor, "service": self.service,
-            "line_of_business": self.line_of_business, "segment": self.segment.value,
-            "scope": self.scope.value, "conditions": self.conditions, "quote": " ".join(self.quote.split()),
+            "doc_id": self.doc_id,
+            "payer": self.payer,
+            "vendor": self.vendor,
+            "service": self.service,
+            "line_of_business": self.line_of_business,
+            "segment": self.segment.value,
+            "scope": self.scope.value,
+            "conditions": self.conditions,
+            "quote": " ".join(self.quote.split()),
         }
 
-    def with_id(self) -> "Statement":
+    def with_id(self) -> Statement:
         digest = hashlib.sha256(json.dumps(self.identity(), sort_keys=True, separators=(",", ":")).encode()).hexdigest()
         object.__setattr__(self, "rule_id", digest[:20])
         return self
@@ -115,27 +122,48 @@ class Statement:
         """The ``statements`` row: one value per ``STATEMENT_COLUMNS`` name, as DuckDB takes it (enums as
         their values, tuples as lists, an unknown offset (-1) as NULL, ``bbox`` and ``explain`` as structs)."""
         return {
-            "rule_id": self.rule_id, "doc_id": self.doc_id, "payer": self.payer, "vendor": self.vendor,
-            "program_type": self.program_type.value, "service": self.service,
-            "line_of_business": self.line_of_business, "segment": self.segment.value,
-            "scope": self.scope.value, "requirement": self.requirement.value,
-            "exceptions": list(self.exceptions), "inclusions": list(self.inclusions),
-            "conditions": self.conditions, "effective_from": self.effective_from,
-            "page": self.page, "quote": self.quote,
+            "rule_id": self.rule_id,
+            "doc_id": self.doc_id,
+            "payer": self.payer,
+            "vendor": self.vendor,
+            "program_type": self.program_type.value,
+            "service": self.service,
+            "line_of_business": self.line_of_business,
+            "segment": self.segment.value,
+            "scope": self.scope.value,
+            "requirement": self.requirement.value,
+            "exceptions": list(self.exceptions),
+            "inclusions": list(self.inclusions),
+            "conditions": self.conditions,
+            "effective_from": self.effective_from,
+            "page": self.page,
+            "quote": self.quote,
             "quote_start": self.quote_start if self.quote_start >= 0 else None,
             "quote_end": self.quote_end if self.quote_end >= 0 else None,
             "bbox": dict(zip(BBOX_FIELDS, self.bbox)) if self.bbox is not None else None,
-            "block_index": self.block_index, "vendor_as_stated": self.vendor_as_stated,
-            "vendor_new": self.vendor_new, "payer_new": self.payer_new,
-            "section": self.section, "pattern": self.pattern,
+            "block_index": self.block_index,
+            "vendor_as_stated": self.vendor_as_stated,
+            "vendor_new": self.vendor_new,
+            "payer_new": self.payer_new,
+            "section": self.section,
+            "pattern": self.pattern,
             "explain": [{"slot": slot, "filled_by": text} for slot, text in self.explain],
         }
 
     def exception_rows(self) -> list[dict[str, Any]]:
         """The ``exceptions`` rows of this statement, one per ``exception_refs`` item, in order."""
-        return [{"rule_id": self.rule_id, "doc_id": self.doc_id, "position": i, "group_name": r.name,
-                 "group_number": r.group_number, "alternate_vendor": r.alternate_vendor, "quote": r.quote}
-                for i, r in enumerate(self.exception_refs)]
+        return [
+            {
+                "rule_id": self.rule_id,
+                "doc_id": self.doc_id,
+                "position": i,
+                "group_name": r.name,
+                "group_number": r.group_number,
+                "alternate_vendor": r.alternate_vendor,
+                "quote": r.quote,
+            }
+            for i, r in enumerate(self.exception_refs)
+        ]
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any], exception_rows: Iterable[Mapping[str, Any]] = ()) -> Statement:
@@ -144,18 +172,32 @@ class Statement:
         bbox = row.get("bbox")
         refs = sorted(exception_rows, key=lambda r: r.get("position") or 0)
         st = cls(
-            doc_id=row["doc_id"], payer=row["payer"], vendor=row["vendor"],
-            program_type=ProgramType(row["program_type"]), service=row["service"],
-            line_of_business=row["line_of_business"], segment=Segment(row["segment"]), scope=Scope(row["scope"]),
-            requirement=Requirement(row["requirement"]), page=row["page"], quote=row["quote"],
-            block_index=row["block_index"], exceptions=tuple(row["exceptions"] or ()),
-            inclusions=tuple(row["inclusions"] or ()), conditions=row["conditions"],
-            effective_from=row["effective_from"], vendor_as_stated=row.get("vendor_as_stated") or "",
-            vendor_new=bool(row.get("vendor_new")), payer_new=bool(row.get("payer_new")),
-            exception_refs=tuple(ExceptionRef(r["group_name"], r["group_number"], r["alternate_vendor"],
-                                              r["quote"] or "") for r in refs),
-            section=row.get("section") or "", pattern=row.get("pattern") or "",
-            quote_start=_offset(row.get("quote_start")), quote_end=_offset(row.get("quote_end")),
+            doc_id=row["doc_id"],
+            payer=row["payer"],
+            vendor=row["vendor"],
+            program_type=ProgramType(row["program_type"]),
+            service=row["service"],
+            line_of_business=row["line_of_business"],
+            segment=Segment(row["segment"]),
+            scope=Scope(row["scope"]),
+            requirement=Requirement(row["requirement"]),
+            page=row["page"],
+            quote=row["quote"],
+            block_index=row["block_index"],
+            exceptions=tuple(row["exceptions"] or ()),
+            inclusions=tuple(row["inclusions"] or ()),
+            conditions=row["conditions"],
+            effective_from=row["effective_from"],
+            vendor_as_stated=row.get("vendor_as_stated") or "",
+            vendor_new=bool(row.get("vendor_new")),
+            payer_new=bool(row.get("payer_new")),
+            exception_refs=tuple(
+                ExceptionRef(r["group_name"], r["group_number"], r["alternate_vendor"], r["quote"] or "") for r in refs
+            ),
+            section=row.get("section") or "",
+            pattern=row.get("pattern") or "",
+            quote_start=_offset(row.get("quote_start")),
+            quote_end=_offset(row.get("quote_end")),
             bbox=_bbox(bbox),
             explain=tuple((e["slot"], e["filled_by"]) for e in row.get("explain") or ()),
         )
@@ -223,16 +265,24 @@ CONTRACT: tuple[Column, ...] = (
     Column("quote", "VARCHAR", "the exact source text the row rests on"),
     Column("quote_start", "INTEGER", "offset of the quote in documents.text", nullable=True),
     Column("quote_end", "INTEGER", "end of the quote in documents.text (exclusive)", nullable=True),
-    Column("bbox", BBOX_TYPE, "PDFs: the box around the quote's lines on page (PDF points); NULL elsewhere",
-           nullable=True),
-    Column("effective_to", "DATE", "when the rule stops: the effective_from of a later rule for the same payer, "
-           "service, line of business and segment", nullable=True, derived=True),
+    Column(
+        "bbox", BBOX_TYPE, "PDFs: the box around the quote's lines on page (PDF points); NULL elsewhere", nullable=True
+    ),
+    Column(
+        "effective_to",
+        "DATE",
+        "when the rule stops: the effective_from of a later rule for the same payer, "
+        "service, line of business and segment",
+        nullable=True,
+        derived=True,
+    ),
 )
 CONTRACT_COLUMNS = [c.name for c in CONTRACT]
 
 #: The ``statements`` table: the stored contract columns, then the rest of a ``Statement``'s fields
 #: (``exception_refs`` go to ``EXCEPTION_COLUMNS``). The warehouse adds ``stable_id`` of its own.
-STATEMENT_COLUMNS: tuple[Column, ...] = tuple(c for c in CONTRACT if not c.derived) + (
+STATEMENT_COLUMNS: tuple[Column, ...] = (
+    *tuple(c for c in CONTRACT if not c.derived),
     Column("block_index", "INTEGER", "index of the block the quote is in"),
     Column("vendor_as_stated", "VARCHAR", "the vendor's name as the document gives it"),
     Column("vendor_new", "BOOLEAN", "the vendor is not in the vocabulary"),

@@ -27,8 +27,10 @@ MASTHEAD_WEIGHT = 2.0
 AS_LINE_WEIGHT = 0.25
 NAME = r"([A-Z][\w&.'’-]*(?:\s+(?:of|and|&)?\s*[A-Z][\w&.'’-]*){0,6})"
 FRAMES = [
-    re.compile(NAME + r"\s+(?:\([A-Z]{2,8}\)\s+)?(?:has\s+(?:contracted|selected|chosen|partnered)|contracts\s+with|"
-                      r"works\s+with|has\s+chosen|is\s+an\s+independent\s+licensee)"),
+    re.compile(
+        NAME + r"\s+(?:\([A-Z]{2,8}\)\s+)?(?:has\s+(?:contracted|selected|chosen|partnered)|contracts\s+with|"
+        r"works\s+with|has\s+chosen|is\s+an\s+independent\s+licensee)"
+    ),
     re.compile(r"\bon\s+behalf\s+of\s+" + NAME),
     re.compile(r"\bon\s+" + NAME + r"(?:'s|’s)\s+behalf"),
     re.compile(r"©\s*(?:\d{4}\s+)?" + NAME),
@@ -36,8 +38,28 @@ FRAMES = [
     re.compile(NAME + r"\s+(?:members|providers)\b"),
 ]
 #: Capitalised words that are never a payer on their own.
-NOT_PAYERS = {"medicare", "medicaid", "commercial", "the", "our", "all", "these", "members", "providers", "provider",
-              "blue", "cross", "health", "plan", "federal", "advantage", "individual", "group", "new", "page"}
+NOT_PAYERS = {
+    "medicare",
+    "medicaid",
+    "commercial",
+    "the",
+    "our",
+    "all",
+    "these",
+    "members",
+    "providers",
+    "provider",
+    "blue",
+    "cross",
+    "health",
+    "plan",
+    "federal",
+    "advantage",
+    "individual",
+    "group",
+    "new",
+    "page",
+}
 
 
 def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
@@ -51,8 +73,13 @@ def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
         if budget <= 0:
             break
         text = b.text if b.kind is not BlockKind.TABLE else b.text[:1000]
-        weight = TITLE_WEIGHT - 1 if b.kind is BlockKind.HEADING and b.level == 1 else \
-            MASTHEAD_WEIGHT if i < 3 and b.kind is not BlockKind.HEADING else 1.0
+        weight = (
+            TITLE_WEIGHT - 1
+            if b.kind is BlockKind.HEADING and b.level == 1
+            else MASTHEAD_WEIGHT
+            if i < 3 and b.kind is not BlockKind.HEADING
+            else 1.0
+        )
         texts.append((text[:budget], weight))
         budget -= len(text)
     # the last paragraphs often say whose document it is ("… is an independent licensee of …", a signature)
@@ -61,7 +88,7 @@ def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
         ann = res.annotate(text)
         for m in ann.of("PAYER"):
             # "for Zephyr Choice members", "Fabrikam Care (Medicare Advantage)": a product named as a line, not the publisher
-            as_line = re.match(r"\s*(?:members|plan\s+members|\(|enrollees)", text[m.end:m.end + 12])
+            as_line = re.match(r"\s*(?:members|plan\s+members|\(|enrollees)", text[m.end : m.end + 12])
             votes[m.canonical] += weight * (AS_LINE_WEIGHT if as_line else 1.0)
         for m in ann.of("LOB"):
             payer = res.vocab.lob_payer(m.canonical)
@@ -85,7 +112,7 @@ def _best(votes: Counter, res: Resources) -> str:
     """The most named payer; a parent brand loses to the plan it owns when both are named
     ("Contoso State Health Plan" over its "Zephyr from Contoso State Health Plan" product)."""
     ranked = votes.most_common()
-    best, score = ranked[0]
+    best, _score = ranked[0]
     return best
 
 

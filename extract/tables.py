@@ -22,21 +22,21 @@ from .members import Member
 from .model import Requirement, Scope, Segment
 from .patterns import ENDED_RE, EXCEPT_RE, NOT_REQUIRED_RE
 from .prose import Claim
-from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold, normalize
 from .requirements import CONDITION_RE
 from .services import split_qualifier
 from .table_layout import Grid, TableLayout
 from .table_notes import MARK_RE, MarkMeaning, TableNotes
+from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold, normalize
 from .tree import Topic
-
-I = re.IGNORECASE
-
 
 #: A note about the document's own changes ("… were added in this update"), not a condition of the rule.
 #: "Note: …" at the start of a line inside a cell.
-NOTE_LINE_RE = re.compile(r"^\s*(?:\*\s*)?notes?\s*:\s*", I)
-UPDATE_NOTE_RE = re.compile(r"\b(?:were|was|are|is|have\s+been|has\s+been)\s+(?:added|removed|updated|revised|changed)\b|"
-                            r"\bin\s+this\s+update\b|\bnew\s+in\s+this\b", re.IGNORECASE)
+NOTE_LINE_RE = re.compile(r"^\s*(?:\*\s*)?notes?\s*:\s*", re.I)
+UPDATE_NOTE_RE = re.compile(
+    r"\b(?:were|was|are|is|have\s+been|has\s+been)\s+(?:added|removed|updated|revised|changed)\b|"
+    r"\bin\s+this\s+update\b|\bnew\s+in\s+this\b",
+    re.IGNORECASE,
+)
 #: Columns whose merged cells a PDF leaves empty below their first row.
 FILL_DOWN_ROLES = {"vendor", "payer", "service", "service_vendor", "category", "area", "effective"}
 
@@ -71,7 +71,9 @@ class TableReader:
                 continue
             start, end = offsets.get(id(row), (0, len(b.text)))
             src = Source(b, row.page, start, end)
-            cells = {i: "\n".join(normalize(line) for line in c.split("\n") if line.strip()) for i, c in enumerate(row.cells)}
+            cells = {
+                i: "\n".join(normalize(line) for line in c.split("\n") if line.strip()) for i, c in enumerate(row.cells)
+            }
             raw = {i: c.strip() for i, c in enumerate(row.cells)}
             for i, role in grid.roles.items():
                 # a merged cell (no rowspan in a PDF) leaves the rows below it empty: they share its value
@@ -82,7 +84,9 @@ class TableReader:
                         cells[i] = carried[i]
             service = self._service(cells, grid)
             vendor = self._vendor(cells, grid, topic, lead)
-            if {"requirement", "lob"} <= set(grid.roles.values()) and not {"vendor", "service_vendor"} & set(grid.roles.values()):
+            if {"requirement", "lob"} <= set(grid.roles.values()) and not {"vendor", "service_vendor"} & set(
+                grid.roles.values()
+            ):
                 # "Plan type | Admission type | Requirement": the payer's own requirements, plan by plan
                 vendor = topic.section_vendor() or self.walk.own_reviewer()
                 base = service or next(iter(self.walk.section_services(topic)), None)
@@ -91,11 +95,22 @@ class TableReader:
                 continue
             payer = self._payer(cells, grid)
             if grid.lob_cols:
-                self._grid_row(row, raw, grid, service, vendor, src, topic, legend, notes, payer,
-                               self._qualifier(cells, grid))
+                self._grid_row(
+                    row, raw, grid, service, vendor, src, topic, legend, notes, payer, self._qualifier(cells, grid)
+                )
             else:
-                self._plain_row(cells, grid, service or topic_service(topic), vendor, src, topic, notes, payer, lead,
-                                self._qualifier(cells, grid))
+                self._plain_row(
+                    cells,
+                    grid,
+                    service or topic_service(topic),
+                    vendor,
+                    src,
+                    topic,
+                    notes,
+                    payer,
+                    lead,
+                    self._qualifier(cells, grid),
+                )
 
     def _near(self, table: Block) -> list[Block]:
         """The blocks a table's legend and notes may stand in: its top-level section ("Key", "Notes"
@@ -120,7 +135,7 @@ class TableReader:
             if role in ("service", "service_vendor") and cells.get(i):
                 text = cells[i]
                 if role == "service_vendor":
-                    text = re.split(r"\s*\n\s*|\s+(?:reviewed|managed)\s+by\s+", text, flags=I)[0]
+                    text = re.split(r"\s*\n\s*|\s+(?:reviewed|managed)\s+by\s+", text, flags=re.I)[0]
                 first = text.split("\n")[0]
                 return self.res.services.name(first, strict=False)
         return None
@@ -140,7 +155,7 @@ class TableReader:
                 if v:
                     return v
             if role == "service_vendor" and cells.get(i):
-                m = re.search(r"(?:reviewed|managed)\s+by\s+(.+)$", cells[i], I)
+                m = re.search(r"(?:reviewed|managed)\s+by\s+(.+)$", cells[i], re.I)
                 if m:
                     v = self.res.vendors.label(m.group(1), self.walk.payer)
                     if v:
@@ -164,26 +179,44 @@ class TableReader:
         members: list[Member] = []
         for t in lob_texts:
             for line in re.split(r"\n|;\s*", t):
-                line = re.sub(r"\s+only\s*$", "", line.strip(), flags=I)
+                line = re.sub(r"\s+only\s*$", "", line.strip(), flags=re.I)
                 if line:
                     members += self.res.members.unit(line, self.walk.payer, lob_context=True)
-        if member_texts and not members and any(self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True)
-                                                for line in member_texts[0].split("\n")):
+        if (
+            member_texts
+            and not members
+            and any(
+                self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True)
+                for line in member_texts[0].split("\n")
+            )
+        ):
             # "For these groups …" cells whose lines name a line first: "Northwind commercial — All fully insured groups"
             for line in member_texts[0].split("\n"):
                 if self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True):
                     members += self.res.members.unit(line, self.walk.payer, lob_context=True)
                 elif NOTE_LINE_RE.match(line):
                     # "Note: Zephyr manages these services for members age 19 and older."
-                    qualifiers = qualifiers + [NOTE_LINE_RE.sub("", line).strip()]
+                    qualifiers = [*qualifiers, NOTE_LINE_RE.sub("", line).strip()]
             member_texts = []
         if member_texts:
             scoped = self.res.clauses.parse(member_texts[0])
             base = members or [Member(None, Segment.ALL, Scope.ALL)]
             if scoped:
-                members = [Member(m.lob, seg if seg is not Segment.ALL else m.segment, c.scope, list(c.exceptions),
-                                  list(c.inclusions), list(c.conditions), c.effective, m.service_dates)
-                           for m in base for c in scoped for seg in c.segments]
+                members = [
+                    Member(
+                        m.lob,
+                        seg if seg is not Segment.ALL else m.segment,
+                        c.scope,
+                        list(c.exceptions),
+                        list(c.inclusions),
+                        list(c.conditions),
+                        c.effective,
+                        m.service_dates,
+                    )
+                    for m in base
+                    for c in scoped
+                    for seg in c.segments
+                ]
         if not members:
             members = [pm.member for pm in topic.find_members()] or [Member(topic.find_lob(), Segment.ALL, Scope.ALL)]
         effective, ended = None, False
@@ -204,16 +237,20 @@ class TableReader:
                 refs, none_lobs = self.notes.exclusions(note, [m.lob.stated for m in members if m.lob])
                 for ref in refs:
                     words = self.notes.lob_words(ref.name)
-                    targets = [m for m in members if m.lob and words and words <= set(fold(m.lob.name).split())] \
-                        if words else members
+                    targets = (
+                        [m for m in members if m.lob and words and words <= set(fold(m.lob.name).split())]
+                        if words
+                        else members
+                    )
                     for m in targets or members:
                         m.exceptions.append(ref)
                         if m.scope is Scope.ALL:
                             m.scope = Scope.MOST
                 for lob in none_lobs:
-                    self.walk.emit(vendor, service, Member(lob, Segment.ALL, Scope.NONE), src, topic, "table-note",
-                                   payer=payer)
-            elif NOT_REQUIRED_RE.search(note) and re.match(r"^\s*ended\b", note, I):
+                    self.walk.emit(
+                        vendor, service, Member(lob, Segment.ALL, Scope.NONE), src, topic, "table-note", payer=payer
+                    )
+            elif NOT_REQUIRED_RE.search(note) and re.match(r"^\s*ended\b", note, re.I):
                 ended, not_required = True, True
                 effective = next((d.value for d in dates_in(note)), effective)
             elif not UPDATE_NOTE_RE.search(note):
@@ -227,8 +264,9 @@ class TableReader:
         for m in members:
             if ended:
                 m = Member(m.lob, m.segment, Scope.NONE, m.exceptions, m.inclusions, m.conditions, m.effective)
-            self.walk.emit(vendor, service, m, src, topic, "table-row", effective, requirement, conditions=conditions,
-                           payer=payer)
+            self.walk.emit(
+                vendor, service, m, src, topic, "table-row", effective, requirement, conditions=conditions, payer=payer
+            )
 
     def _grid_row(self, row, cells, grid, service, vendor, src, topic, legend, notes, payer, qualifiers) -> None:
         for i, header in grid.lob_cols.items():
@@ -244,8 +282,10 @@ class TableReader:
                 markers = [c for c in m.group("notes") if c in SUPERSCRIPTS + FOOTNOTE_SYMBOLS]
             else:
                 # a grid whose cells name who reviews the row's service for the column's line
-                v = self.res.vendors.label(re.sub(rf"[{re.escape(SUPERSCRIPTS + FOOTNOTE_SYMBOLS)}]+$", "",
-                                                  cell.split("\n")[0]), self.walk.payer)
+                v = self.res.vendors.label(
+                    re.sub(rf"[{re.escape(SUPERSCRIPTS + FOOTNOTE_SYMBOLS)}]+$", "", cell.split("\n")[0]),
+                    self.walk.payer,
+                )
                 meaning, markers = MarkMeaning(Scope.ALL), [c for c in cell if c in SUPERSCRIPTS + FOOTNOTE_SYMBOLS]
             if v is None:
                 continue
@@ -256,12 +296,22 @@ class TableReader:
                 seg_list = [Segment.INDIVIDUAL]
             for seg in seg_list:
                 mem = Member(lob, seg, meaning.scope)
-                draft = self.walk.emit(v, service, mem, src, topic, "grid-cell", requirement=meaning.requirement,
-                                       payer=payer, conditions=qualifiers)
+                draft = self.walk.emit(
+                    v,
+                    service,
+                    mem,
+                    src,
+                    topic,
+                    "grid-cell",
+                    requirement=meaning.requirement,
+                    payer=payer,
+                    conditions=qualifiers,
+                )
                 if draft is not None:
                     for mk in markers:
                         for fn in notes.get(mk, []):
                             self.notes.apply_footnote(draft, fn)
+
 
 def topic_service(topic: Topic) -> Optional[str]:
     services = topic.find_services()
@@ -269,10 +319,10 @@ def topic_service(topic: Topic) -> Optional[str]:
 
 
 def qualified(service: Optional[str], kinds: list[str]) -> Optional[str]:
-    """"acute residential treatment" in a row whose admission type is "Mental health": "acute
+    """ "acute residential treatment" in a row whose admission type is "Mental health": "acute
     residential treatment for mental health"; "Either mental health or substance use" qualifies nothing."""
     kind = next((k for k in kinds if k.strip()), "")
-    if not service or not kind or re.match(r"\s*(?:either|all|any|both|each)\b", kind, I):
+    if not service or not kind or re.match(r"\s*(?:either|all|any|both|each)\b", kind, re.I):
         return service
     return f"{service} for {kind.strip().lower()}"
 
@@ -282,10 +332,10 @@ def requirement_of(cell: str) -> tuple[Optional[Requirement], list[str]]:
     conditions = [c.group(0).strip(" ,.;") for c in CONDITION_RE.finditer(cell)]
     if NOT_REQUIRED_RE.search(cell):
         return Requirement.NOT_REQUIRED, conditions
-    if re.search(r"\bnotif(?:y|ication)\b", cell, I):
+    if re.search(r"\bnotif(?:y|ication)\b", cell, re.I):
         return Requirement.NOTIFICATION, conditions
-    if re.search(r"\bpre-?certification\b", cell, I):
+    if re.search(r"\bpre-?certification\b", cell, re.I):
         return Requirement.PRECERTIFICATION, conditions
-    if re.search(r"\b(?:authori[sz]ation|approval|review)\b", cell, I):
+    if re.search(r"\b(?:authori[sz]ation|approval|review)\b", cell, re.I):
         return Requirement.PRIOR_AUTHORIZATION, conditions
     return None, conditions

@@ -29,7 +29,7 @@ class Section:
     heading: Optional[Block]
     level: int
     blocks: list[Block] = field(default_factory=list)
-    children: list["Section"] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
 
 
 def build_tree(doc: Document) -> Section:
@@ -63,10 +63,10 @@ class ProgramService:
     negated: bool = False
     used: bool = False
     emitted: bool = False  # known from a rule already stated with its members: context for "the program", never paired
-    listed: bool = False   # enumerated by a list of what the program includes: it replaces the program's summary name
+    listed: bool = False  # enumerated by a list of what the program includes: it replaces the program's summary name
     origin: str = "claim"  # "heading" | "claim" | "list": where the service was named
     aliases: list[str] = field(default_factory=list)  # other wordings the section used for it
-    home: Optional["Topic"] = None  # the section that stated it, once handed up (None: this section)
+    home: Optional[Topic] = None  # the section that stated it, once handed up (None: this section)
 
 
 @dataclass
@@ -81,7 +81,7 @@ class ProgramMember:
     effective: Optional[date] = None
     used: bool = False
     handed_up: bool = False  # came from a subsection: paired when this section closes, not taken by a sentence
-    home: Optional["Topic"] = None  # the section that stated it, once handed up (None: this section)
+    home: Optional[Topic] = None  # the section that stated it, once handed up (None: this section)
 
 
 @dataclass
@@ -100,7 +100,7 @@ class Exclusion:
 
 @dataclass
 class Topic:
-    parent: Optional["Topic"]
+    parent: Optional[Topic]
     heading: str = ""
     vendor: Optional[VendorRef] = None
     lob: Optional[Lob] = None
@@ -116,7 +116,7 @@ class Topic:
     child_vendors: set = field(default_factory=set)  # vendors its subsections were about
     vendor_from_child: bool = False
     vendor_stated: bool = False  # the heading or a "Managed by:" label named the vendor: the section is its
-    vendor_home: Optional["Topic"] = None  # the subsection the vendor was taken from
+    vendor_home: Optional[Topic] = None  # the subsection the vendor was taken from
 
     def chain(self):
         t: Optional[Topic] = self
@@ -124,15 +124,16 @@ class Topic:
             yield t
             t = t.parent
 
-    def within(self, other: Optional["Topic"]) -> bool:
+    def within(self, other: Optional[Topic]) -> bool:
         """This section is ``other`` or lies under it."""
         return other is not None and any(t is other for t in self.chain())
 
     def find_vendor(self) -> Optional[VendorRef]:
         """The vendor this section is about, or its nearest ancestor's. A vendor an ancestor took from
         one of its subsections speaks for that ancestor's own text, not for the sibling sections after."""
-        return next((t.vendor for t in self.chain() if t.vendor is not None and (t is self or not t.vendor_from_child)),
-                    None)
+        return next(
+            (t.vendor for t in self.chain() if t.vendor is not None and (t is self or not t.vendor_from_child)), None
+        )
 
     def section_vendor(self) -> Optional[VendorRef]:
         """The vendor a heading or label says the section is about (not one a sentence merely named)."""
@@ -165,8 +166,11 @@ class Topic:
         """The nearest section's waiting members; with ``vendor``, only those stated for that vendor
         or for none: another vendor's members are not this program's."""
         for t in self.chain():
-            found = [m for m in t.members if (vendor is None or m.vendor is None or m.vendor.name == vendor.name)
-                     and not m.handed_up]
+            found = [
+                m
+                for m in t.members
+                if (vendor is None or m.vendor is None or m.vendor.name == vendor.name) and not m.handed_up
+            ]
             if found:
                 return found
         return []

@@ -31,8 +31,9 @@ class Mention:
     end: int = 0
 
 
-def unexplained(doc: Document, res, payer: str, drafts: list[Draft], used: set[tuple[int, int]],
-                explained_blocks: set[int]) -> list[Mention]:
+def unexplained(
+    doc: Document, res, payer: str, drafts: list[Draft], used: set[tuple[int, int]], explained_blocks: set[int]
+) -> list[Mention]:
     """Sentences and rows of ``doc`` that name a vendor or use delegation language, that no draft
     quotes and that told the walk nothing (``used``); blocks read whole as legends, labels or
     footnotes (``explained_blocks``) are skipped."""
@@ -72,8 +73,12 @@ def _row_spans(b) -> list[tuple[int, int]]:
 def _why(text: str, res, payer: str, row: bool) -> str:
     ann = res.annotate(text)
     vendors = [m.canonical for m in ann.of("VENDOR")]
-    delegation = bool(PASSIVE_RE.search(text) or CONTRACT_RE.search(text) or TRANSITION_RE.search(text)
-                      or (ACTIVE_RE.search(text) and AUTH_WORD_RE.search(text)))
+    delegation = bool(
+        PASSIVE_RE.search(text)
+        or CONTRACT_RE.search(text)
+        or TRANSITION_RE.search(text)
+        or (ACTIVE_RE.search(text) and AUTH_WORD_RE.search(text))
+    )
     if vendors:
         where = "a table row" if row else "a sentence"
         return f"{where} names {vendors[0]} but no rule was read from it"

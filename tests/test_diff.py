@@ -93,8 +93,16 @@ EXPECTED_V2 = sorted(
             for lob in ("Blue Cross commercial", "BCN commercial")
             for seg in ("fully_insured", "self_funded", "individual")
         ],
-        ("removed", SEMPRE, "drug adherence discount program", "Medicare Advantage", "all", None,
-         SEMPRE_WAS | {"scope": "none"}, None),
+        (
+            "removed",
+            SEMPRE,
+            "drug adherence discount program",
+            "Medicare Advantage",
+            "all",
+            None,
+            SEMPRE_WAS | {"scope": "none"},
+            None,
+        ),
         # new program
         (
             "added",
