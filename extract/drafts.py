@@ -122,7 +122,7 @@ def finish(
             quote_start=d.source.block.start + start,
             quote_end=d.source.block.start + end,
             bbox=_bbox(d.source, start, end),
-            explain=tuple(sorted(d.explain.items())),
+            explain=tuple(d.explain.items()),
         ).with_id()
         out.setdefault(st.rule_id, st)
     return list(out.values())

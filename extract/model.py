@@ -292,6 +292,17 @@ STATEMENT_COLUMNS: tuple[Column, ...] = (
     Column("explain", EXPLAIN_TYPE, "each slot with the text that filled it"),
 )
 
+#: The ``mentions`` table: what a document names but yields no rule from (``Extraction.unexplained``).
+MENTION_COLUMNS: tuple[Column, ...] = (
+    Column("doc_id", "VARCHAR", "the document"),
+    Column("page", "INTEGER", "the page the text is on"),
+    Column("block_index", "INTEGER", "the block it is in"),
+    Column("quote_start", "INTEGER", "offset of the text in documents.text", nullable=True),
+    Column("quote_end", "INTEGER", "end exclusive", nullable=True),
+    Column("text", "VARCHAR", "the sentence or table row"),
+    Column("why", "VARCHAR", "what it names and why no rule was read"),
+)
+
 #: The ``exceptions`` table: one row per ``ExceptionRef`` of a statement, in order.
 EXCEPTION_COLUMNS: tuple[Column, ...] = (
     Column("rule_id", "VARCHAR", "the statement"),

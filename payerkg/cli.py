@@ -83,6 +83,9 @@ def _logging(verbose: int) -> None:
 Paths = Annotated[list[Path], typer.Argument(help="Files or folders (.pdf, .html, .txt, .md).")]
 Db = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (default: $PAYERKG_DB or payerkg.duckdb).")]
 Vocab = Annotated[Optional[Path], typer.Option(help="Vocabulary YAML (default: the packaged one, or $PAYERKG_VOCAB).")]
+Explain = Annotated[
+    bool, typer.Option("--explain", help="Show which text filled each slot of each rule, and what was not understood.")
+]
 Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v for info, -vv for debug logging.")]
 MaxBytes = Annotated[Optional[int], typer.Option(help="Largest file to read (default 50 MB or $PAYERKG_MAX_BYTES).")]
 Strict = Annotated[bool, typer.Option("--strict", help="Exit 3 when a validation expectation fails.")]
@@ -143,16 +146,22 @@ def ingest(paths: Paths, fmt: IngestFmt = IngestFormat.text, max_bytes: MaxBytes
 
 @app.command()
 @_reports_errors
-def extract(paths: Paths, fmt: ExtractFmt = ExtractFormat.table, vocab: Vocab = None, verbose: Verbose = 0) -> None:
+def extract(
+    paths: Paths, fmt: ExtractFmt = ExtractFormat.table, vocab: Vocab = None, explain: Explain = False,
+    verbose: Verbose = 0,
+) -> None:  # fmt: skip
     """Extract vendor × service × line of business × segment statements with their quotes.
 
+    With --explain, each rule is followed by the text that filled each of its slots (the statement
+    itself, the section heading, the list line or the program it belongs to, with block and page),
+    and each document ends with what it names but yields no rule from.
     Example:
 
-        payerkg extract seeds/001_e5baff2b9bde9ead.pdf --format jsonl
+        payerkg extract seeds/001_e5baff2b9bde9ead.pdf --explain
     """
     _logging(verbose)
     cfg = config.BuildConfig.from_env(vocab=vocab)
-    failures = render.extractions(out, err, knowledge.extract_all(paths, cfg), fmt.value)
+    failures = render.extractions(out, err, knowledge.extract_all(paths, cfg), fmt.value, explain=explain)
     raise typer.Exit(SOME_FAILED if failures else 0)
 
 

@@ -80,7 +80,9 @@ def _process(path: str) -> Outcome:
             return Unchanged(path, doc_id)
         doc = parse_bytes(data, path, doc_id)
         extraction = extractor_for(job.vocab).extract(doc)
-        return ParsedDocument(doc, extraction.payer, extraction.statements, extraction.payer_new)
+        return ParsedDocument(
+            doc, extraction.payer, extraction.statements, extraction.payer_new, extraction.unexplained
+        )
     except InputError as e:
         return e
 

@@ -9,7 +9,9 @@ before COMMIT, as a hook this module injects. Nothing here prints: progress goes
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -62,8 +64,23 @@ class BuildReport:
 
 
 def extract_signature(vocab: Vocabulary) -> str:
-    """What the statements of a document depend on besides its bytes: vocabulary and extractor."""
-    return hashlib.sha256(f"{__version__}\n{vocab.model_dump_json()}".encode()).hexdigest()[:16]
+    """What the statements of a document depend on besides its bytes: the vocabulary and the code that
+    reads it (ingest and extract sources), so a changed reader re-extracts unchanged files."""
+    return hashlib.sha256(f"{__version__}\n{_code_fingerprint()}\n{vocab.model_dump_json()}".encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for package in ("ingest", "extract"):
+        spec = importlib.util.find_spec(package)  # located, not imported: no spaCy or pdfplumber here
+        root = Path(next(iter(spec.submodule_search_locations or []))) if spec else None
+        if root is None:
+            continue
+        for source in sorted(root.rglob("*.py")):
+            digest.update(source.relative_to(root.parent).as_posix().encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
 
 
 def validation_report_path(db: str | Path) -> Path:

@@ -162,9 +162,16 @@ def ingest(out: Console, err: Console, outcomes: Iterable[IngestOutcome], fmt: s
 EXTRACT_TABLE = ["vendor", "service", "line_of_business", "segment", "scope", "exceptions", "inclusions", "page"]
 
 
-def extractions(out: Console, err: Console, results: Iterable[tuple[str, Extraction | PayerkgError]], fmt: str) -> int:
+def extractions(
+    out: Console,
+    err: Console,
+    results: Iterable[tuple[str, Extraction | PayerkgError]],
+    fmt: str,
+    explain: bool = False,
+) -> int:
     """Extracted rules in reading order as ``jsonl`` (every contract column), ``table`` or only the
-    per-file counts (``summary``, always on stderr). Returns the failures."""
+    per-file counts (``summary``, always on stderr); with ``explain``, each rule's slots and what
+    was not understood instead. Returns the failures."""
     records: list[dict[str, Any]] = []
     counts: list[tuple[str, int, int]] = []
     failures = 0
@@ -176,6 +183,12 @@ def extractions(out: Console, err: Console, results: Iterable[tuple[str, Extract
         stmts = sorted(result.statements, key=lambda s: (s.page, s.block_index, s.rule_id))
         counts.append((path, len(stmts), sum(s.vendor_new for s in stmts)))
         records += [s.contract_row() for s in stmts]
+        if explain:
+            explanation(out, path, result, stmts)
+    if explain:
+        for path, n, new in counts:
+            line(err, f"{path}: {n} rules ({new} from vendors not in the vocabulary)")
+        return failures
     if fmt == "jsonl":
         rows(out, "jsonl", CONTRACT_COLUMNS, [[r[c] for c in CONTRACT_COLUMNS] for r in records])
     elif fmt == "table":
@@ -184,6 +197,23 @@ def extractions(out: Console, err: Console, results: Iterable[tuple[str, Extract
         line(err, f"{path}: {n} rules ({new} from vendors not in the vocabulary)")
     line(err, f"extracted {len(records)} rules from {len(counts)} document(s); {failures} failed")
     return failures
+
+
+def explanation(out: Console, path: str, result: Extraction, stmts: Sequence[Any]) -> None:
+    """One document's rules, each with the text that filled each slot, then what it names but yields
+    no rule from (plain text: this is read by a person reviewing a new document)."""
+    out.print(f"# {path} — payer {result.payer}" + (" (not in the vocabulary)" if result.payer_new else ""),
+              markup=False, highlight=False)  # fmt: skip
+    for n, s in enumerate(stmts, 1):
+        head = f"{n}. {s.vendor} | {s.service} | {s.line_of_business} | {s.segment.value} | {s.scope.value} | "
+        out.print(head + s.requirement.value, markup=False, highlight=False)
+        for slot, text in s.explain:
+            out.print(f"     {slot}: {text}", markup=False, highlight=False)
+    if result.unexplained:
+        out.print(f"not understood ({len(result.unexplained)}):", markup=False, highlight=False)
+        for m in result.unexplained:
+            out.print(f"   p{m.page} block {m.block_index}: {m.text[:160]!r} — {m.why}", markup=False, highlight=False)
+    out.print("", markup=False)
 
 
 # -- build, who, conflicts, diff, export -------------------------------------------------------------
@@ -204,6 +234,12 @@ def build_summary(err: Console, report: BuildReport) -> None:
         f"rules: {r.rules} active ({r.new_rules} loaded now); {r.changes} rule changes recorded; new vendors: {vendors}",
     )
     line(err, f"conflicts: {r.conflicts} across documents" + (" (payerkg conflicts)" if r.conflicts else ""))
+    if r.unexplained:
+        line(
+            err,
+            f"unexplained mentions: {r.unexplained} in {r.unexplained_docs} document(s) name a vendor or use "
+            "delegation language but yield no rule (SELECT * FROM unexplained_mentions)",
+        )
     v = report.validation
     if v is None:
         return

@@ -96,3 +96,15 @@ def test_main_takes_argv(capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["--help"])
     assert e.value.code == 0 and "payerkg" in capsys.readouterr().out
+
+
+def test_extract_explain_shows_each_slots_text_and_what_was_not_understood():
+    res = CliRunner().invoke(app, ["extract", str(ROOT / "seeds" / "004_b93c26da9521528b.pdf"), "--explain"])
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert out.startswith("# ") and "payer Blue Cross Blue Shield of Kansas City" in out
+    rules = re.findall(r"^\d+\. (.+)$", out, re.M)
+    assert len(rules) == 2 and all(r.startswith("eviCore healthcare | ") for r in rules)
+    for slot in ("vendor:", "service:", "line_of_business:", "quote:", "pattern:"):
+        assert out.count(f"     {slot}") == 2, slot
+    assert "not understood (" in out and "— a sentence names eviCore healthcare" in out

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from extract import ExceptionRef, ProgramType, Requirement, Scope, Segment, Statement
-from extract.model import CONTRACT, CONTRACT_COLUMNS, EXCEPTION_COLUMNS, STATEMENT_COLUMNS
+from extract.model import CONTRACT, CONTRACT_COLUMNS, EXCEPTION_COLUMNS, MENTION_COLUMNS, STATEMENT_COLUMNS
 from extract.vocabulary import comparison_key
 from warehouse import Warehouse
 from warehouse.connection import create_views
@@ -40,7 +40,8 @@ def test_the_view_is_exactly_the_contract(wh):
 
 
 def test_the_tables_store_the_contracts_columns_with_its_types_and_nullability(wh):
-    for table, contract in (("statements", STATEMENT_COLUMNS), ("exceptions", EXCEPTION_COLUMNS)):
+    for table, contract in (("statements", STATEMENT_COLUMNS), ("exceptions", EXCEPTION_COLUMNS),
+                            ("mentions", MENTION_COLUMNS)):  # fmt: skip
         stored = {n: (t, nullable) for n, t, nullable in _columns(wh.con, table)}
         assert {c.name: (c.type, c.nullable) for c in contract} == {c.name: stored[c.name] for c in contract}, table
     assert set(_columns_names(wh.con, "statements")) == {c.name for c in STATEMENT_COLUMNS} | {"stable_id"}

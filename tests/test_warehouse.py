@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import networkx as nx
 import pytest
+from rich.console import Console
 
 from conftest import DATA, ROOT
 from extract import CONTRACT_COLUMNS
@@ -367,3 +368,31 @@ def test_query_reports_sql_errors_and_a_missing_database(seed_build, tmp_path):
         text=True,
     )
     assert missing.returncode == 2 and "payerkg build" in missing.stderr
+
+
+def test_unexplained_mentions_are_stored_shown_and_counted(seed_build):
+    """What a document names but yields no rule from reaches the analyst: a view and the build summary."""
+    _, db, report = seed_build
+    r = report.result
+    assert r.unexplained > 0 and 0 < r.unexplained_docs <= 5
+    with Warehouse(db, read_only=True) as wh:
+        cols, rows = wh.query("SELECT * FROM unexplained_mentions")
+        assert len(rows) == r.unexplained
+        got = [dict(zip(cols, row)) for row in rows]
+        text = dict(wh.query("SELECT doc_id, text FROM documents")[1])
+    for m in got:
+        assert m["why"] and text[m["doc_id"]][m["quote_start"] : m["quote_end"]].startswith(m["text"][:60])
+    # the training deck names its vendor on every portal screen without a rule
+    assert any("004_" in m["source"] and "eviCore" in m["why"] for m in got)
+    # an exception quotes the text that names its group
+    with Warehouse(db, read_only=True) as wh:
+        quotes = wh.query("SELECT DISTINCT quote FROM exceptions_by_group WHERE group_name = 'State of Michigan'")[1]
+    assert quotes and all("State of Michigan" in q[0] for q in quotes)
+
+
+def test_build_summary_counts_unexplained_mentions(seed_build):
+    from payerkg import render
+
+    console = Console(record=True, width=200)
+    render.build_summary(console, seed_build[2])
+    assert re.search(r"unexplained mentions: \d+ in \d+ document", console.export_text())

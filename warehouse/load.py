@@ -34,6 +34,9 @@ def load(con: duckdb.DuckDBPyConnection, path: str, batch: LoadBatch, hooks: Opt
         rules = plan_rules(batch, docs, index, sides, taken, index.next_build_id)
         result = write(con, batch, docs, rules, index.next_build_id, hooks)
         result.conflicts = con.execute("SELECT count(*) FROM conflicts").fetchall()[0][0]
+        result.unexplained, result.unexplained_docs = con.execute(
+            "SELECT count(*), count(DISTINCT doc_id) FROM unexplained_mentions"
+        ).fetchall()[0]
         if hooks.before_commit is not None:
             hooks.before_commit(con, result)
         hooks.step("before_commit")

@@ -9,6 +9,7 @@ from typing import Optional
 import duckdb
 
 from extract import Statement, Vocabulary
+from extract.unexplained import Mention
 from ingest import Document, InputError
 
 
@@ -20,6 +21,7 @@ class ParsedDocument:
     payer: str
     statements: Sequence[Statement]
     payer_new: bool = False
+    mentions: Sequence[Mention] = ()  # sentences and rows that name a vendor but yield no rule
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class LoadResult:
     new_vendors: list[str] = field(default_factory=list)
     changes: int = 0  # rule_changes rows this build recorded
     conflicts: int = 0  # rows of the conflicts view after the build
+    unexplained: int = 0  # rows of the unexplained_mentions view after the build
+    unexplained_docs: int = 0  # active documents with any
 
     @property
     def changed(self) -> bool:

@@ -35,7 +35,7 @@ def write(
 
     redo = [d.doc_id for d in docs.documents if d.redo]
     if redo:
-        for table in ("statements", "exceptions", "blocks", "documents"):
+        for table in ("statements", "exceptions", "mentions", "blocks", "documents"):
             con.execute(f"DELETE FROM {table} WHERE doc_id IN {_IDS}", [redo])
     plans = {d.doc_id: d for d in docs.documents}
     insert_rows(
@@ -90,6 +90,17 @@ def write(
     hooks.step("blocks")
 
     new_rules = write_statements(con, (s for p in batch.parsed for s in p.statements), rules.stable_ids)
+    insert_rows(
+        con,
+        "mentions",
+        [
+            dict(doc_id=p.document.doc_id, page=m.page, block_index=m.block_index,
+                 quote_start=p.document.blocks[m.block_index].start + m.start,
+                 quote_end=p.document.blocks[m.block_index].start + m.end, text=m.text, why=m.why)
+            for p in batch.parsed
+            for m in p.mentions
+        ],
+    )  # fmt: skip
     insert_rows(con, "rule_changes", rules.changes)
     insert_rows(
         con,
