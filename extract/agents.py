@@ -26,7 +26,9 @@ from .patterns import (
 from .vendors import VendorMention
 
 if TYPE_CHECKING:
+    from .nlp import Annotated
     from .prose import Claim
+    from .resources import Resources
 
 #: characters between a vendor's name and its verb that still make it the subject
 #: ("Zephyr Care Partners (Zephyr) reviews", "Quillon (formerly QHP) administers", "X, an independent company, manages")
@@ -61,10 +63,10 @@ PROGRAM_FOR_RE = re.compile(
 
 
 class AgentReader:
-    def __init__(self, res):
+    def __init__(self, res: Resources) -> None:
         self.res = res
 
-    def find(self, s: str, ann, payer: Optional[str], claim: Claim) -> None:
+    def find(self, s: str, ann: Annotated, payer: Optional[str], claim: Claim) -> None:
         vf = self.res.vendors
         known = vf.known(ann, payer) + vf.staff(s, ann, payer)
         known = [k for k in known if not _inside_other(k, known)]
@@ -76,15 +78,8 @@ class AgentReader:
                 to_pos = s.find(" to ", after[0].end)
                 new = [k for k in known if k.start > to_pos] if to_pos >= 0 else []
                 claim.old_vendor = after[0].ref
-                claim.vendor = (
-                    new[0].ref
-                    if new
-                    else (
-                        vf.unknown_at(s, to_pos + 4, +1).ref
-                        if to_pos >= 0 and vf.unknown_at(s, to_pos + 4, +1)
-                        else None
-                    )
-                )
+                named = new[0] if new else (vf.unknown_at(s, to_pos + 4, +1) if to_pos >= 0 else None)
+                claim.vendor = named.ref if named else None
                 claim.services = self.services_before(s, tr.start())
                 claim.cues.append("transition")
                 return
@@ -127,10 +122,10 @@ class AgentReader:
                     subject = cand
             if subject is None:
                 continue
-            if subject.ref.in_house is False and subject.ref.name == payer:
+            if subject.ref.in_house is False and payer is not None and subject.ref.name == payer:
                 subject = VendorMention(VendorRef(payer, subject.ref.stated, False, True), subject.start, subject.end)
-            verb = s[m.start() : m.end()].lower()
-            if re.search(r"\bprovid|\boffer|\baccept|\bcoordinat", verb) and not (
+            said = s[m.start() : m.end()].lower()
+            if re.search(r"\bprovid|\boffer|\baccept|\bcoordinat", said) and not (
                 AUTH_WORD_RE.search(s[m.end() :])
                 or CARE_MANAGEMENT_RE.search(s)
                 or re.match(
@@ -179,7 +174,7 @@ class AgentReader:
                         claim.services = self.services_before(s, req.start())
                     return
 
-    def owner(self, s: str, ann, payer: Optional[str], claim: Claim) -> None:
+    def owner(self, s: str, ann: Annotated, payer: Optional[str], claim: Claim) -> None:
         """ "<Vendor>'s <program> is ending …": the program's owner is the vendor, the program the service."""
         for k in self.res.vendors.known(ann, payer):
             m = re.match(r"(?:'s|’s|'|’)\s+(.+?)\s+(?:is|are|will|has|continues?|do|does|don't|doesn't)\b", s[k.end :])
@@ -190,7 +185,7 @@ class AgentReader:
                 claim.cues.append("owner")
                 return
 
-    def payer_at(self, ann, pos: int, payer: Optional[str]) -> Optional[VendorMention]:
+    def payer_at(self, ann: Annotated, pos: int, payer: Optional[str]) -> Optional[VendorMention]:
         for p in ann.of("PAYER"):
             if pos <= p.start <= pos + 4:
                 return VendorMention(VendorRef(p.canonical, p.text, False, True), p.start, p.end)

@@ -282,7 +282,9 @@ class ClauseParser:
             only = ONLY_RE.search(head)
             groups = self.groups_in(ONLY_RE.sub(" ", head)) if only else []
             if only and groups:
-                funding = [s for s in self.lobs.segments_in(head) if s in (Segment.FULLY_INSURED, Segment.SELF_FUNDED)]
+                funding: list[Segment] = [
+                    s for s in self.lobs.segments_in(head) if s in (Segment.FULLY_INSURED, Segment.SELF_FUNDED)
+                ]
                 return [
                     Clause(
                         Scope.ONLY,

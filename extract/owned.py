@@ -34,6 +34,7 @@ from .prose import Claim
 from .similarity import similar
 from .text import fold, normalize
 from .tree import ProgramService, Topic
+from .walk_state import WalkState
 
 _log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ COMPANY_RE = re.compile(
 )
 
 
-class OwnRequirements:
+class OwnRequirements(WalkState):
     """Requirement-sentence steps of ``DocumentWalk``."""
 
     def own_requirement(self, claim: Claim, src: Source, topic: Topic) -> None:

@@ -22,11 +22,12 @@ from .prose import Claim
 from .similarity import compound, similar
 from .text import fold
 from .tree import Topic
+from .walk_state import WalkState
 
 _log = logging.getLogger(__name__)
 
 
-class Pairing:
+class Pairing(WalkState):
     """Section-closing steps of ``DocumentWalk``."""
 
     def segment_modifier(self, claim: Claim, b: Block, topic: Topic) -> None:

@@ -10,7 +10,7 @@ those frames is kept as written and flagged new. "unknown payer" only when nothi
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from typing import Optional
 
 from ingest import BlockKind, Document
@@ -65,7 +65,7 @@ NOT_PAYERS = {
 def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
     """(payer, new): a vocabulary payer's canonical name (new=False), a name the document gives
     (new=True), or "unknown payer"."""
-    votes: Counter = Counter()
+    votes: defaultdict[str, float] = defaultdict(float)
     texts: list[tuple[str, float]] = [(doc.title or "", TITLE_WEIGHT)]
     texts += [(f, FURNITURE_WEIGHT) for f in getattr(doc, "furniture", ())[:200]]
     budget = PAYER_SEARCH_CHARS
@@ -96,24 +96,22 @@ def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
                 votes[payer] += 0.5
     if votes:
         return _best(votes, res), False
-    found: Counter = Counter()
+    found: defaultdict[str, float] = defaultdict(float)
     for text, weight in texts:
         for rx in FRAMES:
-            for m in rx.finditer(text):
-                name = _clean(m.group(1), res)
+            for frame in rx.finditer(text):
+                name = _clean(frame.group(1), res)
                 if name:
                     found[name] += weight
     if found:
-        return found.most_common(1)[0][0], True
+        return max(found, key=lambda k: found[k]), True
     return UNKNOWN, False
 
 
-def _best(votes: Counter, res: Resources) -> str:
+def _best(votes: dict[str, float], res: Resources) -> str:
     """The most named payer; a parent brand loses to the plan it owns when both are named
     ("Contoso State Health Plan" over its "Zephyr from Contoso State Health Plan" product)."""
-    ranked = votes.most_common()
-    best, _score = ranked[0]
-    return best
+    return max(votes, key=lambda k: votes[k])
 
 
 def _clean(name: str, res: Resources) -> Optional[str]:

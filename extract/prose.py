@@ -260,21 +260,20 @@ class ProseReader:
             tail = self.res.clauses.parse(s[colon + 1 :])
             if not tail and re.search(r"\bfollowing\b", s[:colon], re.I):
                 # "… for the following self-funded group members*: Acme Retiree Trust": only those named
-                named = self.res.clauses.groups_in(s[colon + 1 :])
                 rest = s[colon + 1 :]
                 # "Contoso Retiree Trust non-Medicare": a qualifier of the group, not a line of business
                 lobs_in = [
                     x for x in self.res.members.in_sentence(rest) if not re.search(r"\bnon-?\s*$", rest[: x[1]], re.I)
                 ]
-                if named and not lobs_in:
-                    tail = [Clause(Scope.ONLY, [Segment.GROUP], s[colon + 1 :], inclusions=[g.name for g in named])]
+                groups = self.res.clauses.groups_in(rest)
+                if groups and not lobs_in:
+                    tail = [Clause(Scope.ONLY, [Segment.GROUP], rest, inclusions=[g.name for g in groups])]
             if tail and tail[0].scope is Scope.ONLY and tail[0].inclusions:
                 segs = [x for x in self.res.lobs.segments_in(s[:colon]) if x is not Segment.GROUP] or [Segment.GROUP]
                 lobs_before = [m.lob for m in out if m.lob is not None]
+                lines: list[Optional[Lob]] = list(lobs_before) or [None]
                 out = [
-                    Member(lob, seg, Scope.ONLY, inclusions=list(tail[0].inclusions))
-                    for lob in (lobs_before or [None])
-                    for seg in segs
+                    Member(lob, seg, Scope.ONLY, inclusions=list(tail[0].inclusions)) for lob in lines for seg in segs
                 ]
         for m in out:
             sc = re.search(

@@ -13,9 +13,10 @@ point to notes that add exceptions, dates, conditions or a narrower scope. A con
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ingest import Block
+from ingest.model import TableRow as Row
 
 from .drafts import Source, VendorRef
 from .members import Member
@@ -25,9 +26,12 @@ from .prose import Claim
 from .requirements import CONDITION_RE
 from .services import split_qualifier
 from .table_layout import Grid, TableLayout
-from .table_notes import MARK_RE, MarkMeaning, TableNotes
+from .table_notes import MARK_RE, Footnote, MarkMeaning, TableNotes
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold, normalize
 from .tree import Topic
+
+if TYPE_CHECKING:
+    from .walk import DocumentWalk
 
 #: A note about the document's own changes ("… were added in this update"), not a condition of the rule.
 #: "Note: …" at the start of a line inside a cell.
@@ -42,7 +46,7 @@ FILL_DOWN_ROLES = {"vendor", "payer", "service", "service_vendor", "category", "
 
 
 class TableReader:
-    def __init__(self, walk):
+    def __init__(self, walk: DocumentWalk) -> None:
         self.walk = walk
         self.res = walk.res
         self.notes = TableNotes(walk)
@@ -148,7 +152,7 @@ class TableReader:
                 return [q] if q else []
         return []
 
-    def _vendor(self, cells, grid, topic: Topic, lead: Optional[Claim]) -> Optional[VendorRef]:
+    def _vendor(self, cells: dict[int, str], grid: Grid, topic: Topic, lead: Optional[Claim]) -> Optional[VendorRef]:
         for i, role in grid.roles.items():
             if role == "vendor" and cells.get(i):
                 v = self.res.vendors.label(cells[i].split("\n")[0], self.walk.payer)
@@ -162,7 +166,7 @@ class TableReader:
                         return v
         return (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()
 
-    def _payer(self, cells, grid) -> Optional[str]:
+    def _payer(self, cells: dict[int, str], grid: Grid) -> Optional[str]:
         for i, role in grid.roles.items():
             if role == "payer" and cells.get(i):
                 name = cells[i].split("\n")[0].strip()
@@ -171,7 +175,19 @@ class TableReader:
         return None
 
     # -- rows ----------------------------------------------------------------------------------------
-    def _plain_row(self, cells, grid, service, vendor, src, topic, notes, payer, lead, qualifiers) -> None:
+    def _plain_row(
+        self,
+        cells: dict[int, str],
+        grid: Grid,
+        service: Optional[str],
+        vendor: Optional[VendorRef],
+        src: Source,
+        topic: Topic,
+        notes: dict[str, list[Footnote]],
+        payer: Optional[str],
+        lead: Optional[Claim],
+        qualifiers: list[str],
+    ) -> None:
         if not service or vendor is None:
             return
         lob_texts = [cells[i] for i, r in grid.roles.items() if r == "lob" and cells.get(i)]
@@ -268,7 +284,22 @@ class TableReader:
                 vendor, service, m, src, topic, "table-row", effective, requirement, conditions=conditions, payer=payer
             )
 
-    def _grid_row(self, row, cells, grid, service, vendor, src, topic, legend, notes, payer, qualifiers) -> None:
+    def _grid_row(
+        self,
+        row: Row,
+        cells: dict[int, str],
+        grid: Grid,
+        service: Optional[str],
+        vendor: Optional[VendorRef],
+        src: Source,
+        topic: Topic,
+        legend: dict[str, MarkMeaning],
+        notes: dict[str, list[Footnote]],
+        payer: Optional[str],
+        qualifiers: list[str],
+    ) -> None:
+        if service is None:
+            return
         for i, header in grid.lob_cols.items():
             cell = cells.get(i, "")
             if not cell:
@@ -291,7 +322,9 @@ class TableReader:
                 continue
             lob = self.res.lobs.name(header, self.walk.payer)
             segs = list(lob.segments) if lob else []
-            seg_list = [s for s in segs if s is not Segment.GROUP] or ([Segment.GROUP] if segs else [Segment.ALL])
+            seg_list: list[Segment] = [s for s in segs if s is not Segment.GROUP] or (
+                [Segment.GROUP] if segs else [Segment.ALL]
+            )
             if lob is not None and lob.default and lob.name == "Commercial" and Segment.INDIVIDUAL in segs:
                 seg_list = [Segment.INDIVIDUAL]
             for seg in seg_list:

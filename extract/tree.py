@@ -12,6 +12,7 @@ through the document's topic, a sentence takes the payer from the document.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
@@ -118,7 +119,7 @@ class Topic:
     vendor_stated: bool = False  # the heading or a "Managed by:" label named the vendor: the section is its
     vendor_home: Optional[Topic] = None  # the subsection the vendor was taken from
 
-    def chain(self):
+    def chain(self) -> Iterator[Topic]:
         t: Optional[Topic] = self
         while t is not None:
             yield t

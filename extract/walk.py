@@ -203,10 +203,10 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             and not (MEMBER_LEAD_RE.search(norm) or EXCLUDED_LEAD_RE.search(norm) or SERVICE_LEAD_RE.search(norm))
         ):
             svc = self.res.services.name(label.group(1))
-            lead = Claim(0, len(text), lead="services_label")
+            label_lead = Claim(0, len(text), lead="services_label")
             if svc:
-                lead.services = [svc]
-            return lead
+                label_lead.services = [svc]
+            return label_lead
         last: Optional[Claim] = None
         lead: Optional[Claim] = None
         history: list[Claim] = []
@@ -383,6 +383,11 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
                 self.add_service(
                     topic,
                     ProgramService(
-                        name, vendor, src, claim.effective, claim.requirement, negated=claim.negated or claim.ended
+                        name,
+                        vendor,
+                        src,
+                        claim.effective,
+                        requirement=claim.requirement,
+                        negated=claim.negated or claim.ended,
                     ),
                 )
