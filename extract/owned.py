@@ -17,6 +17,7 @@ from typing import Optional
 from ingest import Block
 
 from .drafts import Source, VendorRef
+from .lob import Lob
 from .members import Member
 from .model import Requirement, Scope, Segment
 from .patterns import (
@@ -39,6 +40,8 @@ from .walk_state import WalkState
 _log = logging.getLogger(__name__)
 
 
+#: "the |Quality Care Cancer Program|": a program's proper name (capitalised words ending in Program)
+PROGRAM_NAME_RE = re.compile(r"\b((?-i:[A-Z])[\w&'’-]*(?:\s+(?-i:[A-Z])[\w&'’-]*){0,6}\s+Program)\b")
 #: "… administers / runs / manages the (prior authorization) program for us"
 ADMINISTERS_RE = re.compile(
     r"\b(?:administers?|runs?|manages?|operates?)\s+(?:the|this|our)\s+(?:[\w-]+\s+){0,3}"
@@ -109,7 +112,8 @@ class OwnRequirements(WalkState):
                 if any(same(n, ps) for n in names):
                     ps.effective = ps.effective or claim.effective
             return
-        members = claim.members or [Member(None, Segment.ALL, claim.scope_hint or Scope.ALL)]
+        lines: list[Optional[Lob]] = list(topic.find_lobs()) or [None]
+        members = claim.members or [Member(lob, Segment.ALL, claim.scope_hint or Scope.ALL) for lob in lines]
         req = Requirement.NOT_REQUIRED if claim.not_required else claim.requirement
         for name in names:
             # "For these services, we require …" in a sibling of the section that said who runs the
@@ -156,6 +160,23 @@ class OwnRequirements(WalkState):
                 if ps.vendor is not None and not ps.vendor.in_house and similar(ps.name, service):
                     return ps.vendor
         return None
+
+    def outside_named_program(self, claim: Claim, src: Source, topic: Topic) -> bool:
+        """ "Indemnity members are not part of the Quality Care Cancer Program": the lines are outside
+        the rules whose own text named that program, wherever in the document they were stated."""
+        names = [
+            m.group(1) for m in PROGRAM_NAME_RE.finditer(claim.text) if not self.res.annotate(m.group(1)).of("LOB")
+        ]
+        if not names or not claim.members or not all(m.scope is Scope.NONE for m in claim.members):
+            return False
+        key = fold(names[-1])  # "Northwind Employee Program members are not in the Acme Care Program": the latter
+        programs = {
+            (d.vendor, d.service): d for d in self.drafts if d.scope is not Scope.NONE and key in fold(d.source.quote)
+        }
+        for vendor, service in programs:
+            for m in claim.members:
+                self.emit(vendor, service, m, src, topic, "outside-program")
+        return bool(programs)
 
     def takes_over(self, claim: Claim, topic: Topic) -> bool:
         """ "Acme Review is the company that administers the prior authorization program for us" in a

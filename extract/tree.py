@@ -105,6 +105,7 @@ class Topic:
     heading: str = ""
     vendor: Optional[VendorRef] = None
     lob: Optional[Lob] = None
+    lobs: list[Lob] = field(default_factory=list)  # when the heading names several lines
     services: list[ProgramService] = field(default_factory=list)
     members: list[ProgramMember] = field(default_factory=list)
     effective: Optional[date] = None
@@ -139,6 +140,12 @@ class Topic:
     def section_vendor(self) -> Optional[VendorRef]:
         """The vendor a heading or label says the section is about (not one a sentence merely named)."""
         return next((t.vendor for t in self.chain() if t.vendor is not None and t.vendor_stated), None)
+
+    def find_lobs(self) -> list[Lob]:
+        """The lines the nearest section that names any names: several for "Commercial and Medicare
+        Advantage members", one otherwise."""
+        t = next((t for t in self.chain() if t.lob is not None), None)
+        return (t.lobs or [t.lob]) if t is not None and t.lob is not None else []
 
     def find_lob(self) -> Optional[Lob]:
         return next((t.lob for t in self.chain() if t.lob is not None), None)

@@ -160,6 +160,9 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
                 lob = self.res.lobs.name(re.sub(r"^\s*for\s+", "", part, flags=re.IGNORECASE), self.payer)
                 if lob is not None and not lob.default:
                     topic.lob = lob
+                    # "Commercial and Medicare Advantage members": a heading that names several lines
+                    named = [x for x, _, _ in self.res.members.in_sentence(part, self.payer) if not x.default]
+                    topic.lobs = named if len(named) > 1 else []
                     continue
             if (
                 topic.role is None
@@ -351,6 +354,8 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
         if vendor is None:
             # members only: "The program applies to …", "X members are not part of the program"
             if claim.lead == "members" or not claim.membership_only:
+                return
+            if self.outside_named_program(claim, src, topic):
                 return
             for m in claim.members:
                 topic.members.append(
