@@ -192,6 +192,10 @@ class Pairing(WalkState):
             parent.drafts.extend(topic.drafts)
             parent.exclusions.extend(x for x in topic.exclusions if not x.applied)
             for ps in topic.services:
+                if ps.used and not ps.emitted and not ps.listed and ps.vendor is not None:
+                    # paired here: the enclosing section knows it as the vendor's program ("Acme's
+                    # programs do not apply to …" after the subsections), never pairs it again
+                    ps.emitted = True
                 if not ps.used or ps.emitted or ps.listed:
                     ps.vendor = ps.vendor or (
                         topic.vendor

@@ -31,10 +31,16 @@ class Section:
     level: int
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
+    #: blocks and subsections in document order: a paragraph after a section's subsections (a tab's
+    #: closing note) is read after them, in the section it belongs to
+    items: list[Block | Section] = field(default_factory=list)
+    path: tuple[str, ...] = ()
 
 
 def build_tree(doc: Document) -> Section:
-    """Sections nested by heading level; blocks before the first heading belong to the root."""
+    """Sections nested by heading level; blocks before the first heading belong to the root. A block
+    whose section path names an enclosing section (ingest knows it from the page's structure: a
+    paragraph after a tab's subsections) closes the subsections it follows."""
     root = Section(None, 0)
     stack = [root]
     for b in doc.blocks:
@@ -42,11 +48,16 @@ def build_tree(doc: Document) -> Section:
             level = max(1, b.level)
             while len(stack) > 1 and stack[-1].level >= level:
                 stack.pop()
-            sec = Section(b, level)
+            sec = Section(b, level, path=(*stack[-1].path, b.text) if stack[-1].heading is not None else (b.text,))
             stack[-1].children.append(sec)
+            stack[-1].items.append(sec)
             stack.append(sec)
         else:
+            path = tuple(b.section_path)
+            while len(stack) > 1 and len(path) < len(stack[-1].path) and stack[-1].path[: len(path)] == path:
+                stack.pop()
             stack[-1].blocks.append(b)
+            stack[-1].items.append(b)
     return root
 
 

@@ -82,14 +82,21 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
     def section(self, sec: Section, topic: Topic) -> None:
         if sec.heading is not None:
             self.heading(sec.heading, topic)
-        if sec.heading is None or not SKIP_HEADING_RE.match(
+        skip = sec.heading is not None and SKIP_HEADING_RE.match(
             NUMBERING_RE.sub("", normalize(sec.heading.text)).strip(" :.")
-        ):
-            self.blocks(sec.blocks, topic)
-        for child in sec.children:
-            sub = Topic(topic, heading=child.heading.text if child.heading else "")
-            self.section(child, sub)
-            self.close(sub)
+        )
+        run: list[Block] = []
+        for item in [*sec.items, None]:
+            if isinstance(item, Block):
+                run.append(item)
+                continue
+            if run and not skip:
+                self.blocks(run, topic)
+            run = []
+            if item is not None:
+                sub = Topic(topic, heading=item.heading.text if item.heading else "")
+                self.section(item, sub)
+                self.close(sub)
 
     def blocks(self, blocks: list[Block], topic: Topic) -> None:
         i = 0
@@ -305,14 +312,18 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
         if "describes" in claim.cues and not claim.members:
             return  # who a company is, not what it reviews for whom
         if vendor is not None and not services:
-            ctx_all = [s for s in topic.find_services() if s.home is None]
+            found = topic.find_services()
+            ctx_all = [s for s in found if s.home is None]
             if not ctx_all and claim.members and not (claim.negated or claim.ended):
                 # "For our Medicare members, we offer Acme Health" under "Chronic conditions": the
                 # service the nearest heading names
                 ctx_all = [ProgramService(n, vendor, src, origin="heading") for n in self.section_services(topic)]
-            services_ctx = [s for s in ctx_all if s.vendor is not None and s.vendor.name == vendor.name] or [
+            # the vendor's own programs, those its subsections stated too ("Acme's programs do not apply
+            # to …"); a service no vendor was named for only when stated in this section
+            services_ctx = [s for s in found + ctx_all if s.vendor is not None and s.vendor.name == vendor.name] or [
                 s for s in ctx_all if s.vendor is None or vendor.in_house or claim.continues
             ]
+            services_ctx = list({id(s): s for s in services_ctx}.values())
             if claim.members and (claim.negated or claim.ended) and not claim.continues:
                 for m in claim.members:
                     topic.members.append(
