@@ -46,9 +46,17 @@ SUBJECT_GAP_RE = re.compile(
 #: Words between a subject and its verb: "Acme Review |does not| review …"
 GAP_TAIL_RE = re.compile(
     r"(?:\s+(?:does\s+not|do\s+not|doesn't|don't|will(?:\s+not)?|also|now|currently|no\s+longer|"
-    r"still|then|will\s+no\s+longer))+\s*$",
+    r"still|then|will\s+no\s+longer|begins?|began|starts?|started|continues?(?:\s+to)?))+\s*$",
     re.I,
 )
+#: "A will replace B", "B will be replaced by A": a vendor switch stated by its new vendor
+REPLACE_RE = re.compile(
+    r"\b(?:will\s+(?:be\s+)?|is\s+|are\s+)?(?:replac(?:e|es|ing)|(?:be\s+)?replaced\s+by|succeed(?:s|ing)?|"
+    r"tak(?:e|es|ing)\s+over\s+from)\s+",
+    re.I,
+)
+#: "requests stay with V": who keeps reviewing them
+STAY_RE = re.compile(r"(?:stay|stays|remain|remains|continue\s+to\s+go)\s+with\s+", re.I)
 DESCRIBES_RE = re.compile(r"\b(?:company|vendor|partner|organization|firm)\s+(?:that|which|who)\b", re.I)
 #: The payer offering a program with a partner company.
 OFFER_RE = re.compile(
@@ -81,6 +89,22 @@ class AgentReader:
                 named = new[0] if new else (vf.unknown_at(s, to_pos + 4, +1) if to_pos >= 0 else None)
                 claim.vendor = named.ref if named else None
                 claim.services = self.services_before(s, tr.start())
+                claim.cues.append("transition")
+                return
+        # "A will replace B as the vendor that reviews X", "B will be replaced by A"
+        rp = REPLACE_RE.search(s)
+        if rp:
+            before = [k for k in known if k.end <= rp.start()]
+            after_ = [k for k in known if k.start >= rp.end()]
+            gap = GAP_TAIL_RE.search(s[: rp.start()])
+            left = before[-1] if before else vf.unknown_at(s, gap.start() if gap else rp.start(), -1)
+            right = after_[0] if after_ else vf.unknown_at(s, rp.end(), +1)
+            if left is not None and right is not None:
+                passive = rp.group(0).lower().rstrip().endswith("by")
+                incoming, outgoing = (right, left) if passive else (left, right)
+                claim.vendor, claim.old_vendor = incoming.ref, outgoing.ref
+                verb = ACTIVE_RE.search(s, max(left.end, right.end))
+                claim.services = self.services_after(s, verb.end()) if verb else []
                 claim.cues.append("transition")
                 return
         # passive: "… is reviewed by V"
@@ -166,12 +190,17 @@ class AgentReader:
                 if agent is None:
                     p = self.payer_at(ann, m.end(), payer)
                     agent = p if p and re.match(r"\s*(?:to|from|through)", s[m.start() :], re.I) else None
+                if agent is None and STAY_RE.match(s, m.start()):
+                    agent = vf.unknown_at(s, m.end(), +1)  # "… stay with Acme Review"
                 if agent:
                     claim.vendor = agent.ref
                     claim.cues.append("route")
                     req = REQUIRES_RE.search(s)
                     if req and req.start() < m.start():
                         claim.services = self.services_before(s, req.start())
+                    elif STAY_RE.match(s, m.start()):
+                        # "their sleep study requests stay with V": the subject is the service
+                        claim.services = self.services_before(s, m.start())
                     return
 
     def owner(self, s: str, ann: Annotated, payer: Optional[str], claim: Claim) -> None:

@@ -96,6 +96,7 @@ CONTRACT_RE = re.compile(
 )
 ROUTE_RE = re.compile(
     r"\b(?:go|goes|going|sent|send|sends|sending|submit|submits|submitting|submitted|route[sd]?|directed|forward(?:ed)?)\s+(?:[\w'’]+\s+){0,6}?(?:to|through)\s+|"
+    r"\b(?:stay|stays|remain|remains)\s+with\s+|"
     r"\b(?:from|through|via|with)\s+(?=\S)",
     re.I,
 )

@@ -37,6 +37,14 @@ FRAMES = [
     re.compile(r"\bfor\s+" + NAME + r"\s+(?:commercial|medicare|medicaid|individual|members|plan\s+members)\b"),
     re.compile(NAME + r"\s+(?:members|providers)\b"),
 ]
+#: A proper name ending in the words organisations end their names with: a letterhead's payer.
+ORG_RE = re.compile(
+    r"(?:^|\n|,\s+|\b(?:Relations|Department|Services|Team)\s+)"
+    r"((?:[A-Z][\w&.'’-]*\s+){0,4}(?:Health|Healthcare|Plan|Partners|Insurance|Care|Network|Company|Mutual|HealthCare)"
+    r"(?:\s+(?:Plan|Inc\.?|of\s+[A-Z]\w+))?)\b"
+)
+#: Words of a line of business that trail a payer's name ("Fabrikam Medicare Advantage").
+GENERIC_LINE_WORDS = {"medicare", "medicaid", "advantage", "commercial", "individual", "ppo", "hmo", "pos", "epo"}
 #: Capitalised words that are never a payer on their own.
 NOT_PAYERS = {
     "medicare",
@@ -103,6 +111,18 @@ def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
                 name = _clean(frame.group(1), res)
                 if name:
                     found[name] += weight
+    for text, weight in texts:
+        if weight >= MASTHEAD_WEIGHT:
+            # a letterhead or signature: "Fabrikam Health Partners", "Provider Relations, Contoso Health Plan"
+            for org in ORG_RE.finditer(text):
+                name = _clean(org.group(1), res)
+                if name:
+                    found[name] += weight
+    for short in list(found):
+        # "Fabrikam Medicare Advantage members" and the letterhead "Fabrikam Health Partners": one payer
+        longer = [n for n in found if n != short and n.startswith(short + " ")]
+        if longer:
+            found[max(longer, key=lambda k: found[k])] += found.pop(short)
     if found:
         return max(found, key=lambda k: found[k]), True
     return UNKNOWN, False
@@ -118,8 +138,8 @@ def _clean(name: str, res: Resources) -> Optional[str]:
     words = name.split()
     while words and words[0].lower() in NOT_PAYERS | {"and", "of"}:
         words.pop(0)
-    while words and words[-1].lower() in {"and", "of", "members", "providers"}:
-        words.pop()
+    while words and words[-1].lower() in {"and", "of", "members", "providers"} | GENERIC_LINE_WORDS:
+        words.pop()  # "Fabrikam Medicare Advantage": the payer is Fabrikam
     if not words or len(words) > NAME_MAX_WORDS or all(w.lower() in NOT_PAYERS for w in words):
         return None
     name = " ".join(words)

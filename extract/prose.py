@@ -86,6 +86,10 @@ class Claim:
         return self.vendor is not None
 
 
+#: A sentence whose verb is the start of something: its "on <date>" is when that starts.
+START_VERB_RE = re.compile(r"\b(?:begin|begins|began|start|starts|started|take\s+over|takes\s+over)\b", re.I)
+
+
 class ProseReader:
     def __init__(self, res: Resources):
         self.res = res
@@ -210,6 +214,10 @@ class ProseReader:
             if NOT_EFFECTIVE_RE.search(clause) and not re.search(r"dates?\s+of\s+service", clause, re.I):
                 continue
             if EFFECTIVE_CUE_RE.search(clause) or re.search(r"dates?\s+of\s+service", clause, re.I):
+                effective = effective or d.value
+            elif re.search(r"\bon\s*$", before, re.I) and START_VERB_RE.search(s[: d.start]):
+                # "Acme will also begin reviewing home sleep tests for … members on January 1": the
+                # sentence's verb says when the rule starts
                 effective = effective or d.value
         return effective, ended
 
