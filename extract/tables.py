@@ -103,18 +103,22 @@ class TableReader:
                     row, raw, grid, service, vendor, src, topic, legend, notes, payer, self._qualifier(cells, grid)
                 )
             else:
-                self._plain_row(
-                    cells,
-                    grid,
-                    service or topic_service(topic),
-                    vendor,
-                    src,
-                    topic,
-                    notes,
-                    payer,
-                    lead,
-                    self._qualifier(cells, grid),
-                )
+                one_or_more: list[Optional[str]] = list(self._services(cells, grid)) or [
+                    service or topic_service(topic)
+                ]
+                for one in one_or_more:
+                    self._plain_row(
+                        cells,
+                        grid,
+                        one,
+                        vendor,
+                        src,
+                        topic,
+                        notes,
+                        payer,
+                        lead,
+                        self._qualifier(cells, grid),
+                    )
 
     def _near(self, table: Block) -> list[Block]:
         """The blocks a table's legend and notes may stand in: its top-level section ("Key", "Notes"
@@ -143,6 +147,14 @@ class TableReader:
                 first = text.split("\n")[0]
                 return self.res.services.name(first, strict=False)
         return None
+
+    def _services(self, cells: dict[int, str], grid: Grid) -> list[str]:
+        """Several services listed in one cell ("Radiology; Cardiology"), each a rule of its own."""
+        for i, role in grid.roles.items():
+            if role == "service" and cells.get(i) and ";" in cells[i].split("\n")[0]:
+                names = [self.res.services.name(p, strict=False) for p in cells[i].split("\n")[0].split(";")]
+                return [n for n in names if n]
+        return []
 
     def _qualifier(self, cells: dict[int, str], grid: Grid) -> list[str]:
         """The service cell's qualifier ("… with a diagnosis of autism") as a condition of the row's rules."""

@@ -28,6 +28,7 @@ from .pairing import Pairing
 from .patterns import (
     ACTIVE_RE,
     ANAPHOR_RE,
+    AUTH_WORD_RE,
     EXCEPT_RE,
     EXCLUDED_LEAD_RE,
     GENERIC_HEADING_RE,
@@ -291,7 +292,7 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             and not claim.negated
             and not claim.ended
             and topic.vendor is None
-            and (services or claim.members)
+            and (services or claim.members or ("active" in claim.cues and AUTH_WORD_RE.search(claim.text)))
         ):
             topic.vendor = vendor
         if claim.effective and vendor is not None and not services and not claim.members and not claim.negated:

@@ -284,3 +284,22 @@ def test_letter_announcing_a_vendor_switch_from_an_unknown_payer():
     } <= got
     assert not any(r.effective_from == date(2026, 11, 12) for r in ex.statements)  # the webinar
     assert all(r.vendor_new for r in ex.statements)
+
+
+def test_a_vendors_client_list_gives_each_row_its_own_payer():
+    """A vendor's page listing the health plans it serves: the vendor (in no vocabulary) is the
+    subject of its opening sentence; each row names a payer, its lines, several programs in one
+    cell and a start or an end."""
+    ex = Extractor().extract(ingest_file(DATA / "own" / "zephyr_clients.html"))
+    got = {(r.payer, r.vendor, r.service, r.line_of_business, r.scope.value, r.effective_from) for r in ex.statements}
+    z = "Zephyr Review Services"
+    assert got == {
+        ("Contoso Health Plan", z, "radiology", "Commercial", "all", date(2026, 1, 1)),
+        ("Contoso Health Plan", z, "radiology", "Medicare Advantage", "all", date(2026, 1, 1)),
+        ("Contoso Health Plan", z, "cardiology", "Commercial", "all", date(2026, 1, 1)),
+        ("Contoso Health Plan", z, "cardiology", "Medicare Advantage", "all", date(2026, 1, 1)),
+        ("Northwind Health", z, "sleep studies", "Medicaid", "all", date(2026, 7, 1)),
+        # "Ended December 31, 2025": out of the program from the day after
+        ("Tailspin Care", z, "radiology", "Commercial", "none", date(2026, 1, 1)),
+    }
+    assert all(r.vendor_new for r in ex.statements)
