@@ -123,7 +123,13 @@ def claims(statements: Iterable[Statement]) -> dict[tuple, list[Statement]]:
 
 
 def differing(a: Statement, b: Statement) -> list[str]:
-    return (["vendor"] if a.vendor != b.vendor else []) + [f for f in COMPARED if meaning(a, f) != meaning(b, f)]
+    """The fields whose meaning changed. A scope stated the same on both sides is no scope change even
+    when its breadth moved with the exceptions ("Most groups" → "Most groups — Exception: X" is a new
+    exception, not a new scope)."""
+    fields = [f for f in COMPARED if meaning(a, f) != meaning(b, f)]
+    if "scope" in fields and a.scope == b.scope:
+        fields.remove("scope")
+    return (["vendor"] if a.vendor != b.vendor else []) + fields
 
 
 def _pair_cost(a: Statement, b: Statement) -> tuple:
