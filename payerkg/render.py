@@ -31,6 +31,8 @@ from .pipeline import BuildReport
 if TYPE_CHECKING:
     from extract import Extraction
 
+    from .site import SiteReport
+
 
 # -- rows in any format ------------------------------------------------------------------------------
 def _cell(v: Any) -> str:
@@ -320,3 +322,10 @@ def diff_counts(err: Console, d: Diff, out_path: Optional[Path]) -> None:
 
 def exported(err: Console, e: Export) -> None:
     line(err, f"wrote {e.count} {e.unit} to {e.path}")
+
+
+def site_written(err: Console, s: SiteReport) -> None:
+    missing = f"; {len(s.missing_sources)} PDF(s) not found, shown as text: {', '.join(s.missing_sources)}"
+    line(err, f"report → {s.index}: {len(s.pages)} pages ({s.documents} documents, {s.rules} rules, "
+              f"{s.conflicts} conflicts); page images {s.images_rendered} rendered, {s.images_reused} reused; "
+              f"{s.seconds:.1f} s" + (missing if s.missing_sources else ""))  # fmt: skip
