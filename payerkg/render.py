@@ -325,7 +325,10 @@ def exported(err: Console, e: Export) -> None:
 
 
 def site_written(err: Console, s: SiteReport) -> None:
-    missing = f"; {len(s.missing_sources)} PDF(s) not found, shown as text: {', '.join(s.missing_sources)}"
-    line(err, f"report → {s.index}: {len(s.pages)} pages ({s.documents} documents, {s.rules} rules, "
-              f"{s.conflicts} conflicts); page images {s.images_rendered} rendered, {s.images_reused} reused; "
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    missing = f"; {n(len(s.missing_sources), 'PDF')} not found, shown as text: {', '.join(s.missing_sources)}"
+    line(err, f"report → {s.index}: {n(len(s.pages), 'page')} ({n(s.documents, 'document')}, {n(s.rules, 'rule')}, "
+              f"{n(s.conflicts, 'conflict')}); page images {s.images_rendered} rendered, {s.images_reused} reused; "
               f"{s.seconds:.1f} s" + (missing if s.missing_sources else ""))  # fmt: skip
