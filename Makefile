@@ -51,3 +51,10 @@ bench-ingest: $(TSTAMP)
 
 clean:
 	rm -rf $(VENV) payerkg.duckdb .pytest_cache .mypy_cache .ruff_cache
+
+# headless Chromium for the review site's browser tests (tests/test_report.py); CI runs it before `make test`.
+# The stamp tells those tests that Chromium was asked for, so they fail instead of skipping when it is missing.
+.PHONY: chromium
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	mkdir -p $(VENV) && touch $(VENV)/.installed-chromium

@@ -24,10 +24,10 @@ from .formats import ConflictFormat, DiffFormat, ExportFormat, ExtractFormat, In
 from .lazy import OnFirstUse
 
 if TYPE_CHECKING:
-    from . import config, knowledge, pipeline, render
+    from . import config, knowledge, pipeline, render, site
 else:  # imported when a command first uses them (payerkg/lazy.py)
-    config, knowledge, pipeline, render = (
-        OnFirstUse(f"payerkg.{m}") for m in ("config", "knowledge", "pipeline", "render")
+    config, knowledge, pipeline, render, site = (
+        OnFirstUse(f"payerkg.{m}") for m in ("config", "knowledge", "pipeline", "render", "site")
     )
 
 app = typer.Typer(
@@ -285,6 +285,20 @@ def migrate(db: Db = None) -> None:
     """
     cfg = config.BuildConfig.from_env(db=db)
     render.migrated(err, cfg.db, knowledge.migrate(config=cfg), knowledge.SCHEMA_VERSION)
+
+
+SiteOut = Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the site (default: <db>.report/).")]
+
+
+@app.command()
+@_reports_errors
+def report(out_dir: SiteOut = None, db: Db = None) -> None:
+    """A static HTML site for review, opened from file://: per payer the vendor × line-of-business matrix,
+    each document with its rules' quotes highlighted, conflicts side by side, recent changes. Example:
+
+        payerkg report --out review/
+    """
+    render.site_written(err, site.report(config=config.BuildConfig.from_env(db=db), out=out_dir))
 
 
 def main(argv: Optional[list[str]] = None) -> None:

@@ -31,6 +31,8 @@ from .pipeline import BuildReport
 if TYPE_CHECKING:
     from extract import Extraction
 
+    from .site import SiteReport
+
 
 # -- rows in any format ------------------------------------------------------------------------------
 def _cell(v: Any) -> str:
@@ -320,3 +322,13 @@ def diff_counts(err: Console, d: Diff, out_path: Optional[Path]) -> None:
 
 def exported(err: Console, e: Export) -> None:
     line(err, f"wrote {e.count} {e.unit} to {e.path}")
+
+
+def site_written(err: Console, s: SiteReport) -> None:
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    missing = f"; {n(len(s.missing_sources), 'PDF')} not found, shown as text: {', '.join(s.missing_sources)}"
+    line(err, f"report → {s.index}: {n(len(s.pages), 'page')} ({n(s.documents, 'document')}, {n(s.rules, 'rule')}, "
+              f"{n(s.conflicts, 'conflict')}); page images {s.images_rendered} rendered, {s.images_reused} reused; "
+              f"{s.seconds:.1f} s" + (missing if s.missing_sources else ""))  # fmt: skip

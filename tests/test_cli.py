@@ -19,7 +19,8 @@ COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands
 
 
 def test_the_public_commands_are_all_there():
-    assert set(COMMANDS) == {"build", "query", "who", "conflicts", "diff", "export", "extract", "ingest", "migrate"}
+    public = {"build", "query", "who", "conflicts", "diff", "export", "extract", "ingest", "migrate", "report"}
+    assert set(COMMANDS) == public
 
 
 @pytest.mark.parametrize("command", COMMANDS)
