@@ -123,12 +123,8 @@ def claims(statements: Iterable[Statement]) -> dict[tuple, list[Statement]]:
 
 
 def differing(a: Statement, b: Statement) -> list[str]:
-    """The fields whose meaning changed. A scope stated the same on both sides is no scope change even
-    when its breadth moved with the exceptions ("Most groups" → "Most groups — Exception: X" is a new
-    exception, not a new scope)."""
-    fields = [f for f in COMPARED if meaning(a, f) != meaning(b, f)]
-    if "scope" in fields and a.scope == b.scope:
-        fields.remove("scope")
+    """Fields whose meaning changed; a scope stated alike is unchanged even if exceptions moved its breadth."""
+    fields = [f for f in COMPARED if meaning(a, f) != meaning(b, f) and not (f == "scope" and a.scope == b.scope)]
     return (["vendor"] if a.vendor != b.vendor else []) + fields
 
 
