@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         NoDatabaseError,
         PayerkgError,
         QueryError,
+        RetirementRefusedError,
         SchemaVersionError,
         WarehouseError,
     )
@@ -58,6 +59,7 @@ _NAMES = {
             "NoDatabaseError",
             "PayerkgError",
             "QueryError",
+            "RetirementRefusedError",
             "SchemaVersionError",
             "WarehouseError",
         )
@@ -75,6 +77,7 @@ __all__ = [
     "NoDatabaseError",
     "PayerkgError",
     "QueryError",
+    "RetirementRefusedError",
     "Rows",
     "SchemaVersionError",
     "WarehouseError",
