@@ -59,13 +59,15 @@ def test_every_error_maps_to_status_2(error):
 
 
 def test_build_statuses():
-    def report(failures=(), success=True):
-        return SimpleNamespace(failures=failures, validation=SimpleNamespace(success=success))
+    def report(failures=(), success=True, notices=()):
+        return SimpleNamespace(failures=failures, validation=SimpleNamespace(success=success), notices=notices)
 
     assert cli.build_status(report(), strict=True) == 0
     assert cli.build_status(report(failures=("x",)), strict=True) == 1
     assert cli.build_status(report(success=False), strict=False) == 0
     assert cli.build_status(report(success=False), strict=True) == 3
+    assert cli.build_status(report(notices=("no rules",)), strict=False) == 0
+    assert cli.build_status(report(notices=("no rules",)), strict=True) == 3
 
 
 def test_an_error_is_one_line_on_stderr_and_status_2(tmp_path):
