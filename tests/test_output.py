@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from conftest import DATA, PHARMACY_TXT, ROOT
+from conftest import DATA, PHARMACY_TXT
 from extract import CONTRACT_COLUMNS
 from payerkg import tables
 from payerkg.cli import app
@@ -86,7 +86,10 @@ def test_piped_output_is_tsv_unless_a_format_is_asked_for(spring_db):
     table = run("query", sql, "--db", str(spring_db), "--format", "table").stdout
     assert "┃ vendor " in table and "│ Zephyr Care Partners    │ 3     │" in table
     as_json = json.loads(run("query", sql, "--db", str(spring_db), "-f", "json").stdout)
-    assert as_json == [{"vendor": "Quillon Health Partners", "rules": 1}, {"vendor": "Zephyr Care Partners", "rules": 3}]
+    assert as_json == [
+        {"vendor": "Quillon Health Partners", "rules": 1},
+        {"vendor": "Zephyr Care Partners", "rules": 3},
+    ]
     assert run("query", sql, "--db", str(spring_db), "-f", "csv").stdout.splitlines()[1] == "Quillon Health Partners,1"
 
 
@@ -170,7 +173,9 @@ def test_build_v_is_payerkgs_lines_not_the_libraries(tmp_path):
     res = run("build", str(MEMO), "--db", str(tmp_path / "v.duckdb"), "--vocab", str(ACME_VOCAB), "-v")
     assert res.exit_code == 0, res.output
     logged = [x for x in res.stderr.splitlines() if x.startswith(("INFO", "DEBUG", "WARNING"))]
-    assert logged == [f"INFO payerkg.decisions: {MEMO}: payer Northwind Health Plan; 3 rules, 0 sentences not understood"]
+    assert logged == [
+        f"INFO payerkg.decisions: {MEMO}: payer Northwind Health Plan; 3 rules, 0 sentences not understood"
+    ]
 
 
 def test_an_input_error_is_printed_once(tmp_path):
@@ -179,4 +184,3 @@ def test_an_input_error_is_printed_once(tmp_path):
         res = run(*args)
         assert res.exit_code == 1
         assert res.output.count("missing.pdf") == 1, res.output
-

@@ -61,7 +61,9 @@ def test_the_seeds_are_named_for_the_sentences_they_could_not_read(seed_build):
     with Warehouse(seed_build[1], read_only=True) as wh:
         counts = dict(wh.query("SELECT source, count(*) FROM unexplained_mentions GROUP BY 1")[1])
     for n in report.notices:
-        assert n.reason.startswith(f"{counts[n.source]} sentence(s) not understood (unexplained_mentions), the first on p")
+        assert n.reason.startswith(
+            f"{counts[n.source]} sentence(s) not understood (unexplained_mentions), the first on p"
+        )
 
 
 # -- retirement ----------------------------------------------------------------------------------------
@@ -180,4 +182,3 @@ def test_who_lists_the_lines_a_service_has_rules_for(seed_build):
     assert lines[-2] == "no rule matches this member; high-tech imaging has rules for:"
     # only the payer asked about; each line of business with its segments
     assert lines[-1].startswith(f"  {michigan}: ") and "; Medicare Plus Blue (group, individual)" in lines[-1]
-
