@@ -243,13 +243,10 @@ def diff(
 def export(fmt: o.ExportFmt, out_path: o.ExportOut, since: o.Since = None, db: o.Db = None) -> None:
     """Export the rule feed (one record per rule), the change feed (--since), or the knowledge graph.
 
-    --out - writes to stdout. Examples:
+    --out - writes to stdout; --since 3 (a build) or --since 2026-11-01 (a date) gives the change
+    feed: upsert and delete events by stable rule id. Example:
 
-        payerkg export --format parquet --out rules.parquet
-
-        payerkg export --format csv --out - | head
-
-        payerkg export --format jsonl --since 2026-11-01 --out events.jsonl
+        payerkg export --format csv --out - > rules.csv
     """
     with knowledge.open(db) as k:
         if out_path != "-":
