@@ -182,3 +182,15 @@ def test_who_lists_the_lines_a_service_has_rules_for(seed_build):
     assert lines[-2] == "no rule matches this member; high-tech imaging has rules for:"
     # only the payer asked about; each line of business with its segments
     assert lines[-1].startswith(f"  {michigan}: ") and "; Medicare Plus Blue (group, individual)" in lines[-1]
+
+
+def test_a_file_that_now_holds_another_document_is_no_accident(corpus, db_path):
+    """Its title changed, so its key did: the old document is retired and the new one loaded, without
+    --prune, since the file is not gone."""
+    corpus.put(SPRING)
+    with Warehouse(db_path) as wh:
+        wh.load(corpus.batch())
+    corpus.put(dataclasses.replace(SPRING, title="Northwind provider bulletin, renamed"))
+    with Warehouse(db_path) as wh:
+        result = wh.load(corpus.batch())
+    assert (result.parsed, result.retired) == (1, 1)

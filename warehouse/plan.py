@@ -126,7 +126,12 @@ def plan_documents(batch: LoadBatch, index: DocumentIndex) -> DocumentPlan:
     )
     if retired and not batch.prune:
         under = sum(s.status == "active" and _under(Path(s.source).resolve(), roots) for s in stored.values())
-        guard_retirement(batch, [stored[d].source for d in retired], under)
+        # a document whose file now holds another document (its title or payer changed) is replaced, not lost
+        sources = {Path(p.document.source).resolve() for p in batch.parsed} | {
+            Path(x).resolve() for x in batch.unchanged.values()
+        }
+        lost = [stored[d].source for d in retired if Path(stored[d].source).resolve() not in sources]
+        guard_retirement(batch, lost, under)
     back = [d for d in batch.unchanged if d in stored and stored[d].status == "retired"]
     return DocumentPlan(documents, dict(batch.unchanged), back, superseded, retired)
 
