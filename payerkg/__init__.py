@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         NoDatabaseError,
         PayerkgError,
         QueryError,
+        RetirementRefusedError,
         SchemaVersionError,
         WarehouseError,
     )
@@ -62,6 +63,7 @@ _NAMES = {
             "NoDatabaseError",
             "PayerkgError",
             "QueryError",
+            "RetirementRefusedError",
             "SchemaVersionError",
             "WarehouseError",
         )
@@ -79,6 +81,7 @@ __all__ = [
     "NoDatabaseError",
     "PayerkgError",
     "QueryError",
+    "RetirementRefusedError",
     "Rows",
     "SchemaVersionError",
     "SiteReport",
