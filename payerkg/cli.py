@@ -275,8 +275,10 @@ def migrate(db: o.Db = None) -> None:
 @app.command()
 @_reports_errors
 def report(out_dir: o.SiteOut = None, db: o.Db = None) -> None:
-    """A static HTML site for review, opened from file://: per payer the vendor × line-of-business matrix,
-    each document with its rules' quotes highlighted, conflicts side by side, recent changes. Example:
+    """A static HTML review site, opened from file://: coverage matrix, quoted documents, conflicts, changes.
+
+    Per payer the vendor × line-of-business matrix, each document with its rules' quotes highlighted,
+    conflicts side by side, recent changes. Example:
 
         payerkg report --out review/
     """
