@@ -121,10 +121,17 @@ class TableReader:
                     )
 
     def _near(self, table: Block) -> list[Block]:
-        """The blocks a table's legend and notes may stand in: its top-level section ("Key", "Notes"
-        are subsections of the table's section)."""
-        top = table.section_path[:1]
-        return [x for x in self.walk.doc.blocks if x.section_path[:1] == top and x is not table]
+        """The blocks a table's legend and notes may stand in: its own section and subsections ("Key",
+        "Notes" under the table's section) and the sections enclosing it (notes at the end of a
+        chapter), not a sibling section's prose (another program's "*Commercial members only")."""
+        path = tuple(table.section_path)
+        return [
+            x
+            for x in self.walk.doc.blocks
+            if x is not table
+            and tuple(x.section_path[:1]) == path[:1]
+            and (tuple(x.section_path[: len(path)]) == path or path[: len(x.section_path)] == tuple(x.section_path))
+        ]
 
     def _row_offsets(self, b: Block) -> dict[int, tuple[int, int]]:
         out = {}
