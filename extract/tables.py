@@ -42,6 +42,8 @@ UPDATE_NOTE_RE = re.compile(
     r"\bin\s+this\s+update\b|\bnew\s+in\s+this\b",
     re.IGNORECASE,
 )
+#: "… is necessary for |Contoso PPO Choice| (members)." — the line a sentence in a cell ends on
+FOR_LINE_RE = re.compile(r"\bfor\s+(?P<name>[^.;,:()]{3,60}?)(?:\s+(?:members|plans?))?\s*\.?\s*$", re.I)
 #: Columns whose merged cells a PDF leaves empty below their first row.
 FILL_DOWN_ROLES = {"vendor", "payer", "service", "service_vendor", "category", "area", "effective"}
 
@@ -198,6 +200,14 @@ class TableReader:
         for a, e in sentences(cell):
             sentence = cell[a:e]
             named = [lob for lob, _, _ in self.res.members.in_sentence(sentence, self.walk.payer) if not lob.default]
+            tail = FOR_LINE_RE.search(sentence)
+            if not named and tail and self.res.members.lobish(tail.group("name"), strict=True):
+                # "… for Contoso PPO Choice.": a plan name the vocabulary does not know, said as a line
+                named = [
+                    m.lob
+                    for m in self.res.members.unit(tail.group("name"), self.walk.payer, lob_context=True)
+                    if m.lob is not None and not m.lob.default
+                ]
             if (
                 len(named) == 1
                 and not _conditional(sentence)
