@@ -5,7 +5,7 @@ on first use (PEP 562), so commands that only read the warehouse — or a build 
 changed — never pay for it.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .model import CONTRACT_COLUMNS, ExceptionRef, ProgramType, Requirement, Scope, Segment, Statement
 from .vocabulary import Vocabulary
@@ -13,14 +13,26 @@ from .vocabulary import Vocabulary
 if TYPE_CHECKING:
     from .api import Extraction, Extractor, extract_statements
 
-__all__ = ["CONTRACT_COLUMNS", "ExceptionRef", "Extraction", "Extractor", "ProgramType", "Requirement", "Scope",
-           "Segment", "Statement", "Vocabulary", "extract_statements"]
+__all__ = [
+    "CONTRACT_COLUMNS",
+    "ExceptionRef",
+    "Extraction",
+    "Extractor",
+    "ProgramType",
+    "Requirement",
+    "Scope",
+    "Segment",
+    "Statement",
+    "Vocabulary",
+    "extract_statements",
+]
 
 _LAZY = {"Extraction", "Extractor", "extract_statements"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         from . import api
+
         return getattr(api, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,40 +12,70 @@ import re
 from typing import TYPE_CHECKING, Optional
 
 from .drafts import VendorRef
-from .patterns import (ACTIVE_RE, AUTH_WORD_RE, CARE_MANAGEMENT_RE, CONTRACT_RE, NEGATION_RE, PASSIVE_RE,
-                       REQUIRES_RE, ROUTE_RE, TRANSITION_RE)
+from .patterns import (
+    ACTIVE_RE,
+    ADMINISTERED_PLANS_RE,
+    AUTH_WORD_RE,
+    CARE_MANAGEMENT_RE,
+    CONTRACT_RE,
+    NEGATION_RE,
+    PASSIVE_RE,
+    REQUIRES_RE,
+    ROUTE_RE,
+    TRANSITION_RE,
+)
 from .vendors import VendorMention
 
 if TYPE_CHECKING:
+    from .nlp import Annotated
     from .prose import Claim
+    from .resources import Resources
 
-I = re.IGNORECASE
 #: characters between a vendor's name and its verb that still make it the subject
 #: ("Zephyr Care Partners (Zephyr) reviews", "Quillon (formerly QHP) administers", "X, an independent company, manages")
-SUBJECT_GAP_RE = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:,[^,]{0,80},\s*)?(?:will\s+|also\s+|now\s+|currently\s+|"
-                            r"begins?\s+(?:to\s+)?|began\s+(?:to\s+)?|starts?\s+(?:to\s+)?|continues?\s+(?:to\s+)?|"
-                            r"has\s+|have\s+|to\s+|continues?\s+to\s+|does\s+not\s+|do\s+not\s+|doesn't\s+|"
-                            r"no\s+longer\s+|will\s+no\s+longer\s+|still\s+|will\s+not\s+|is\s+|are\s+|then\s+|"
-                            r"(?:is|are)\s+(?:the|an?)\s+(?:[\w-]+\s+){0,3}(?:company|vendor|partner|organization|firm)\s+"
-                            r"(?:that|which|who)\s+)*$", I)
+SUBJECT_GAP_RE = re.compile(
+    r"^\s*(?:\([^()]*\)\s*)?(?:,[^,]{0,80},\s*)?(?:will\s+|also\s+|now\s+|currently\s+|"
+    r"begins?\s+(?:to\s+)?|began\s+(?:to\s+)?|starts?\s+(?:to\s+)?|continues?\s+(?:to\s+)?|"
+    r"has\s+|have\s+|to\s+|continues?\s+to\s+|does\s+not\s+|do\s+not\s+|doesn't\s+|"
+    r"no\s+longer\s+|will\s+no\s+longer\s+|still\s+|will\s+not\s+|is\s+|are\s+|then\s+|"
+    r"(?:is|are)\s+(?:the|an?)\s+(?:[\w-]+\s+){0,3}(?:company|vendor|partner|organization|firm)\s+"
+    r"(?:that|which|who)\s+)*$",
+    re.I,
+)
 
 
 #: Words between a subject and its verb: "Acme Review |does not| review …"
-GAP_TAIL_RE = re.compile(r"(?:\s+(?:does\s+not|do\s+not|doesn't|don't|will(?:\s+not)?|also|now|currently|no\s+longer|"
-                         r"still|then|will\s+no\s+longer))+\s*$", I)
-DESCRIBES_RE = re.compile(r"\b(?:company|vendor|partner|organization|firm)\s+(?:that|which|who)\b", I)
+GAP_TAIL_RE = re.compile(
+    r"(?:\s+(?:does\s+not|do\s+not|doesn't|don't|will(?:\s+not)?|also|now|currently|no\s+longer|"
+    r"still|then|will\s+no\s+longer|begins?|began|starts?|started|continues?(?:\s+to)?))+\s*$",
+    re.I,
+)
+#: "A will replace B", "B will be replaced by A": a vendor switch stated by its new vendor
+REPLACE_RE = re.compile(
+    r"\b(?:will\s+(?:be\s+)?|is\s+|are\s+)?(?:replac(?:e|es|ing)|(?:be\s+)?replaced\s+by|succeed(?:s|ing)?|"
+    r"tak(?:e|es|ing)\s+over\s+from)\s+",
+    re.I,
+)
+#: "requests stay with V": who keeps reviewing them
+STAY_RE = re.compile(r"(?:stay|stays|remain|remains|continue\s+to\s+go)\s+with\s+", re.I)
+DESCRIBES_RE = re.compile(r"\b(?:company|vendor|partner|organization|firm)\s+(?:that|which|who)\b", re.I)
 #: The payer offering a program with a partner company.
-OFFER_RE = re.compile(r"\b(?:we|we're|we\s+are)\s+(?:also\s+|now\s+)?(?:offer|offering|partner(?:ing)?\s+with|"
-                      r"have\s+partnered\s+with|work(?:ing)?\s+with|contract(?:ed)?\s+with)\b", I)
+OFFER_RE = re.compile(
+    r"\b(?:we|we're|we\s+are)\s+(?:also\s+|now\s+)?(?:offer|offering|partner(?:ing)?\s+with|"
+    r"have\s+partnered\s+with|work(?:ing)?\s+with|contract(?:ed)?\s+with)\b",
+    re.I,
+)
 #: "… a program for |chronic back and joint pain|", "… a program that helps …"
-PROGRAM_FOR_RE = re.compile(r"\b(?:program|programs|service|services|benefit)\s+(?:for|to\s+help\s+with|focused\s+on)\s+", I)
+PROGRAM_FOR_RE = re.compile(
+    r"\b(?:program|programs|service|services|benefit)\s+(?:for|to\s+help\s+with|focused\s+on)\s+", re.I
+)
 
 
 class AgentReader:
-    def __init__(self, res):
+    def __init__(self, res: Resources) -> None:
         self.res = res
 
-    def find(self, s: str, ann, payer: Optional[str], claim: Claim) -> None:
+    def find(self, s: str, ann: Annotated, payer: Optional[str], claim: Claim) -> None:
         vf = self.res.vendors
         known = vf.known(ann, payer) + vf.staff(s, ann, payer)
         known = [k for k in known if not _inside_other(k, known)]
@@ -53,29 +83,51 @@ class AgentReader:
         tr = TRANSITION_RE.search(s)
         if tr:
             after = [k for k in known if k.start >= tr.end()]
-            if len(after) >= 2 or (after and re.search(r"\bto\b", s[after[0].end:after[0].end + 6])):
+            if len(after) >= 2 or (after and re.search(r"\bto\b", s[after[0].end : after[0].end + 6])):
                 to_pos = s.find(" to ", after[0].end)
                 new = [k for k in known if k.start > to_pos] if to_pos >= 0 else []
                 claim.old_vendor = after[0].ref
-                claim.vendor = new[0].ref if new else (vf.unknown_at(s, to_pos + 4, +1).ref
-                                                       if to_pos >= 0 and vf.unknown_at(s, to_pos + 4, +1) else None)
+                named = new[0] if new else (vf.unknown_at(s, to_pos + 4, +1) if to_pos >= 0 else None)
+                claim.vendor = named.ref if named else None
                 claim.services = self.services_before(s, tr.start())
+                claim.cues.append("transition")
+                return
+        # "A will replace B as the vendor that reviews X", "B will be replaced by A"
+        rp = REPLACE_RE.search(s)
+        if rp:
+            before = [k for k in known if k.end <= rp.start()]
+            after_ = [k for k in known if k.start >= rp.end()]
+            gap = GAP_TAIL_RE.search(s[: rp.start()])
+            left = before[-1] if before else vf.unknown_at(s, gap.start() if gap else rp.start(), -1)
+            right = after_[0] if after_ else vf.unknown_at(s, rp.end(), +1)
+            if left is not None and right is not None:
+                passive = rp.group(0).lower().rstrip().endswith("by")
+                incoming, outgoing = (right, left) if passive else (left, right)
+                claim.vendor, claim.old_vendor = incoming.ref, outgoing.ref
+                verb = ACTIVE_RE.search(s, max(left.end, right.end))
+                claim.services = self.services_after(s, verb.end()) if verb else []
                 claim.cues.append("transition")
                 return
         # passive: "… is reviewed by V"
         for m in PASSIVE_RE.finditer(s):
-            agent = next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None) \
-                or self.payer_at(ann, m.end(), payer) or vf.unknown_at(s, m.end(), +1)
+            if any(p.end() == m.end() for p in ADMINISTERED_PLANS_RE.finditer(s)):
+                continue  # "… except plans administered by Acme Benefits": who the members are
+            agent = (
+                next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None)
+                or self.payer_at(ann, m.end(), payer)
+                or vf.unknown_at(s, m.end(), +1)
+            )
             if agent:
                 claim.vendor = agent.ref
                 claim.services = self.services_before(s, m.start())
-                claim.negated = bool(NEGATION_RE.search(s[max(0, m.start() - 12):m.end()]))
+                claim.negated = bool(NEGATION_RE.search(s[max(0, m.start() - 12) : m.end()]))
                 claim.cues.append("passive")
                 return
         # "contracted with V to …", "selected V to …"
         for m in CONTRACT_RE.finditer(s):
-            agent = next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None) \
-                or vf.unknown_at(s, m.end(), +1)
+            agent = next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None) or vf.unknown_at(
+                s, m.end(), +1
+            )
             if agent:
                 claim.vendor = agent.ref
                 verb = ACTIVE_RE.search(s, agent.end)
@@ -88,29 +140,34 @@ class AgentReader:
                 continue  # "Lakeside Imaging |Review|": a word of a name, not the verb
             subject = None
             for k in known + vf.payer_as_reviewer(ann, payer):
-                if k.end <= m.start() and SUBJECT_GAP_RE.match(s[k.end:m.start()]):
+                if k.end <= m.start() and SUBJECT_GAP_RE.match(s[k.end : m.start()]):
                     subject = k
             if subject is None:
-                gap = GAP_TAIL_RE.search(s[:m.start()])
+                gap = GAP_TAIL_RE.search(s[: m.start()])
                 cand = vf.unknown_at(s, gap.start() if gap else m.start(), -1)
-                if cand and SUBJECT_GAP_RE.match(s[cand.end:m.start()]):
+                if cand and SUBJECT_GAP_RE.match(s[cand.end : m.start()]):
                     subject = cand
             if subject is None:
                 continue
-            if subject.ref.in_house is False and subject.ref.name == payer:
+            if subject.ref.in_house is False and payer is not None and subject.ref.name == payer:
                 subject = VendorMention(VendorRef(payer, subject.ref.stated, False, True), subject.start, subject.end)
-            verb = s[m.start():m.end()].lower()
-            if re.search(r"\bprovid|\boffer|\baccept|\bcoordinat", verb) and not (
-                    AUTH_WORD_RE.search(s[m.end():]) or CARE_MANAGEMENT_RE.search(s)
-                    or re.match(r"\s*(?:(?:this|these|the|that|its|their|any)\s+)?(?:program|programs|services?)\b",
-                                s[m.end():], I)
-                    or self.res.services.object_after(s, m.end())[0]):
+            said = s[m.start() : m.end()].lower()
+            if re.search(r"\bprovid|\boffer|\baccept|\bcoordinat", said) and not (
+                AUTH_WORD_RE.search(s[m.end() :])
+                or CARE_MANAGEMENT_RE.search(s)
+                or re.match(
+                    r"\s*(?:(?:this|these|the|that|its|their|any)\s+)?(?:program|programs|services?)\b",
+                    s[m.end() :],
+                    re.I,
+                )
+                or self.res.services.object_after(s, m.end())[0]
+            ):
                 continue
             claim.vendor = subject.ref
-            claim.negated = bool(NEGATION_RE.search(s[subject.end:m.end()]))
+            claim.negated = bool(NEGATION_RE.search(s[subject.end : m.end()]))
             claim.services = self.services_after(s, m.end())
             claim.cues.append("active")
-            if DESCRIBES_RE.search(s[subject.end:m.start()]):
+            if DESCRIBES_RE.search(s[subject.end : m.start()]):
                 claim.cues.append("describes")  # "X is an independent company that manages …": who X is
             return
         # the payer offers a program with a partner: "We offer commercial members a program for chronic
@@ -130,24 +187,29 @@ class AgentReader:
                 claim.cues.append("offer")
                 return
         # routing: "requests go to V", "prior authorization from V", "through V"
-        if AUTH_WORD_RE.search(s) or re.search(r"\brequests?\b", s, I):
+        if AUTH_WORD_RE.search(s) or re.search(r"\brequests?\b", s, re.I):
             for m in ROUTE_RE.finditer(s):
                 agent = next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None)
                 if agent is None:
                     p = self.payer_at(ann, m.end(), payer)
-                    agent = p if p and re.match(r"\s*(?:to|from|through)", s[m.start():], I) else None
+                    agent = p if p and re.match(r"\s*(?:to|from|through)", s[m.start() :], re.I) else None
+                if agent is None and STAY_RE.match(s, m.start()):
+                    agent = vf.unknown_at(s, m.end(), +1)  # "… stay with Acme Review"
                 if agent:
                     claim.vendor = agent.ref
                     claim.cues.append("route")
                     req = REQUIRES_RE.search(s)
                     if req and req.start() < m.start():
                         claim.services = self.services_before(s, req.start())
+                    elif STAY_RE.match(s, m.start()):
+                        # "their sleep study requests stay with V": the subject is the service
+                        claim.services = self.services_before(s, m.start())
                     return
 
-    def owner(self, s: str, ann, payer: Optional[str], claim: Claim) -> None:
-        """"<Vendor>'s <program> is ending …": the program's owner is the vendor, the program the service."""
+    def owner(self, s: str, ann: Annotated, payer: Optional[str], claim: Claim) -> None:
+        """ "<Vendor>'s <program> is ending …": the program's owner is the vendor, the program the service."""
         for k in self.res.vendors.known(ann, payer):
-            m = re.match(r"(?:'s|’s|'|’)\s+(.+?)\s+(?:is|are|will|has|continues?|do|does|don't|doesn't)\b", s[k.end:])
+            m = re.match(r"(?:'s|’s|'|’)\s+(.+?)\s+(?:is|are|will|has|continues?|do|does|don't|doesn't)\b", s[k.end :])
             if m:
                 claim.vendor = k.ref
                 name = self.res.services.name(m.group(1))
@@ -155,15 +217,19 @@ class AgentReader:
                 claim.cues.append("owner")
                 return
 
-    def payer_at(self, ann, pos: int, payer: Optional[str]) -> Optional[VendorMention]:
+    def payer_at(self, ann: Annotated, pos: int, payer: Optional[str]) -> Optional[VendorMention]:
         for p in ann.of("PAYER"):
             if pos <= p.start <= pos + 4:
                 return VendorMention(VendorRef(p.canonical, p.text, False, True), p.start, p.end)
         return None
 
     def services_after(self, s: str, pos: int) -> list[str]:
-        name, a, b = self.res.services.object_after(s, pos)
-        listed = self.res.services.listed(s[a:]) if re.match(r"[^.:]{0,40}\b(?:programs?|services?|areas?)\s*:", s[a:]) else []
+        name, a, _b = self.res.services.object_after(s, pos)
+        listed = (
+            self.res.services.listed(s[a:])
+            if re.match(r"[^.:]{0,40}\b(?:programs?|services?|areas?)\s*:", s[a:])
+            else []
+        )
         if listed:
             return listed
         return [name] if name else []
@@ -174,5 +240,6 @@ class AgentReader:
 
 
 def _inside_other(k: VendorMention, all_: list[VendorMention]) -> bool:
-    return any(o is not k and o.start <= k.start and k.end <= o.end and (o.end - o.start) > (k.end - k.start)
-               for o in all_)
+    return any(
+        o is not k and o.start <= k.start and k.end <= o.end and (o.end - o.start) > (k.end - k.start) for o in all_
+    )

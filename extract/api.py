@@ -7,15 +7,16 @@ any number of documents and keeps no state between them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ingest import Document
 
 from .drafts import finish
-from .unexplained import Mention, unexplained
 from .model import Statement
 from .payer import detect_payer
 from .resources import Resources
+from .unexplained import Mention, unexplained
 from .vocabulary import Vocabulary
 from .walk import DocumentWalk
 
@@ -32,7 +33,7 @@ class Extraction:
     #: sentences and rows that name a vendor or use delegation language but yield no rule
     unexplained: tuple[Mention, ...] = field(default=())
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Statement]:
         return iter(self.statements)
 
     def __len__(self) -> int:
@@ -49,8 +50,7 @@ class Extractor:
         payer, new = detect_payer(doc, self.res)
         walk = DocumentWalk(doc, self.res, payer)
         drafts = walk.run()
-        stmts = finish(drafts, doc.doc_id, payer, new, self._known_payers, self.res.services.canonical_name,
-                       doc.blocks)
+        stmts = finish(drafts, doc.doc_id, payer, new, self._known_payers, self.res.services.canonical_name, doc.blocks)
         missed = unexplained(doc, self.res, payer, drafts, walk.used, walk.consumed | walk.explained)
         return Extraction(doc.doc_id, payer, new, tuple(stmts), tuple(missed))
 

@@ -18,34 +18,83 @@ from typing import Optional
 from .lob import LobNamer
 from .model import ExceptionRef, Scope, Segment
 from .nlp import Annotator
-from .patterns import (ALT_VENDOR_RE, EFFECTIVE_CUE_RE, EXCEPT_RE, INCLUDES_RE, NONE_RE, ONLY_ELECTED_RE, ONLY_RE,
-                       REFERENCE_RE)
+from .patterns import (
+    ADMINISTERED_PLANS_RE,
+    ALT_VENDOR_RE,
+    EFFECTIVE_CUE_RE,
+    EXCEPT_RE,
+    INCLUDES_RE,
+    NONE_RE,
+    ONLY_ELECTED_RE,
+    ONLY_RE,
+    REFERENCE_RE,
+)
 from .text import dates_in, normalize
 from .vocabulary import Vocabulary
 
-GROUP_NUMBER_RE = re.compile(r"\(\s*(?:group|grp\.?)\s*(?:no\.?|number|#)?\s*(\d{3,})\s*\)|\bgroup\s+#?(\d{4,})\b",
-                             re.IGNORECASE)
+GROUP_NUMBER_RE = re.compile(
+    r"\(\s*(?:group|grp\.?)\s*(?:no\.?|number|#)?\s*(\d{3,})\s*\)|\bgroup\s+#?(\d{4,})\b", re.IGNORECASE
+)
 LIST_SPLIT_RE = re.compile(r"\s*;\s*|,\s*(?:and\s+|or\s+)?|\s+and\s+(?![^()]*\))|\s+or\s+(?![^()]*\))")
 #: "… members who have coverage through |the X Trust|", "… members of |X|", "… employees of |X|".
-COVERAGE_THROUGH_RE = re.compile(r"\b(?:coverage|benefits|insurance)\s+(?:through|from|with)\s+(.+)$|"
-                                 r"\b(?:members|employees|retirees)\s+(?:of|in|from)\s+(?=[A-Z])(.+)$")
+COVERAGE_THROUGH_RE = re.compile(
+    r"\b(?:coverage|benefits|insurance)\s+(?:through|from|with)\s+(.+)$|"
+    r"\b(?:members|employees|retirees)\s+(?:of|in|from)\s+(?=[A-Z])(.+)$"
+)
 #: "Members who live in |Adams, Brown or Warren| |County|": places whose residents are left out
-PLACE_LIST_RE = re.compile(r"^(?:(?:members|people|enrollees|those)\s+(?:who\s+(?:live|reside)\s+in|living\s+in|"
-                           r"residing\s+in|in)|residents\s+of)?\s*((?-i:[A-Z])[\w.-]*(?:(?:,\s*|\s+|\s*,?\s*(?:and|or)\s+)"
-                           r"(?-i:[A-Z])[\w.-]*)*)\s+(count(?:y|ies)|parish(?:es)?)$", re.IGNORECASE)
+PLACE_LIST_RE = re.compile(
+    r"^(?:(?:members|people|enrollees|those)\s+(?:who\s+(?:live|reside)\s+in|living\s+in|"
+    r"residing\s+in|in)|residents\s+of)?\s*((?-i:[A-Z])[\w.-]*(?:(?:,\s*|\s+|\s*,?\s*(?:and|or)\s+)"
+    r"(?-i:[A-Z])[\w.-]*)*)\s+(count(?:y|ies)|parish(?:es)?)$",
+    re.IGNORECASE,
+)
 #: "… plans |sponsored by a former employer| (group retiree members)": how they came to be covered
-PARTICIPLE_RE = re.compile(r"\s+(?:sponsored|offered|issued|administered|purchased|bought|provided)\s+(?:by|through)\s+[^()]*",
-                           re.IGNORECASE)
-ISSUER_RE = re.compile(r"^(?:members|those|people)\s+whose\s+(?:plan|coverage|policy|benefits?)\s+(?:is|are)\s+"
-                       r"(?:issued|offered|administered|provided|sold|underwritten)\s+by\s+(.+)$", re.IGNORECASE)
+PARTICIPLE_RE = re.compile(
+    r"\s+(?:sponsored|offered|issued|administered|purchased|bought|provided)\s+(?:by|through)\s+[^()]*", re.IGNORECASE
+)
+ISSUER_RE = re.compile(
+    r"^(?:members|those|people)\s+whose\s+(?:plan|coverage|policy|benefits?)\s+(?:is|are)\s+"
+    r"(?:issued|offered|administered|provided|sold|underwritten)\s+by\s+(.+)$",
+    re.IGNORECASE,
+)
 #: A population named by what its people are, not by a proper name: kept whole.
-POPULATION_HEAD_RE = re.compile(r"^(?:children|members|employees|retirees|people|individuals|infants|adults|"
-                                r"those|residents|patients|enrollees|newborns|women|men)\b", re.IGNORECASE)
+POPULATION_HEAD_RE = re.compile(
+    r"^(?:children|members|employees|retirees|people|individuals|infants|adults|"
+    r"those|residents|patients|enrollees|newborns|women|men)\b",
+    re.IGNORECASE,
+)
 #: Words around a group name that are not part of it ("select Acme Health groups", "the State of X plan").
-GROUP_NOISE_RE = re.compile(r"^(?:select|certain|some|the|for|all|most|members of|members in|those with|those in|"
-                            r"those|members(?=\s+(?!whose|who|that|which|with)\S)|plans? of|benefit plans of)\s+|\s+(?:groups?|members?|only|plans?)$", re.IGNORECASE)
-STOPWORDS = {"for", "the", "and", "or", "of", "some", "members", "non-medicare", "with", "who", "have", "through",
-             "coverage", "a", "an", "to", "in", "on", "is", "are", "by", "see", "row", "next"}
+GROUP_NOISE_RE = re.compile(
+    r"^(?:select|certain|some|the|for|all|most|members of|members in|those with|those in|"
+    r"those|members(?=\s+(?!whose|who|that|which|with)\S)|plans? of|benefit plans of)\s+|\s+(?:groups?|members?|only|plans?)$",
+    re.IGNORECASE,
+)
+STOPWORDS = {
+    "for",
+    "the",
+    "and",
+    "or",
+    "of",
+    "some",
+    "members",
+    "non-medicare",
+    "with",
+    "who",
+    "have",
+    "through",
+    "coverage",
+    "a",
+    "an",
+    "to",
+    "in",
+    "on",
+    "is",
+    "are",
+    "by",
+    "see",
+    "row",
+    "next",
+}
 SCOPE_ORDER = {"all": Scope.ALL, "every": Scope.ALL, "each": Scope.ALL}
 
 
@@ -85,22 +134,22 @@ class ClauseParser:
         relative = bool(re.search(r"\b(?:whose|who|that|which)\b", text))
         for m in ann.of("GROUP"):
             refs.append(ExceptionRef(m.canonical))
-            masked[m.start:m.end] = " " * (m.end - m.start)
+            masked[m.start : m.end] = " " * (m.end - m.start)
         for num in GROUP_NUMBER_RE.finditer(text):
             number = num.group(1) or num.group(2)
             name = self.vocab.group_by_number(number)
             if name:
-                masked[num.start():num.end()] = " " * (num.end() - num.start())
+                masked[num.start() : num.end()] = " " * (num.end() - num.start())
                 refs = [r for r in refs if r.name != name] + [ExceptionRef(name, number)]
         rest = "".join(masked)
-        if ALT_VENDOR_RE.search(rest):
+        if ALT_VENDOR_RE.search(rest) and not _only_administered(rest):
             # "Requests are managed by Acme Rx for some members who have coverage through the X Trust":
             # the group is what follows "coverage through"; the words around it are the frame
             through = COVERAGE_THROUGH_RE.search(rest)
             rest = ALT_VENDOR_RE.split((through.group(1) or through.group(2)) if through else rest)[0]
             relative = False
         rest = re.sub(r"\((?:see|next|for example|e\.g\.)[^)]*\)", " ", rest, flags=re.IGNORECASE)
-        for frag in ([rest] if relative else LIST_SPLIT_RE.split(rest)):
+        for frag in [rest] if relative else LIST_SPLIT_RE.split(rest):
             frag = frag.strip(" .:;,")
             prev = None
             while prev != frag:
@@ -110,7 +159,11 @@ class ClauseParser:
             words = frag.split()
             if not words or len(frag) < 3 or all(w.lower() in STOPWORDS for w in words):
                 continue
-            if not words[0][:1].isupper() and not re.search(r"\b(?:whose|who|that|which)\b", frag):
+            if (
+                not words[0][:1].isupper()
+                and not re.search(r"\b(?:whose|who|that|which)\b", frag)
+                and not ADMINISTERED_PLANS_RE.match(frag)
+            ):
                 continue
             if re.match(r"(?:whose|who|that|which)\b", frag, re.IGNORECASE) and ALT_VENDOR_RE.search(text):
                 continue  # ", whose requests are handled by …": the frame, not a group
@@ -141,8 +194,11 @@ class ClauseParser:
         if issuer:
             return [ExceptionRef(f"{issuer.group(1)} members")]  # "members whose plan is issued by X"
         text = PARTICIPLE_RE.sub(" ", text).strip()
-        if POPULATION_HEAD_RE.match(text) and not re.match(r"\w+\s+(?:of|in|with|on|under|enrolled\s+in|covered\s+by)\s+"
-                                                           r"(?:the\s+)?(?-i:[A-Z])", text):
+        if POPULATION_HEAD_RE.match(text) and not re.match(
+            r"\w+\s+(?:of|in|with|on|under|enrolled\s+in|covered\s+by)\s+"
+            r"(?:the\s+)?(?-i:[A-Z])",
+            text,
+        ):
             return [ExceptionRef(re.sub(r"\s+", " ", text))]
         return self.groups_in(text)
 
@@ -153,7 +209,7 @@ class ClauseParser:
         after = [v for v in self.annotate(text).of("VENDOR", "DEPT") if v.start >= m.end()]
         if after:
             return after[0].canonical
-        name = re.match(r"([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)", text[m.end():])
+        name = re.match(r"([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)", text[m.end() :])
         return name.group(1).rstrip(".") if name else None
 
     def exception_list(self, text: str) -> list[ExceptionRef]:
@@ -162,11 +218,14 @@ class ClauseParser:
         parts = [p for p in re.split(r"(?<=\.)\s+(?=[A-Z])", text) if p.strip()]
         refs: list[ExceptionRef] = []
         for p in parts:
-            if not ALT_VENDOR_RE.search(p) and (POPULATION_HEAD_RE.match(p.strip()) or PLACE_LIST_RE.match(p.strip(" ."))
-                                                 and re.search(r"\bcount(?:y|ies)\b|\bparish", p, re.IGNORECASE)):
+            alt = ALT_VENDOR_RE.search(p) is not None and not _only_administered(p)
+            if not alt and (
+                POPULATION_HEAD_RE.match(p.strip())
+                or (PLACE_LIST_RE.match(p.strip(" .")) and re.search(r"\bcount(?:y|ies)\b|\bparish", p, re.IGNORECASE))
+            ):
                 refs.extend(self.population(p))
             else:
-                refs.extend(self.groups_in(p, with_vendor=bool(ALT_VENDOR_RE.search(p))))
+                refs.extend(self.groups_in(p, with_vendor=alt))
         return refs
 
     # -- clauses ---------------------------------------------------------------------------------
@@ -183,8 +242,8 @@ class ClauseParser:
         inclusions: list[str] = []
         inc = INCLUDES_RE.search(head)
         if inc:
-            inclusions = [r.name for r in self.groups_in(head[inc.end():])]
-            head = head[:inc.start()].rstrip(" ,")
+            inclusions = [r.name for r in self.groups_in(head[inc.end() :])]
+            head = head[: inc.start()].rstrip(" ,")
         pieces = [p.strip(" ,.") for p in self.clause_split_re.split(head) if p and p.strip(" ,.")]
         clauses: list[Clause] = []
         for piece in pieces:
@@ -192,21 +251,55 @@ class ClauseParser:
             segs = self.lobs.segments_in(piece)
             if not sm and not segs:
                 continue
-            if sm and not segs and not re.search(r"\b(?:members?|groups?|plans?|employers?|enrollees|participants|"
-                                                 r"retirees|employees)\b", piece[sm.end():sm.end() + 40], re.I) \
-                    and len(piece.split()) > 1:
+            if (
+                sm
+                and not segs
+                and not re.search(
+                    r"\b(?:members?|groups?|plans?|employers?|enrollees|participants|"
+                    r"retirees|employees)\b",
+                    piece[sm.end() : sm.end() + 40],
+                    re.I,
+                )
+                and len(piece.split()) > 1
+            ):
                 continue
             scope = self.scope_words[sm.group(1).lower()] if sm else Scope.ALL
             if segs == [Segment.GROUP] and re.search(r"\bgroups?\s+and\s+(?:all\s+)?members\b", piece, re.IGNORECASE):
-                segs = [Segment.GROUP, Segment.INDIVIDUAL]  # "All groups and members": the groups and individual members
+                segs = [
+                    Segment.GROUP,
+                    Segment.INDIVIDUAL,
+                ]  # "All groups and members": the groups and individual members
+            if not sm and re.search(r"\bonly\s*$", piece, re.IGNORECASE) and not ONLY_ELECTED_RE.search(piece):
+                # "Contoso Retirees self-funded groups only": only the groups named before the segment
+                named = self.groups_in(self.lobs.segment_re.sub(" ", ONLY_RE.sub(" ", piece)))
+                if named:
+                    clauses.append(
+                        Clause(
+                            Scope.ONLY,
+                            segs or [Segment.GROUP],
+                            piece,
+                            inclusions=[g.name for g in named],
+                            explicit_scope=True,
+                        )
+                    )
+                    continue
             clauses.append(Clause(scope, segs or [Segment.ALL], piece, explicit_scope=bool(sm)))
         if not clauses:
             only = ONLY_RE.search(head)
             groups = self.groups_in(ONLY_RE.sub(" ", head)) if only else []
             if only and groups:
-                funding = [s for s in self.lobs.segments_in(head) if s in (Segment.FULLY_INSURED, Segment.SELF_FUNDED)]
-                return [Clause(Scope.ONLY, funding or [Segment.GROUP], head, inclusions=[g.name for g in groups],
-                               effective=effective)]
+                funding: list[Segment] = [
+                    s for s in self.lobs.segments_in(head) if s in (Segment.FULLY_INSURED, Segment.SELF_FUNDED)
+                ]
+                return [
+                    Clause(
+                        Scope.ONLY,
+                        funding or [Segment.GROUP],
+                        head,
+                        inclusions=[g.name for g in groups],
+                        effective=effective,
+                    )
+                ]
             return []
         last = clauses[-1]
         last.inclusions.extend(inclusions)
@@ -216,7 +309,7 @@ class ClauseParser:
         target = partial[-1] if partial else last
         if ONLY_ELECTED_RE.search(text):
             for c in clauses:
-                if c.scope in (Scope.ALL,) and not c.explicit_scope or c.scope is Scope.SELECT:
+                if (c.scope in (Scope.ALL,) and not c.explicit_scope) or c.scope is Scope.SELECT:
                     c.scope = Scope.SELECT
         if tail.strip():
             self._apply_tail(target if EXCEPT_RE.search(tail) else last, tail.strip())
@@ -225,8 +318,12 @@ class ClauseParser:
     def _head_tail(self, text: str) -> tuple[str, str]:
         """Split "Most groups — Exception: X" into the scope part and what follows it."""
         cut = len(text)
-        for rx in (re.compile(r"\s+[—–]\s+|\s+-\s+"), EXCEPT_RE, re.compile(r"(?<=[a-z*)])[.;]\s+(?=[A-Za-z])"),
-                   re.compile(r",\s+(?=except|excluding|not\s+in\b|other than|including|includes|for dates)", re.I)):
+        for rx in (
+            re.compile(r"\s+[—–]\s+|\s+-\s+"),
+            EXCEPT_RE,
+            re.compile(r"(?<=[a-z*)])[.;]\s+(?=[A-Za-z])"),
+            re.compile(r",\s+(?=except|excluding|not\s+in\b|other than|including|includes|for dates)", re.I),
+        ):
             m = rx.search(text)
             if m and m.start() < cut and m.start() > 0:
                 cut = m.start()
@@ -258,7 +355,7 @@ class ClauseParser:
             return
         inc = INCLUDES_RE.match(" " + tail)
         if inc:
-            clause.inclusions.extend(r.name for r in self.groups_in(tail[inc.end() - 1:]))
+            clause.inclusions.extend(r.name for r in self.groups_in(tail[inc.end() - 1 :]))
             return
         if ONLY_RE.search(tail) and not ONLY_ELECTED_RE.search(tail):
             names = [r.name for r in self.groups_in(ONLY_RE.sub(" ", tail))]
@@ -270,3 +367,11 @@ class ClauseParser:
             return
         if not re.search(r"\b(?:check|verify|call|see|visit)\b", tail, re.I):
             clause.conditions.append(tail.strip(" ."))
+
+
+def _only_administered(text: str) -> bool:
+    """Every "… by" in ``text`` names who runs a population's plans ("plans administered by X"), none
+    an alternate reviewer ("X, whose requests are managed by Y")."""
+    return all(
+        any(p.end() == m.end() for p in ADMINISTERED_PLANS_RE.finditer(text)) for m in ALT_VENDOR_RE.finditer(text)
+    )

@@ -8,9 +8,10 @@ slot remembers which text filled it (``explain``), for ``payerkg extract --expla
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Optional, Sequence
+from typing import Optional
 
 from ingest import Block
 
@@ -29,16 +30,16 @@ class Source:
 
     @property
     def quote(self) -> str:
-        return self.block.text[self.start:self.end]
+        return self.block.text[self.start : self.end]
 
     @classmethod
-    def whole(cls, block: Block, page: Optional[int] = None) -> "Source":
+    def whole(cls, block: Block, page: Optional[int] = None) -> Source:
         return cls(block, page or block.page, 0, len(block.text))
 
 
 @dataclass(frozen=True)
 class VendorRef:
-    name: str      # canonical (vocabulary) or as stated for an unknown vendor
+    name: str  # canonical (vocabulary) or as stated for an unknown vendor
     stated: str
     new: bool = False
     in_house: bool = False  # the payer's own staff
@@ -68,8 +69,15 @@ class Draft:
         return (self.payer, self.vendor.name, self.service, self.lob, self.segment, self.requirement)
 
 
-def finish(drafts: list[Draft], doc_id: str, payer: str, payer_new: bool, known_payers: set[str],
-           service_name=lambda s: s, blocks: Sequence[Block] = ()) -> list[Statement]:
+def finish(
+    drafts: list[Draft],
+    doc_id: str,
+    payer: str,
+    payer_new: bool,
+    known_payers: set[str],
+    service_name: Callable[[str], str] = lambda s: s,
+    blocks: Sequence[Block] = (),
+) -> list[Statement]:
     """Freeze drafts into statements: one per distinct rule id, in reading order. ``service_name``
     gives a service its vocabulary name; ``blocks`` (the document's) let each exception quote the
     sentence that names its group."""
@@ -77,24 +85,44 @@ def finish(drafts: list[Draft], doc_id: str, payer: str, payer_new: bool, known_
     quotes = _GroupQuotes(blocks)
     for d in drafts:
         row_payer = d.payer or payer
-        refs = tuple(sorted({replace(r, quote=quotes.find(r.name, d.source.block) or r.quote)
-                             for r in d.exceptions if r.name}))
-        program = d.program or (ProgramType.CARE_MANAGEMENT if d.requirement is Requirement.CARE_MANAGEMENT
-                                else ProgramType.UTILIZATION_MANAGEMENT)
+        refs = tuple(
+            sorted({replace(r, quote=quotes.find(r.name, d.source.block) or r.quote) for r in d.exceptions if r.name})
+        )
+        program = d.program or (
+            ProgramType.CARE_MANAGEMENT
+            if d.requirement is Requirement.CARE_MANAGEMENT
+            else ProgramType.UTILIZATION_MANAGEMENT
+        )
         vendor = row_payer if d.vendor.in_house else d.vendor.name
         start, end = _trimmed(d.source)
         quote = d.source.block.text[start:end]
         st = Statement(
-            doc_id=doc_id, payer=row_payer, vendor=vendor, program_type=program, service=service_name(d.service),
-            line_of_business=d.lob, segment=d.segment, scope=d.scope, requirement=d.requirement,
-            page=d.source.page, quote=quote, block_index=d.source.block.index,
-            exceptions=tuple(sorted({r.name for r in refs})), inclusions=tuple(sorted(set(d.inclusions))),
+            doc_id=doc_id,
+            payer=row_payer,
+            vendor=vendor,
+            program_type=program,
+            service=service_name(d.service),
+            line_of_business=d.lob,
+            segment=d.segment,
+            scope=d.scope,
+            requirement=d.requirement,
+            page=d.source.page,
+            quote=quote,
+            block_index=d.source.block.index,
+            exceptions=tuple(sorted({r.name for r in refs})),
+            inclusions=tuple(sorted(set(d.inclusions))),
             conditions="; ".join(dict.fromkeys(c.strip() for c in d.conditions if c and c.strip())) or None,
-            effective_from=d.effective, vendor_as_stated=d.vendor.stated, vendor_new=d.vendor.new and not d.vendor.in_house,
-            exception_refs=refs, section=d.section, pattern=d.pattern,
+            effective_from=d.effective,
+            vendor_as_stated=d.vendor.stated,
+            vendor_new=d.vendor.new and not d.vendor.in_house,
+            exception_refs=refs,
+            section=d.section,
+            pattern=d.pattern,
             payer_new=payer_new if row_payer == payer else row_payer not in known_payers,
-            quote_start=d.source.block.start + start, quote_end=d.source.block.start + end,
-            bbox=_bbox(d.source, start, end), explain=tuple(sorted(d.explain.items())),
+            quote_start=d.source.block.start + start,
+            quote_end=d.source.block.start + end,
+            bbox=_bbox(d.source, start, end),
+            explain=tuple(d.explain.items()),
         ).with_id()
         out.setdefault(st.rule_id, st)
     return list(out.values())
@@ -121,8 +149,8 @@ class _GroupQuotes:
         target = fold(re.sub(r"\s*\((?:group\s+)?\d+\)\s*$", "", name))
         if not target:
             return ""
-        near = self.blocks[max(0, block.index - self.NEAR):block.index + self.NEAR + 1] if self.blocks else []
-        for b in [block] + sorted(near, key=lambda x: abs(x.index - block.index)) + self.blocks:
+        near = self.blocks[max(0, block.index - self.NEAR) : block.index + self.NEAR + 1] if self.blocks else []
+        for b in [block, *sorted(near, key=lambda x: abs(x.index - block.index)), *self.blocks]:
             if target in fold(b.text):
                 for a, e in sentences(b.text):
                     if target in fold(b.text[a:e]):
@@ -147,5 +175,9 @@ def _bbox(src: Source, start: int, end: int) -> Optional[tuple[float, float, flo
     boxes = [x for x in getattr(src.block, "boxes", ()) if x.page == src.page and x.start < end and x.end > start]
     if not boxes:
         return None
-    return (round(min(x.x0 for x in boxes), 2), round(min(x.top for x in boxes), 2),
-            round(max(x.x1 for x in boxes), 2), round(max(x.bottom for x in boxes), 2))
+    return (
+        round(min(x.x0 for x in boxes), 2),
+        round(min(x.top for x in boxes), 2),
+        round(max(x.x1 for x in boxes), 2),
+        round(max(x.bottom for x in boxes), 2),
+    )

@@ -17,21 +17,32 @@ from .tree import Exclusion, ProgramMember, Topic
 
 if TYPE_CHECKING:
     from .lists import ItemCtx
+    from .resources import Resources
+    from .walk import DocumentWalk
 
-POPULATION_RE = re.compile(r"\b(?:employees|retirees|group\s+#?\d{3,}|\(group\s+\d+\)|group\s+retiree|sponsored\s+by|"
-                           r"whose|who\s+(?:are|live|have))\b", re.IGNORECASE)
+POPULATION_RE = re.compile(
+    r"\b(?:employees|retirees|group\s+#?\d{3,}|\(group\s+\d+\)|group\s+retiree|sponsored\s+by|"
+    r"whose|who\s+(?:are|live|have))\b",
+    re.IGNORECASE,
+)
 
 
 class ItemShapes:
     """Item-classifying steps of ``ListReader``."""
+
+    walk: DocumentWalk
+    res: Resources
 
     def _exception_item(self, b: Block) -> bool:
         """An item that names an excepted group, not a line or a scope: the items after one ending in
         "Exceptions:" that stand at its own depth ("State of Ohio: requests are managed by …")."""
         text = normalize(b.text)
         head = re.split(r"\s*:\s+|\s+[—–]\s+", text, maxsplit=1)[0]
-        if self.res.members.lobish(head, strict=True) or self.res.clauses.scope_re.match(text) \
-                or self.res.lobs.segment_re.match(text):
+        if (
+            self.res.members.lobish(head, strict=True)
+            or self.res.clauses.scope_re.match(text)
+            or self.res.lobs.segment_re.match(text)
+        ):
             return False
         return bool(self.res.clauses.groups_in(head))
 
@@ -59,13 +70,21 @@ class ItemShapes:
             # "Gentex employees (self-funded PPO group 783589): advanced imaging only": an excepted group
             name = re.split(r"\s*[:;]\s*|\s+[—–]\s+", text, maxsplit=1)
             qualifier = " ".join(re.findall(r"\(([^)]*)\)", name[0]))
-            refs = self.res.clauses.population(name[0]) if re.search(r"\(group\s+retiree|\bsponsored\s+by", name[0], re.I) \
+            refs = (
+                self.res.clauses.population(name[0])
+                if re.search(r"\(group\s+retiree|\bsponsored\s+by", name[0], re.I)
                 else self.res.clauses.groups_in(re.sub(r"\s*\([^)]*\)", "", name[0]))
+            )
             only = re.search(r"^\s*(.+?)\s+only\b", name[1]) if len(name) > 1 else None
-            topic.exclusions.append(Exclusion(
-                refs, [x for x in self.res.lobs.segments_in(qualifier) if x is not Segment.GROUP],
-                [w for w in re.findall(r"[A-Za-z-]+", qualifier) if self.res.lobs.is_plan_types(w)],
-                self.res.services.name(only.group(1)) if only else None, src))
+            topic.exclusions.append(
+                Exclusion(
+                    refs,
+                    [x for x in self.res.lobs.segments_in(qualifier) if x is not Segment.GROUP],
+                    [w for w in re.findall(r"[A-Za-z-]+", qualifier) if self.res.lobs.is_plan_types(w)],
+                    self.res.services.name(only.group(1)) if only else None,
+                    src,
+                )
+            )
             return None
         if not self.res.members.lobish(re.split(r"\s*[:;]\s*|\s+[—–]\s+", text)[0], strict=True):
             return None  # "Emergency rooms", "Services in the emergency department": a setting, not members

@@ -13,25 +13,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ingest import Block, BlockKind
 
 from .drafts import Draft, Source, VendorRef
+from .list_items import ItemShapes
 from .members import Member
 from .model import ExceptionRef, Scope, Segment
 from .patterns import ACTIVE_RE, EXCEPT_RE, GENERIC_HEADING_RE, LABEL_MAX_WORDS, VERB_RE
 from .prose import Claim
 from .services import REFERENCE_RE
 from .text import normalize
-from .list_items import ItemShapes
 from .tree import ProgramMember, ProgramService, Topic
 
-DATE_FIRST_RE = re.compile(r"^\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})",
-                           re.IGNORECASE)
+if TYPE_CHECKING:
+    from .walk import DocumentWalk
+
+DATE_FIRST_RE = re.compile(
+    r"^\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})",
+    re.IGNORECASE,
+)
 #: Imperatives of instructions ("Call …", "Submit …"): the item is a step, not a service.
-STEP_RE = re.compile(r"^\s*(?:use|call|submit|send|log|choose|confirm|check|see|visit|go|fax|register|contact)\b",
-                     re.IGNORECASE)
+STEP_RE = re.compile(
+    r"^\s*(?:use|call|submit|send|log|choose|confirm|check|see|visit|go|fax|register|contact)\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -49,7 +55,7 @@ class ItemCtx:
 
 
 class ListReader(ItemShapes):
-    def __init__(self, walk):
+    def __init__(self, walk: DocumentWalk) -> None:
         self.walk = walk
         self.res = walk.res
         self.last_emitted: list[Draft] = []
@@ -71,24 +77,33 @@ class ListReader(ItemShapes):
             return  # a list of pages, manuals and chapters to read: it states no rule
         if lead is not None and lead.lead == "details":
             return  # what the rule its lead-in stated covers: CPT families, modalities, settings
+        if any(t.profiles for t in topic.chain()) and role not in ("services", "members", "excluded"):
+            return  # a partner program's parts ("coaching", "a care team"), not services it reviews
         top = min(b.level for b in items)
         stack: list[ItemCtx] = []
         if lead is not None and lead.lead == "services_label":
             for name in lead.services:
-                self.walk.add_service(topic, ProgramService(name, topic.find_vendor(), Source.whole(run[0]), listed=True))
+                self.walk.add_service(
+                    topic, ProgramService(name, topic.find_vendor(), Source.whole(run[0]), listed=True)
+                )
             return
         for i, b in enumerate(run):
             if b.kind is not BlockKind.LIST_ITEM:
                 self.walk.exceptions_to_last(topic, normalize(b.text), Source.whole(b))
                 continue
             depth = b.level
-            while stack and stack[-1].depth >= depth and not (
-                    stack[-1].lob_header and stack[-1].depth == depth and self._segment_only(b)) and not (
-                    stack[-1].kind == "exceptions" and stack[-1].depth == depth and self._exception_item(b)):
+            while (
+                stack
+                and stack[-1].depth >= depth
+                and not (stack[-1].lob_header and stack[-1].depth == depth and self._segment_only(b))
+                and not (stack[-1].kind == "exceptions" and stack[-1].depth == depth and self._exception_item(b))
+            ):
                 self._pop(stack, topic, lead)
-            nxt = next((x for x in run[i + 1:] if x.kind is BlockKind.LIST_ITEM), None)
+            nxt = next((x for x in run[i + 1 :] if x.kind is BlockKind.LIST_ITEM), None)
             has_children = nxt is not None and nxt.level > depth
-            item_role = role if depth == top else (stack[-1].kind if stack and stack[-1].kind in ("excluded",) else None)
+            item_role = (
+                role if depth == top else (stack[-1].kind if stack and stack[-1].kind in ("excluded",) else None)
+            )
             ctx = self._item(b, depth, item_role, stack, topic, lead, has_children)
             if ctx is not None:
                 stack.append(ctx)
@@ -112,8 +127,16 @@ class ListReader(ItemShapes):
         if stack:
             stack[-1].emitted.extend(ctx.emitted)
 
-    def _item(self, b: Block, depth: int, role: Optional[str], stack: list[ItemCtx], topic: Topic,
-              lead: Optional[Claim], has_children: bool) -> Optional[ItemCtx]:
+    def _item(
+        self,
+        b: Block,
+        depth: int,
+        role: Optional[str],
+        stack: list[ItemCtx],
+        topic: Topic,
+        lead: Optional[Claim],
+        has_children: bool,
+    ) -> Optional[ItemCtx]:
         text = normalize(b.text)
         src = Source.whole(b)
         parent = stack[-1] if stack else None
@@ -125,8 +148,11 @@ class ListReader(ItemShapes):
             if alt:
                 refs = [ExceptionRef(r.name, r.group_number, alt, text) for r in refs]
             open_keys = {(m.lob.name if m.lob else None, m.segment) for m in parent.open_members}
-            drafts = [d for d in parent.emitted if not open_keys or any(
-                seg == d.segment and (lob is None or lob == d.lob) for lob, seg in open_keys)]
+            drafts = [
+                d
+                for d in parent.emitted
+                if not open_keys or any(seg == d.segment and (lob is None or lob == d.lob) for lob, seg in open_keys)
+            ]
             for target in drafts + parent.open_members if parent.emitted or parent.open_members else self.last_emitted:
                 target.exceptions.extend(r for r in refs if r not in target.exceptions)
                 if target.scope is Scope.ALL:
@@ -139,8 +165,12 @@ class ListReader(ItemShapes):
             return self._excluded(b, text, depth, topic, src)
         if parent is not None and parent.kind in ("service", "detail") and not self._states_members(text):
             return ItemCtx(depth, "detail", b)  # a detail of the service above
-        if role == "services" or (role is None and lead is not None and lead.lead == "services" and depth == min(
-                [depth] + [s.depth for s in stack])):
+        if role == "services" or (
+            role is None
+            and lead is not None
+            and lead.lead == "services"
+            and depth == min([depth] + [s.depth for s in stack])
+        ):
             head = re.split(r"\s*:\s+|\s+[—–]\s+", text, maxsplit=1)
             svc = self.res.services.name(head[0], strict=VERB_RE.search(head[0]) is not None)
             if svc:
@@ -148,10 +178,17 @@ class ListReader(ItemShapes):
                 ctx = ItemCtx(depth, "service", b, services=[(svc, self._vendor(lead, topic), None)])
                 if members and any(m.lob for m in members):
                     return self._emit_members(ctx, members, [], topic, lead, src, kind="mixed")
-                return ctx if has_children or True else None
-        delegation = bool(self.res.annotate(text).of("VENDOR", "DEPT")) and bool(ACTIVE_RE.search(text)) \
+                return ctx
+        delegation = (
+            bool(self.res.annotate(text).of("VENDOR", "DEPT"))
+            and bool(ACTIVE_RE.search(text))
             and len(text.split()) > LABEL_MAX_WORDS
-        if role == "members" and not delegation and not (has_children and (VERB_RE.search(text) or ACTIVE_RE.search(text))):
+        )
+        if (
+            role == "members"
+            and not delegation
+            and not (has_children and (VERB_RE.search(text) or ACTIVE_RE.search(text)))
+        ):
             members = self.res.members.unit(text, self.walk.payer, lob_context=True)
             return self._members_item(b, depth, members, stack, topic, lead, has_children, src)
         # no role: what does the item state?
@@ -167,15 +204,26 @@ class ListReader(ItemShapes):
         members = self.res.members.unit(text, self.walk.payer) if self._membership_shaped(text) else []
         if members and (any(m.lob for m in members) or any(m.explicit_scope for m in members)):
             return self._members_item(b, depth, members, stack, topic, lead, has_children, src)
-        if len(text.split()) <= LABEL_MAX_WORDS and not text.endswith(".") and not GENERIC_HEADING_RE.match(text) \
-                and not VERB_RE.search(text) and not STEP_RE.match(text):
+        if (
+            len(text.split()) <= LABEL_MAX_WORDS
+            and not text.endswith(".")
+            and not GENERIC_HEADING_RE.match(text)
+            and not VERB_RE.search(text)
+            and not STEP_RE.match(text)
+        ):
             svc = self.res.services.name(text)
-            if svc and (has_children or lead is not None or topic.vendor is not None or topic.role == "services"
-                        or topic.heading_service):
+            if svc and (
+                has_children
+                or lead is not None
+                or topic.vendor is not None
+                or topic.role == "services"
+                or topic.heading_service
+            ):
                 return ItemCtx(depth, "service", b, services=[(svc, self._vendor(lead, topic), None)])
         # a sentence: read it as prose; a lead-in item governs its deeper items
-        hint = next((m.lob for s in reversed(stack) for m in s.members if m.lob is not None and not m.lob.default), None) \
-            or next((m.lob for m in (lead.members if lead else []) if m.lob is not None and not m.lob.default), None)
+        hint = next(
+            (m.lob for s in reversed(stack) for m in s.members if m.lob is not None and not m.lob.default), None
+        ) or next((m.lob for m in (lead.members if lead else []) if m.lob is not None and not m.lob.default), None)
         self.walk.lob_hint = hint
         before = len(self.walk.drafts)
         try:
@@ -194,40 +242,77 @@ class ListReader(ItemShapes):
             return ctx
         return None
 
-    def _members_item(self, b, depth, members, stack, topic, lead, has_children, src) -> Optional[ItemCtx]:
+    def _members_item(
+        self,
+        b: Block,
+        depth: int,
+        members: list[Member],
+        stack: list[ItemCtx],
+        topic: Topic,
+        lead: Optional[Claim],
+        has_children: bool,
+        src: Source,
+    ) -> Optional[ItemCtx]:
         if not members:
             return None
         ctx = ItemCtx(depth, "members", b, members=members)
-        header = all(m.lob is not None and not m.explicit_scope and m.segment is Segment.ALL for m in members) \
-            and not any(m.conditions for m in members)
+        header = all(
+            m.lob is not None and not m.explicit_scope and m.segment is Segment.ALL for m in members
+        ) and not any(m.conditions for m in members)
         if header and (has_children or self._next_is_segment(b, stack)):
             ctx.lob_header = True
             return ctx
         return self._emit_members(ctx, members, stack, topic, lead, src)
 
-    def _next_is_segment(self, b, stack) -> bool:
+    def _next_is_segment(self, b: Block, stack: list[ItemCtx]) -> bool:
         return False
 
-    def _emit_members(self, ctx: ItemCtx, members: list[Member], stack: list[ItemCtx], topic: Topic,
-                      lead: Optional[Claim], src: Source, kind: str = "members") -> ItemCtx:
+    def _emit_members(
+        self,
+        ctx: ItemCtx,
+        members: list[Member],
+        stack: list[ItemCtx],
+        topic: Topic,
+        lead: Optional[Claim],
+        src: Source,
+        kind: str = "members",
+    ) -> ItemCtx:
         ctx.kind = kind
-        lob = next((m for s in reversed(stack) for m in s.members if m.lob is not None), None)
-        lob = lob.lob if lob else next((m.lob for m in (lead.members if lead else []) if m.lob), None)
+        above = next((m for s in reversed(stack) for m in s.members if m.lob is not None), None)
+        lob = above.lob if above else next((m.lob for m in (lead.members if lead else []) if m.lob), None)
         resolved = []
         for m in members:
             if (m.lob is None or m.lob.default) and lob is not None:
-                m = Member(lob, m.segment, m.scope, m.exceptions, m.inclusions, m.conditions, m.effective,
-                           m.service_dates, m.open_exceptions, m.explicit_scope)
+                m = Member(
+                    lob,
+                    m.segment,
+                    m.scope,
+                    m.exceptions,
+                    m.inclusions,
+                    m.conditions,
+                    m.effective,
+                    m.service_dates,
+                    m.open_exceptions,
+                    m.explicit_scope,
+                )
             resolved.append(m)
-        services = ctx.services or next((s.services for s in reversed(stack) if s.services), []) or \
-            [(s, self._vendor(lead, topic), None) for s in (lead.services if lead else [])]
+        services = (
+            ctx.services
+            or next((s.services for s in reversed(stack) if s.services), [])
+            or [(s, self._vendor(lead, topic), None) for s in (lead.services if lead else [])]
+        )
         vendor = (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()
         if not services:
             services = [(ps.name, ps.vendor, ps) for ps in topic.find_services(vendor)]
             if vendor is None and len({v.name for _, v, _ in services if v is not None}) > 1:
                 services = []  # several vendors' programs and nothing to say which: wait
-        if vendor is None and lead is not None and lead.payer_requires and not lead.not_required \
-                and not any(v for _, v, _ in services):
+        if (
+            vendor is None
+            and lead is not None
+            and lead.payer_requires
+            and not lead.not_required
+            and not any(v for _, v, _ in services)
+        ):
             vendor = self.walk.own_reviewer()  # "Authorization is required for members in the following plans:"
         negated = bool(lead and (lead.negated or lead.ended))
         ctx.open_members = [m for m in resolved if m.open_exceptions]
@@ -235,8 +320,11 @@ class ListReader(ItemShapes):
             ctx.kind = "exceptions"
         if not services or not (vendor or any(v for _, v, _ in services)):
             for m in resolved:
-                topic.members.append(ProgramMember(m, src, vendor, negated, lead.requirement if lead else None,
-                                                   lead.effective if lead else None))
+                topic.members.append(
+                    ProgramMember(
+                        m, src, vendor, negated, lead.requirement if lead else None, lead.effective if lead else None
+                    )
+                )
             return ctx
         self._sink = ctx.emitted
         try:
@@ -244,8 +332,17 @@ class ListReader(ItemShapes):
                 for m in resolved:
                     if negated:
                         m = Member(m.lob, m.segment, Scope.NONE, m.exceptions, m.inclusions, m.conditions, m.effective)
-                    self.walk.emit(v or vendor, name, m, src, topic, f"list-{kind}",
-                                   lead.effective if lead else None, lead.requirement if lead else None, program=ps)
+                    self.walk.emit(
+                        v or vendor,
+                        name,
+                        m,
+                        src,
+                        topic,
+                        f"list-{kind}",
+                        lead.effective if lead else None,
+                        lead.requirement if lead else None,
+                        program=ps,
+                    )
                 if ps is not None:
                     ps.used = True
         finally:
@@ -255,26 +352,48 @@ class ListReader(ItemShapes):
 
     def _emit_service(self, ctx: ItemCtx, stack: list[ItemCtx], topic: Topic, lead: Optional[Claim]) -> None:
         vendor = (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()
-        members = next((s.members for s in reversed(stack) if s.members), []) or (lead.members if lead else []) \
+        members = (
+            next((s.members for s in reversed(stack) if s.members), [])
+            or (lead.members if lead else [])
             or [pm.member for pm in topic.find_members(vendor) if not pm.negated]
+        )
         if not members or not vendor:
             listed = ctx.depth >= 0 and (topic.role == "services" or bool(lead and lead.lead == "services"))
             for name, v, _ in ctx.services:
-                self.walk.add_service(topic, ProgramService(name, v or vendor, Source.whole(ctx.block),
-                                                            lead.effective if lead else None, listed=listed, origin="list"))
+                self.walk.add_service(
+                    topic,
+                    ProgramService(
+                        name,
+                        v or vendor,
+                        Source.whole(ctx.block),
+                        lead.effective if lead else None,
+                        listed=listed,
+                        origin="list",
+                    ),
+                )
             return
         for pm in topic.find_members(vendor):
             pm.used = pm.used or not pm.negated
         listed = topic.role == "services" or bool(lead and lead.lead == "services")
         for name, v, _ in ctx.services:
-            self.walk.add_service(topic, ProgramService(name, v or vendor, Source.whole(ctx.block), used=True,
-                                                        listed=listed, origin="list"))
+            self.walk.add_service(
+                topic,
+                ProgramService(name, v or vendor, Source.whole(ctx.block), used=True, listed=listed, origin="list"),
+            )
         self._sink = ctx.emitted
         try:
             for name, v, _ in ctx.services:
                 for m in members:
-                    self.walk.emit(v or vendor, name, m, Source.whole(ctx.block), topic, "list-service",
-                                   lead.effective if lead else None, lead.requirement if lead else None)
+                    self.walk.emit(
+                        v or vendor,
+                        name,
+                        m,
+                        Source.whole(ctx.block),
+                        topic,
+                        "list-service",
+                        lead.effective if lead else None,
+                        lead.requirement if lead else None,
+                    )
         finally:
             self._sink = None
         self.last_emitted = list(ctx.emitted)

@@ -23,26 +23,87 @@ from .nlp import Annotator
 from .text import fold, normalize
 from .vocabulary import Vocabulary
 
-TRAILING_RE = re.compile(r"(?:\s+(?:plan\s+)?(?:members?|enrollees|subscribers|beneficiaries|population|"
-                         r"participants|membership|coverage))+\s*$", re.IGNORECASE)
-LEADING_RE = re.compile(r"^(?:note\s*:\s*)?(?:(?:for|to|of|the|our|all|every|each|most|members|of|in|enrolled|with|and|or|"
-                        r"including|includes|excluding|except|both|any)\s+)+", re.IGNORECASE)
+TRAILING_RE = re.compile(
+    r"(?:\s+(?:plan\s+)?(?:members?|enrollees|subscribers|beneficiaries|population|"
+    r"participants|membership|coverage))+\s*$",
+    re.IGNORECASE,
+)
+LEADING_RE = re.compile(
+    r"^(?:note\s*:\s*)?(?:(?:for|to|of|the|our|all|every|each|most|members|of|in|enrolled|with|and|or|"
+    r"including|includes|excluding|except|both|any)\s+)+",
+    re.IGNORECASE,
+)
 PAREN_RE = re.compile(r"\s*\(([^()]*)\)")
 #: Words that make a phrase a list of employer groups, not a line of business.
-GROUP_WORDS = {"group", "groups", "employer", "employers", "employer-sponsored", "sponsored", "large", "small",
-               "size", "every", "of"}
+GROUP_WORDS = {
+    "group",
+    "groups",
+    "employer",
+    "employers",
+    "employer-sponsored",
+    "sponsored",
+    "large",
+    "small",
+    "size",
+    "every",
+    "of",
+}
 #: Words that say a phrase is about the individual market.
-INDIVIDUAL_WORDS = {"individual", "family", "families", "aca", "affordable", "care", "act", "under-65", "under",
-                    "65", "on", "off", "and", "plans", "plan", "the", "exchange", "exchanges", "bought", "directly",
-                    "or", "marketplace", "state", "through", "from", "purchased"}
+INDIVIDUAL_WORDS = {
+    "individual",
+    "family",
+    "families",
+    "aca",
+    "affordable",
+    "care",
+    "act",
+    "under-65",
+    "under",
+    "65",
+    "on",
+    "off",
+    "and",
+    "plans",
+    "plan",
+    "the",
+    "exchange",
+    "exchanges",
+    "bought",
+    "directly",
+    "or",
+    "marketplace",
+    "state",
+    "through",
+    "from",
+    "purchased",
+}
 #: "and" joins two lines unless the right side is only plan types ("HMO and POS") or the left is
 #: a bare name qualifying the right's generic term ("Northwind and Fabrikam Medicare Advantage").
 SPLIT_RE = re.compile(r"\s*;\s*|\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*(?=[A-Z][a-z])")
 
 
 #: Words of a payer's name that do not name it ("Contoso Health Plan" is "Contoso").
-PAYER_FILLER = {"health", "plan", "plans", "healthcare", "insurance", "company", "inc", "of", "the", "and", "blue",
-                "cross", "shield", "care", "network", "group", "mutual", "medical", "services"}
+PAYER_FILLER = {
+    "health",
+    "plan",
+    "plans",
+    "healthcare",
+    "insurance",
+    "company",
+    "inc",
+    "of",
+    "the",
+    "and",
+    "blue",
+    "cross",
+    "shield",
+    "care",
+    "network",
+    "group",
+    "mutual",
+    "medical",
+    "services",
+}
 
 
 @dataclass(frozen=True)
@@ -62,14 +123,18 @@ class LobNamer:
         self.vocab = vocab
         self.annotate = annotate
         self.plan_types = {fold(p) for p in vocab.plan_types}
-        self.generic = {fold(n): lob.name for lob in vocab.lines_of_business if lob.payer is None
-                        for n in lob.all_names()}
-        self.specific = {fold(n): lob.name for lob in vocab.lines_of_business if lob.payer is not None
-                         for n in lob.all_names()}
+        self.generic = {
+            fold(n): lob.name for lob in vocab.lines_of_business if lob.payer is None for n in lob.all_names()
+        }
+        self.specific = {
+            fold(n): lob.name for lob in vocab.lines_of_business if lob.payer is not None for n in lob.all_names()
+        }
         self.implied = {lob.name: Segment(lob.segment) for lob in vocab.lines_of_business if lob.segment}
         seg_pairs = sorted(((p, Segment(s)) for s, ps in vocab.segments.items() for p in ps), key=lambda x: -len(x[0]))
-        self.segment_re = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p).replace("\\-", r"\s*-\s*") for p, _ in seg_pairs)
-                                     + r")(?![\w-])", re.IGNORECASE)
+        self.segment_re = re.compile(
+            r"(?<![\w-])(" + "|".join(re.escape(p).replace("\\-", r"\s*-\s*") for p, _ in seg_pairs) + r")(?![\w-])",
+            re.IGNORECASE,
+        )
         self.segment_of = {fold(p): s for p, s in seg_pairs}
 
     # -- pieces ----------------------------------------------------------------------------------
@@ -84,7 +149,7 @@ class LobNamer:
         if f in self.generic:
             return self.generic[f]
         for term, name in sorted(self.generic.items(), key=lambda kv: -len(kv[0])):
-            if f.startswith(term + " ") and self.is_plan_types(f[len(term) + 1:]):
+            if f.startswith(term + " ") and self.is_plan_types(f[len(term) + 1 :]):
                 return name
         return None
 
@@ -95,8 +160,12 @@ class LobNamer:
         last_funding_end = None
         for m in self.segment_re.finditer(t):
             seg = self.segment_of[fold(m.group(1))]
-            if seg is Segment.GROUP and last_funding_end is not None and re.fullmatch(r"[\s(),A-Za-z]{0,14}", t[last_funding_end:m.start()]) \
-                    and not re.search(r"\band\b", t[last_funding_end:m.start()]):
+            if (
+                seg is Segment.GROUP
+                and last_funding_end is not None
+                and re.fullmatch(r"[\s(),A-Za-z]{0,14}", t[last_funding_end : m.start()])
+                and not re.search(r"\band\b", t[last_funding_end : m.start()])
+            ):
                 continue
             if seg is not Segment.GROUP:
                 last_funding_end = m.end()
@@ -111,8 +180,9 @@ class LobNamer:
         words = [w for w in re.split(r"[\s-]+", normalize(outer)) if w]
         initials = "".join(w[0] for w in words if w[:1].isupper())
         initials_all = "".join(w[0] for w in words)
-        return letters.upper() in (initials.upper(), initials_all.upper()) or \
-            (len(letters) >= 2 and letters.upper() in initials.upper() and initials.upper().endswith(letters.upper()))
+        return letters.upper() in (initials.upper(), initials_all.upper()) or (
+            len(letters) >= 2 and letters.upper() in initials.upper() and initials.upper().endswith(letters.upper())
+        )
 
     # -- naming ----------------------------------------------------------------------------------
     def name(self, stated: str, doc_payer: Optional[str] = None, in_table: bool = False) -> Optional[Lob]:
@@ -129,8 +199,8 @@ class LobNamer:
         # parentheses, innermost meaning first
         m = PAREN_RE.search(text)
         while m:
-            inner, outer = m.group(1).strip(), text[:m.start()].strip()
-            after = text[m.end():].strip()
+            inner, outer = m.group(1).strip(), text[: m.start()].strip()
+            after = text[m.end() :].strip()
             if self.is_plan_types(inner):
                 text = f"{outer} {inner} {after}".strip()
             elif self._acronym_of(inner, outer) or re.match(r"^(?:incl|including|formerly|see)\b", inner, re.I):
@@ -140,7 +210,12 @@ class LobNamer:
                 outer_core, outer_payer = self._strip_payer(outer, doc_payer, any_payer=True)
                 outer_generic = self.generic_name(outer_core)
                 named_product = not outer_generic and self._has_generic_token(outer_core)
-                if inner_generic and not named_product and (not outer_generic or outer_generic == inner_generic) and not after:
+                if (
+                    inner_generic
+                    and not named_product
+                    and (not outer_generic or outer_generic == inner_generic)
+                    and not after
+                ):
                     payer = outer_payer or (self._payer_named(outer) if not outer_generic else None)
                     text = inner
                 else:
@@ -159,8 +234,11 @@ class LobNamer:
                 segs = [Segment.GROUP]
             return Lob("Commercial", stated, tuple(segs), payer, True, default="commercial" not in words)
         generic = self.generic_name(core)
-        if generic and self.implied.get(generic) is Segment.INDIVIDUAL and fold(core) not in (
-                fold("Marketplace"), fold("Health Insurance Marketplace"), fold("exchange")):
+        if (
+            generic
+            and self.implied.get(generic) is Segment.INDIVIDUAL
+            and fold(core) not in (fold("Marketplace"), fold("Health Insurance Marketplace"), fold("exchange"))
+        ):
             return Lob("Commercial", stated, (Segment.INDIVIDUAL,), payer, True, default=True)
         if not generic and words <= INDIVIDUAL_WORDS and (words & {"individual", "aca"} or Segment.INDIVIDUAL in segs):
             return Lob("Commercial", stated, (Segment.INDIVIDUAL,), payer, True, default=True)
@@ -175,7 +253,7 @@ class LobNamer:
             if named == doc_payer and not in_table:
                 return None  # "Northwind members": all of the payer's members, no line named
             payer = payer or named
-        if generic and fold(core) == fold(generic) or (generic and stripped_payer):
+        if (generic and fold(core) == fold(generic)) or (generic and stripped_payer):
             core = generic if fold(core) == fold(generic) else core
         implied = self.implied.get(generic or "")
         if implied and not segs:
@@ -184,24 +262,24 @@ class LobNamer:
         return Lob(core, stated, tuple(segs), payer, bool(generic))
 
     def _medicare_brand(self, text: str) -> Optional[str]:
-        """"BlueMedicare HMO and PPO", "SeniorMedicare PPO": a brand fused with "Medicare" and sold as
+        """ "BlueMedicare HMO and PPO", "SeniorMedicare PPO": a brand fused with "Medicare" and sold as
         HMO/PPO plans is the Medicare Advantage line (Medicare itself has no HMO or PPO plans)."""
         words = fold(text).split()
-        if len(words) < 2 or "medicare" == words[0] or "medicare" not in words[0]:
+        if len(words) < 2 or words[0] == "medicare" or "medicare" not in words[0]:
             return None
         if not self.is_plan_types(" ".join(words[1:])):
             return None
         return self.generic.get("medicare advantage")
 
     def _case_generic_start(self, text: str) -> str:
-        """"commercial non-HMO" → "Commercial non-HMO": a generic term keeps the vocabulary's spelling."""
+        """ "commercial non-HMO" → "Commercial non-HMO": a generic term keeps the vocabulary's spelling."""
         for m in self.annotate(text).of("LOB"):
             if m.start == 0 and m.generic and fold(m.text) == fold(m.canonical):
-                return m.canonical + text[m.end:]
+                return m.canonical + text[m.end :]
         return text
 
     def _has_generic_token(self, text: str) -> bool:
-        """"Blue Cross Community MMAI", "Priority Medicare": a product named with a generic term in it."""
+        """ "Blue Cross Community MMAI", "Priority Medicare": a product named with a generic term in it."""
         return any(m.generic for m in self.annotate(text).of("LOB"))
 
     def _strip_payer(self, text: str, doc_payer: Optional[str], any_payer: bool = False) -> tuple[str, Optional[str]]:
@@ -212,7 +290,7 @@ class LobNamer:
                 continue
             if not any_payer and doc_payer and p.canonical != doc_payer:
                 continue
-            rest = text[p.end:].strip(" '’s")
+            rest = text[p.end :].strip(" '’s")
             rest = re.sub(r"^(?:'s|’s)\s+", "", rest)
             if rest and (self.generic_name(rest) or any_payer):
                 return rest, p.canonical
@@ -246,10 +324,10 @@ class LobNamer:
             spans.append([pos, m.start()])
             pos = m.end()
         spans.append([pos, len(phrase)])
-        spans = [sp for sp in spans if phrase[sp[0]:sp[1]].strip()]
+        spans = [sp for sp in spans if phrase[sp[0] : sp[1]].strip()]
         merged: list[list[int]] = []
         for sp in spans:
-            text = phrase[sp[0]:sp[1]].strip()
+            text = phrase[sp[0] : sp[1]].strip()
             if merged and (self.is_plan_types(text) or not self._starts_like_lob(text)):
                 merged[-1][1] = sp[1]
                 continue
@@ -258,12 +336,12 @@ class LobNamer:
         out: list[list[int]] = []
         join_next = False
         for i, sp in enumerate(merged):
-            text = phrase[sp[0]:sp[1]].strip()
+            text = phrase[sp[0] : sp[1]].strip()
             if join_next:
                 out[-1][1] = sp[1]
                 join_next = False
                 continue
-            nxt = phrase[merged[i + 1][0]:merged[i + 1][1]] if i + 1 < len(merged) else None
+            nxt = phrase[merged[i + 1][0] : merged[i + 1][1]] if i + 1 < len(merged) else None
             out.append(list(sp))
             if nxt and not self._has_lob_term(text) and self._payer_named(text) and self._ends_with_generic(nxt):
                 join_next = True
@@ -274,7 +352,9 @@ class LobNamer:
         if text[:1].isupper() or text[:1].isdigit():
             return True
         first = [m for m in self.annotate(text).of("LOB", "PLANTYPE") if m.start == 0]
-        return bool(first) or bool(re.match(r"(?:individual|commercial|medicare|medicaid|group|fully|self)", text, re.I))
+        return bool(first) or bool(
+            re.match(r"(?:individual|commercial|medicare|medicaid|group|fully|self)", text, re.I)
+        )
 
     def _has_lob_term(self, text: str) -> bool:
         return bool(self.annotate(text).of("LOB", "PLANTYPE")) or bool(self.segments_in(text))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .clauses import Clause, ClauseParser
 from .lob import Lob, LobNamer
@@ -24,29 +24,121 @@ from .nlp import Annotator
 from .patterns import LABEL_MAX_WORDS, NONE_RE, VERB_RE
 from .text import dates_in, fold, normalize
 
-I = re.IGNORECASE
+if TYPE_CHECKING:
+    from .vocabulary import Vocabulary
+
 HEAD_SPLIT_RE = re.compile(r"\s*:\s+|\s+[—–]\s+|\s+-\s+|\s*:\s*$")
 #: lower-case words that close a line-of-business phrase ("… Medicaid members", "… PPO plans"); a
 #: capitalised "Plan" belongs to a name ("Zephyr Advantage Health Plan")
-ANCHOR_RE = re.compile(r"\b(?:members?|enrollees|beneficiaries|subscribers|plans?|coverage|products?|policies|"
-                       r"policyholders|lines?\s+of\s+business|employees|retirees|population)\b")
+ANCHOR_RE = re.compile(
+    r"\b(?:members?|enrollees|beneficiaries|subscribers|plans?|coverage|products?|policies|"
+    r"policyholders|lines?\s+of\s+business|employees|retirees|population)\b"
+)
 #: words that may sit inside a line-of-business phrase although they are lower case
-LOB_LOWER_WORDS = {"commercial", "individual", "medicare", "medicaid", "advantage", "supplement", "non-hmo", "and",
-                   "group", "fully", "insured", "self-funded", "self-insured", "funded", "employer", "family", "aca",
-                   "marketplace", "exchange", "retiree", "of", "under-65", "dual", "eligible", "managed", "care"}
-STOP_LEFT = {"for", "to", "of", "in", "with", "the", "our", "all", "most", "some", "select", "every", "each", "any",
-             "members", "member", "enrolled", "who", "whose", "are", "is", "by", "from", "on", "at", "as", "their",
-             "these", "those", "plan", "plans", "both", "either", "certain", "pregnant", "eligible", "new", "other",
-             "your", "its", "that", "include", "includes", "including", "except", "not", "a", "an"}
+LOB_LOWER_WORDS = {
+    "commercial",
+    "individual",
+    "medicare",
+    "medicaid",
+    "advantage",
+    "supplement",
+    "non-hmo",
+    "and",
+    "group",
+    "fully",
+    "insured",
+    "self-funded",
+    "self-insured",
+    "funded",
+    "employer",
+    "family",
+    "aca",
+    "marketplace",
+    "exchange",
+    "retiree",
+    "of",
+    "under-65",
+    "dual",
+    "eligible",
+    "managed",
+    "care",
+}
+STOP_LEFT = {
+    "for",
+    "to",
+    "of",
+    "in",
+    "with",
+    "the",
+    "our",
+    "all",
+    "most",
+    "some",
+    "select",
+    "every",
+    "each",
+    "any",
+    "members",
+    "member",
+    "enrolled",
+    "who",
+    "whose",
+    "are",
+    "is",
+    "by",
+    "from",
+    "on",
+    "at",
+    "as",
+    "their",
+    "these",
+    "those",
+    "plan",
+    "plans",
+    "both",
+    "either",
+    "certain",
+    "pregnant",
+    "eligible",
+    "new",
+    "other",
+    "your",
+    "its",
+    "that",
+    "include",
+    "includes",
+    "including",
+    "except",
+    "not",
+    "a",
+    "an",
+}
 #: A service word inside a name makes it a program, not a line ("Medicare Advantage High Tech Radiology …").
-SERVICE_WORD_RE = re.compile(r"\b(?:radiology|imaging|oncology|cardiology|therapy|surgery|sleep|disorder|testing|"
-                             r"diagnostics)\b", re.IGNORECASE)
+SERVICE_WORD_RE = re.compile(
+    r"\b(?:radiology|imaging|oncology|cardiology|therapy|surgery|sleep|disorder|testing|"
+    r"diagnostics)\b",
+    re.IGNORECASE,
+)
 #: Capitalised only because they begin a sentence ("For …", "All …"): never part of a name.
 FUNCTION_WORDS = (STOP_LEFT - {"plan", "plans", "members", "member", "and", "of", "other"}) | {
-    "qualified", "adult", "adults", "current", "existing", "note", "offers", "offer", "is", "are", "covered"}
-PER_SERVICE_DATE_RE = re.compile(r"([A-Za-z][\w /&-]{2,60}?)\s+(?:from|since|starting|beginning|as\s+of|effective)\s+"
-                                 r"((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
-                                 r"\d{1,2}/\d{1,2}/\d{2,4})", I)
+    "qualified",
+    "adult",
+    "adults",
+    "current",
+    "existing",
+    "note",
+    "offers",
+    "offer",
+    "is",
+    "are",
+    "covered",
+}
+PER_SERVICE_DATE_RE = re.compile(
+    r"([A-Za-z][\w /&-]{2,60}?)\s+(?:from|since|starting|beginning|as\s+of|effective)\s+"
+    r"((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
+    r"\d{1,2}/\d{1,2}/\d{2,4})",
+    re.I,
+)
 
 
 @dataclass
@@ -66,7 +158,7 @@ class Member:
 
 
 class MemberReader:
-    def __init__(self, vocab, annotate: Annotator, lobs: LobNamer, clauses: ClauseParser):
+    def __init__(self, vocab: Vocabulary, annotate: Annotator, lobs: LobNamer, clauses: ClauseParser) -> None:
         self.vocab = vocab
         self.annotate = annotate
         self.lobs = lobs
@@ -77,8 +169,13 @@ class MemberReader:
         """Does ``text`` name a line of business (a vocabulary term, a plan type, or — when not
         strict — a short capitalised product name)?"""
         t = normalize(text).strip(" .:;,")
-        if not t or len(re.sub(r"\([^()]*\)", " ", t).split()) > LABEL_MAX_WORDS or VERB_RE.search(t) \
-                or re.match(r"[\d.,]+[MKBk%+]?\s", t) or SERVICE_WORD_RE.search(re.sub(r"\([^()]*\)", " ", t)):
+        if (
+            not t
+            or len(re.sub(r"\([^()]*\)", " ", t).split()) > LABEL_MAX_WORDS
+            or VERB_RE.search(t)
+            or re.match(r"[\d.,]+[MKBk%+]?\s", t)
+            or SERVICE_WORD_RE.search(re.sub(r"\([^()]*\)", " ", t))
+        ):
             return False  # a sentence, or a statistic ("25.5M Commercial Memberships")
         ann = self.annotate(t)
         if ann.of("VENDOR", "DEPT", "PORTAL"):
@@ -98,11 +195,13 @@ class MemberReader:
         if not t:
             return []
         m = HEAD_SPLIT_RE.search(t)
-        head, rest = (t[:m.start()], t[m.end():]) if m else (t, "")
+        head, rest = (t[: m.start()], t[m.end() :]) if m else (t, "")
         head_segs = self.lobs.segments_in(head)
         head_clauses = self.clauses.parse(head) if not rest else []
         dates = self._service_dates(t)
-        if rest and (self.lobish(head, strict=not lob_context) or (head_segs and not self.clauses.scope_re.search(head))):
+        if rest and (
+            self.lobish(head, strict=not lob_context) or (head_segs and not self.clauses.scope_re.search(head))
+        ):
             lobs = self._lobs(head, doc_payer)
             return self._dated(self._members(lobs, rest, head_segs), dates)
         if not rest and head_clauses and not (lob_context and self.lobish(head, strict=True)):
@@ -133,19 +232,32 @@ class MemberReader:
         dates = self._service_dates(rest)
         if rest.strip() and not clauses and NONE_RE.search(rest):
             clauses = [Clause(Scope.NONE, [Segment.ALL], rest)]
-        for lob in lobs or [None]:
+        lines: list[Optional[Lob]] = list(lobs) or [None]
+        for lob in lines:
             implied = list(lob.segments) if lob else list(head_segs)
             if clauses:
                 for c in clauses:
                     segs = c.segments
-                    funding = [s for s in implied if s is not Segment.GROUP]
+                    funding: list[Segment] = [s for s in implied if s is not Segment.GROUP]
                     if segs in ([Segment.ALL], [Segment.GROUP]) and funding:
                         segs = funding  # "Commercial fully insured: All groups"
                     elif segs == [Segment.ALL] and implied == [Segment.GROUP]:
                         segs = [Segment.GROUP]
                     for seg in segs:
-                        out.append(Member(lob, seg, c.scope, list(c.exceptions), list(c.inclusions), list(c.conditions),
-                                          c.effective, dates, c.open_exceptions, c.explicit_scope))
+                        out.append(
+                            Member(
+                                lob,
+                                seg,
+                                c.scope,
+                                list(c.exceptions),
+                                list(c.inclusions),
+                                list(c.conditions),
+                                c.effective,
+                                dates,
+                                c.open_exceptions,
+                                c.explicit_scope,
+                            )
+                        )
             else:
                 segs = [s for s in implied if s is not Segment.GROUP] or implied or [Segment.ALL]
                 extra = [rest.strip(" ()")] if rest.strip() and not dates else []
@@ -154,8 +266,22 @@ class MemberReader:
         return out
 
     def _from_clauses(self, lob: Optional[Lob], clauses: list[Clause]) -> list[Member]:
-        return [Member(lob, seg, c.scope, list(c.exceptions), list(c.inclusions), list(c.conditions), c.effective,
-                       {}, c.open_exceptions, c.explicit_scope) for c in clauses for seg in c.segments]
+        return [
+            Member(
+                lob,
+                seg,
+                c.scope,
+                list(c.exceptions),
+                list(c.inclusions),
+                list(c.conditions),
+                c.effective,
+                {},
+                c.open_exceptions,
+                c.explicit_scope,
+            )
+            for c in clauses
+            for seg in c.segments
+        ]
 
     def _service_dates(self, text: str) -> dict[str, date]:
         out = {}
@@ -175,7 +301,7 @@ class MemberReader:
             if a is not None and a < m.start():
                 spans.append((a, m.start()))
         ann = self.annotate(text)
-        for lm in ([] if spans else ann.of("LOB")):
+        for lm in [] if spans else ann.of("LOB"):
             if not any(a <= lm.start < b for a, b in spans):
                 a = self._walk_left(text, lm.end)
                 a = min(a, lm.start) if a is not None else lm.start
@@ -230,7 +356,7 @@ class MemberReader:
         if start is None:
             return None
         phrase = text[start:end]
-        phrase_l = re.sub(r"^(?:,|and|or|of)\s+", "", phrase.strip(), flags=I)
+        phrase_l = re.sub(r"^(?:,|and|or|of)\s+", "", phrase.strip(), flags=re.I)
         return end - len(phrase_l.rstrip()) - (len(phrase) - len(phrase.rstrip())) if phrase_l else None
 
     def _walk_right(self, text: str, pos: int) -> int:
@@ -238,8 +364,10 @@ class MemberReader:
         end = pos + (m.end() if m else 0)
         # a product named with the generic term inside it: "Medicare HMO |Blue Plan|", "Medicaid |Plus|"
         brand = re.match(r"(?:\s+(?-i:[A-Z])[\w'’&+-]*){1,3}", text[end:])
-        if brand and not any(w.lower() in FUNCTION_WORDS or w.lower() in ("members", "member", "providers")
-                             for w in brand.group(0).split()):
+        if brand and not any(
+            w.lower() in FUNCTION_WORDS or w.lower() in ("members", "member", "providers")
+            for w in brand.group(0).split()
+        ):
             end += brand.end()
         return end
 

@@ -1,23 +1,31 @@
-"""Typed records handed from ``extract`` to ``graph`` and ``warehouse``.
+"""Typed records handed from ``extract`` to ``graph`` and ``warehouse``, and the public contract.
 
 A ``Statement`` is one vendor × service × line of business × segment fact with exactly the fields
 of the ``coverage_rules`` contract plus its provenance. Statements are frozen and hashable, so
 dedupe, conflicts and diffs are set operations. Invariants:
 
-* ``quote`` occurs verbatim in the document text on ``page``;
+* ``quote`` occurs verbatim in the document text on ``page``; ``quote_start``/``quote_end`` are its
+  offsets in the document's text (end exclusive), -1 when unknown;
 * ``exceptions`` are canonical names, sorted; ``exception_refs`` carry their detail;
 * ``rule_id`` is a hash of canonical content (not of block positions), so it is stable across
   rebuilds and when unrelated blocks move.
+
+This module is also the **one definition of the contract** (docs/architecture.md): ``CONTRACT``
+lists the columns of the ``coverage_rules`` view (name, DuckDB type, nullability, closed value
+set), ``STATEMENT_COLUMNS`` and ``EXCEPTION_COLUMNS`` the stored tables, and ``Statement.to_row`` /
+``Statement.from_row`` map a statement to its row and back. The warehouse schema, the view and the
+validation suites are checked against it by tests (``tests/test_contract.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from typing import Optional
+from typing import Any, Optional
 
 
 class Scope(str, Enum):
@@ -84,7 +92,7 @@ class Statement:
     section: str = ""
     pattern: str = ""
     payer_new: bool = False
-    quote_start: int = field(default=-1, compare=False)   # offsets of the quote in the document text
+    quote_start: int = field(default=-1, compare=False)  # offsets of the quote in the document text
     quote_end: int = field(default=-1, compare=False)
     bbox: Optional[tuple[float, float, float, float]] = field(default=None, compare=False)  # PDF: x0, top, x1, bottom
     explain: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # slot → the text that filled it
@@ -93,30 +101,215 @@ class Statement:
     def identity(self) -> dict:
         """The canonical content the rule id hashes."""
         return {
-            "doc_id": self.doc_id, "payer": self.payer, "vendor": self.vendor, "service": self.service,
-            "line_of_business": self.line_of_business, "segment": self.segment.value,
-            "scope": self.scope.value, "conditions": self.conditions, "quote": " ".join(self.quote.split()),
+            "doc_id": self.doc_id,
+            "payer": self.payer,
+            "vendor": self.vendor,
+            "service": self.service,
+            "line_of_business": self.line_of_business,
+            "segment": self.segment.value,
+            "scope": self.scope.value,
+            "conditions": self.conditions,
+            "quote": " ".join(self.quote.split()),
         }
 
-    def with_id(self) -> "Statement":
+    def with_id(self) -> Statement:
         digest = hashlib.sha256(json.dumps(self.identity(), sort_keys=True, separators=(",", ":")).encode()).hexdigest()
         object.__setattr__(self, "rule_id", digest[:20])
         return self
 
-    def contract_row(self) -> dict:
-        """The ``coverage_rules`` columns, in contract order."""
+    # -- the row mapping, both directions (STATEMENT_COLUMNS and EXCEPTION_COLUMNS below) ----------
+    def to_row(self) -> dict[str, Any]:
+        """The ``statements`` row: one value per ``STATEMENT_COLUMNS`` name, as DuckDB takes it (enums as
+        their values, tuples as lists, an unknown offset (-1) as NULL, ``bbox`` and ``explain`` as structs)."""
         return {
-            "rule_id": self.rule_id, "doc_id": self.doc_id, "payer": self.payer, "vendor": self.vendor,
-            "program_type": self.program_type.value, "service": self.service,
-            "line_of_business": self.line_of_business, "segment": self.segment.value,
-            "scope": self.scope.value, "requirement": self.requirement.value,
-            "exceptions": list(self.exceptions), "inclusions": list(self.inclusions),
+            "rule_id": self.rule_id,
+            "doc_id": self.doc_id,
+            "payer": self.payer,
+            "vendor": self.vendor,
+            "program_type": self.program_type.value,
+            "service": self.service,
+            "line_of_business": self.line_of_business,
+            "segment": self.segment.value,
+            "scope": self.scope.value,
+            "requirement": self.requirement.value,
+            "exceptions": list(self.exceptions),
+            "inclusions": list(self.inclusions),
             "conditions": self.conditions,
-            "effective_from": self.effective_from.isoformat() if self.effective_from else None,
-            "page": self.page, "quote": self.quote,
+            "effective_from": self.effective_from,
+            "page": self.page,
+            "quote": self.quote,
+            "quote_start": self.quote_start if self.quote_start >= 0 else None,
+            "quote_end": self.quote_end if self.quote_end >= 0 else None,
+            "bbox": dict(zip(BBOX_FIELDS, self.bbox)) if self.bbox is not None else None,
+            "block_index": self.block_index,
+            "vendor_as_stated": self.vendor_as_stated,
+            "vendor_new": self.vendor_new,
+            "payer_new": self.payer_new,
+            "section": self.section,
+            "pattern": self.pattern,
+            "explain": [{"slot": slot, "filled_by": text} for slot, text in self.explain],
         }
 
+    def exception_rows(self) -> list[dict[str, Any]]:
+        """The ``exceptions`` rows of this statement, one per ``exception_refs`` item, in order."""
+        return [
+            {
+                "rule_id": self.rule_id,
+                "doc_id": self.doc_id,
+                "position": i,
+                "group_name": r.name,
+                "group_number": r.group_number,
+                "alternate_vendor": r.alternate_vendor,
+                "quote": r.quote,
+            }
+            for i, r in enumerate(self.exception_refs)
+        ]
 
-CONTRACT_COLUMNS = ["rule_id", "doc_id", "payer", "vendor", "program_type", "service", "line_of_business",
-                    "segment", "scope", "requirement", "exceptions", "inclusions", "conditions",
-                    "effective_from", "page", "quote"]
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], exception_rows: Iterable[Mapping[str, Any]] = ()) -> Statement:
+        """The statement a ``statements`` row (and its ``exceptions`` rows) stores; the inverse of
+        ``to_row`` / ``exception_rows``. Columns a migrated database left NULL read as the defaults."""
+        bbox = row.get("bbox")
+        refs = sorted(exception_rows, key=lambda r: r.get("position") or 0)
+        st = cls(
+            doc_id=row["doc_id"],
+            payer=row["payer"],
+            vendor=row["vendor"],
+            program_type=ProgramType(row["program_type"]),
+            service=row["service"],
+            line_of_business=row["line_of_business"],
+            segment=Segment(row["segment"]),
+            scope=Scope(row["scope"]),
+            requirement=Requirement(row["requirement"]),
+            page=row["page"],
+            quote=row["quote"],
+            block_index=row["block_index"],
+            exceptions=tuple(row["exceptions"] or ()),
+            inclusions=tuple(row["inclusions"] or ()),
+            conditions=row["conditions"],
+            effective_from=row["effective_from"],
+            vendor_as_stated=row.get("vendor_as_stated") or "",
+            vendor_new=bool(row.get("vendor_new")),
+            payer_new=bool(row.get("payer_new")),
+            exception_refs=tuple(
+                ExceptionRef(r["group_name"], r["group_number"], r["alternate_vendor"], r["quote"] or "") for r in refs
+            ),
+            section=row.get("section") or "",
+            pattern=row.get("pattern") or "",
+            quote_start=_offset(row.get("quote_start")),
+            quote_end=_offset(row.get("quote_end")),
+            bbox=_bbox(bbox),
+            explain=tuple((e["slot"], e["filled_by"]) for e in row.get("explain") or ()),
+        )
+        object.__setattr__(st, "rule_id", row["rule_id"])
+        return st
+
+    def contract_row(self) -> dict[str, Any]:
+        """The ``coverage_rules`` columns, in contract order, ready for JSON (dates as ISO text).
+        ``effective_to`` is derived across documents by the warehouse, so it is None here."""
+        row = self.to_row()
+        row["effective_from"] = self.effective_from.isoformat() if self.effective_from else None
+        return {c.name: row.get(c.name) for c in CONTRACT}
+
+
+def _offset(value: Optional[int]) -> int:
+    return -1 if value is None else int(value)
+
+
+def _bbox(value: Optional[Mapping[str, float]]) -> Optional[tuple[float, float, float, float]]:
+    if value is None:
+        return None
+    return float(value["x0"]), float(value["top"]), float(value["x1"]), float(value["bottom"])
+
+
+# -- the contract ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    """One column of a table of the contract. ``type`` is the DuckDB type as ``DESCRIBE`` prints it;
+    ``values`` is the closed set of allowed values (None: open); ``derived`` columns are computed by
+    the ``coverage_rules`` view rather than stored from a ``Statement`` field."""
+
+    name: str
+    type: str
+    meaning: str
+    nullable: bool = False
+    values: Optional[tuple[str, ...]] = None
+    derived: bool = False
+
+
+def _values(enum: type[Enum]) -> tuple[str, ...]:
+    return tuple(e.value for e in enum)
+
+
+BBOX_FIELDS = ("x0", "top", "x1", "bottom")
+BBOX_TYPE = "STRUCT(x0 DOUBLE, top DOUBLE, x1 DOUBLE, bottom DOUBLE)"
+EXPLAIN_TYPE = "STRUCT(slot VARCHAR, filled_by VARCHAR)[]"
+
+#: The ``coverage_rules`` view, in column order: the public contract (docs/architecture.md).
+CONTRACT: tuple[Column, ...] = (
+    Column("rule_id", "VARCHAR", "deterministic id (stable across rebuilds of the same document)"),
+    Column("doc_id", "VARCHAR", "sha256 of the source document"),
+    Column("payer", "VARCHAR", "health plan whose members the rule covers (canonical name)"),
+    Column("vendor", "VARCHAR", "canonical vendor or internal department that manages/decides"),
+    Column("program_type", "VARCHAR", "utilization management or care management", values=_values(ProgramType)),
+    Column("service", "VARCHAR", "service/program as stated, normalized"),
+    Column("line_of_business", "VARCHAR", "line of business (trademark marks dropped)"),
+    Column("segment", "VARCHAR", "funding segment of the members", values=_values(Segment)),
+    Column("scope", "VARCHAR", "which of the segment's groups (none: explicitly not covered)", values=_values(Scope)),
+    Column("requirement", "VARCHAR", "what the member's provider must do", values=_values(Requirement)),
+    Column("exceptions", "VARCHAR[]", "canonical names of excepted employer groups / populations"),
+    Column("inclusions", "VARCHAR[]", "groups explicitly named as included"),
+    Column("conditions", "VARCHAR", "other qualifiers (age, setting, diagnosis, visit limits)", nullable=True),
+    Column("effective_from", "DATE", "when stated", nullable=True),
+    Column("page", "INTEGER", "page (PDF) or 1 (web page)"),
+    Column("quote", "VARCHAR", "the exact source text the row rests on"),
+    Column("quote_start", "INTEGER", "offset of the quote in documents.text", nullable=True),
+    Column("quote_end", "INTEGER", "end of the quote in documents.text (exclusive)", nullable=True),
+    Column(
+        "bbox", BBOX_TYPE, "PDFs: the box around the quote's lines on page (PDF points); NULL elsewhere", nullable=True
+    ),
+    Column(
+        "effective_to",
+        "DATE",
+        "when the rule stops: the effective_from of a later rule for the same payer, "
+        "service, line of business and segment",
+        nullable=True,
+        derived=True,
+    ),
+)
+CONTRACT_COLUMNS = [c.name for c in CONTRACT]
+
+#: The ``statements`` table: the stored contract columns, then the rest of a ``Statement``'s fields
+#: (``exception_refs`` go to ``EXCEPTION_COLUMNS``). The warehouse adds ``stable_id`` of its own.
+STATEMENT_COLUMNS: tuple[Column, ...] = (
+    *tuple(c for c in CONTRACT if not c.derived),
+    Column("block_index", "INTEGER", "index of the block the quote is in"),
+    Column("vendor_as_stated", "VARCHAR", "the vendor's name as the document gives it"),
+    Column("vendor_new", "BOOLEAN", "the vendor is not in the vocabulary"),
+    Column("payer_new", "BOOLEAN", "the payer is not in the vocabulary"),
+    Column("section", "VARCHAR", "the section path the rule was read in"),
+    Column("pattern", "VARCHAR", "the extraction pattern that produced the rule"),
+    Column("explain", EXPLAIN_TYPE, "each slot with the text that filled it"),
+)
+
+#: The ``mentions`` table: what a document names but yields no rule from (``Extraction.unexplained``).
+MENTION_COLUMNS: tuple[Column, ...] = (
+    Column("doc_id", "VARCHAR", "the document"),
+    Column("page", "INTEGER", "the page the text is on"),
+    Column("block_index", "INTEGER", "the block it is in"),
+    Column("quote_start", "INTEGER", "offset of the text in documents.text", nullable=True),
+    Column("quote_end", "INTEGER", "end exclusive", nullable=True),
+    Column("text", "VARCHAR", "the sentence or table row"),
+    Column("why", "VARCHAR", "what it names and why no rule was read"),
+)
+
+#: The ``exceptions`` table: one row per ``ExceptionRef`` of a statement, in order.
+EXCEPTION_COLUMNS: tuple[Column, ...] = (
+    Column("rule_id", "VARCHAR", "the statement"),
+    Column("doc_id", "VARCHAR", "its document"),
+    Column("position", "INTEGER", "order among the statement's exceptions"),
+    Column("group_name", "VARCHAR", "canonical name of the excepted group"),
+    Column("group_number", "VARCHAR", "the group number when stated", nullable=True),
+    Column("alternate_vendor", "VARCHAR", "who handles the group instead, when named", nullable=True),
+    Column("quote", "VARCHAR", "the exception's text", nullable=True),
+)

@@ -53,8 +53,9 @@ class Annotated:
 
 def _is_acronym(surface: str) -> bool:
     letters = [c for c in surface if c.isalpha()]
-    return bool(letters) and len(surface) <= ACRONYM_MAX_LEN and all(c.isupper() for c in letters) \
-        and " " not in surface
+    return (
+        bool(letters) and len(surface) <= ACRONYM_MAX_LEN and all(c.isupper() for c in letters) and " " not in surface
+    )
 
 
 class Annotator:
@@ -81,11 +82,17 @@ class Annotator:
     def _phrases(self) -> dict[str, list[tuple[str, str, bool]]]:
         v = self.vocab
         out: dict[str, list[tuple[str, str, bool]]] = {label: [] for label in LABELS}
-        for label, items in (("PAYER", v.payers), ("VENDOR", v.vendors), ("DEPT", v.departments),
-                             ("GROUP", v.employer_groups), ("SERVICE", v.services)):
+        for label, items in (
+            ("PAYER", v.payers),
+            ("VENDOR", v.vendors),
+            ("DEPT", v.departments),
+            ("GROUP", v.employer_groups),
+            ("SERVICE", v.services),
+        ):
             out[label] += [(normalize(n), it.name, False) for it in items for n in it.all_names()]
-        out["LOB"] = [(normalize(n), lob.name, lob.payer is None) for lob in v.lines_of_business
-                      for n in lob.all_names()]
+        out["LOB"] = [
+            (normalize(n), lob.name, lob.payer is None) for lob in v.lines_of_business for n in lob.all_names()
+        ]
         out["PORTAL"] = [(normalize(p), vend.name, False) for vend in v.vendors for p in vend.portals]
         out["NOTVENDOR"] = [(normalize(n), n, False) for n in v.not_vendors]
         out["STATE"] = [(s.name, s.name, False) for s in v.states]
@@ -95,10 +102,19 @@ class Annotator:
     def _annotate(self, raw: str) -> Annotated:
         mentions: list[Mention] = []
         for offset in range(0, max(len(raw), 1), MAX_SLICE):
-            part = raw[offset:offset + MAX_SLICE]
+            part = raw[offset : offset + MAX_SLICE]
             norm = normalize_map(part)
-            mentions += [Mention(m.label, m.canonical, m.start + offset, m.end + offset, raw[m.start + offset:m.end + offset],
-                                 m.generic) for m in self._match(norm, part)]
+            mentions += [
+                Mention(
+                    m.label,
+                    m.canonical,
+                    m.start + offset,
+                    m.end + offset,
+                    raw[m.start + offset : m.end + offset],
+                    m.generic,
+                )
+                for m in self._match(norm, part)
+            ]
         return Annotated(raw, tuple(sorted(mentions, key=lambda m: (m.start, -m.end))))
 
     def _match(self, norm: Normalized, part: str) -> list[Mention]:

@@ -10,7 +10,7 @@ those frames is kept as written and flagged new. "unknown payer" only when nothi
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from typing import Optional
 
 from ingest import BlockKind, Document
@@ -27,23 +27,53 @@ MASTHEAD_WEIGHT = 2.0
 AS_LINE_WEIGHT = 0.25
 NAME = r"([A-Z][\w&.'’-]*(?:\s+(?:of|and|&)?\s*[A-Z][\w&.'’-]*){0,6})"
 FRAMES = [
-    re.compile(NAME + r"\s+(?:\([A-Z]{2,8}\)\s+)?(?:has\s+(?:contracted|selected|chosen|partnered)|contracts\s+with|"
-                      r"works\s+with|has\s+chosen|is\s+an\s+independent\s+licensee)"),
+    re.compile(
+        NAME + r"\s+(?:\([A-Z]{2,8}\)\s+)?(?:has\s+(?:contracted|selected|chosen|partnered)|contracts\s+with|"
+        r"works\s+with|has\s+chosen|is\s+an\s+independent\s+licensee)"
+    ),
     re.compile(r"\bon\s+behalf\s+of\s+" + NAME),
     re.compile(r"\bon\s+" + NAME + r"(?:'s|’s)\s+behalf"),
     re.compile(r"©\s*(?:\d{4}\s+)?" + NAME),
     re.compile(r"\bfor\s+" + NAME + r"\s+(?:commercial|medicare|medicaid|individual|members|plan\s+members)\b"),
     re.compile(NAME + r"\s+(?:members|providers)\b"),
 ]
+#: A proper name ending in the words organisations end their names with: a letterhead's payer.
+ORG_RE = re.compile(
+    r"(?:^|\n|,\s+|\b(?:Relations|Department|Services|Team)\s+)"
+    r"((?:[A-Z][\w&.'’-]*\s+){0,4}(?:Health|Healthcare|Plan|Partners|Insurance|Care|Network|Company|Mutual|HealthCare)"
+    r"(?:\s+(?:Plan|Inc\.?|of\s+[A-Z]\w+))?)\b"
+)
+#: Words of a line of business that trail a payer's name ("Fabrikam Medicare Advantage").
+GENERIC_LINE_WORDS = {"medicare", "medicaid", "advantage", "commercial", "individual", "ppo", "hmo", "pos", "epo"}
 #: Capitalised words that are never a payer on their own.
-NOT_PAYERS = {"medicare", "medicaid", "commercial", "the", "our", "all", "these", "members", "providers", "provider",
-              "blue", "cross", "health", "plan", "federal", "advantage", "individual", "group", "new", "page"}
+NOT_PAYERS = {
+    "medicare",
+    "medicaid",
+    "commercial",
+    "the",
+    "our",
+    "all",
+    "these",
+    "members",
+    "providers",
+    "provider",
+    "blue",
+    "cross",
+    "health",
+    "plan",
+    "federal",
+    "advantage",
+    "individual",
+    "group",
+    "new",
+    "page",
+}
 
 
 def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
     """(payer, new): a vocabulary payer's canonical name (new=False), a name the document gives
     (new=True), or "unknown payer"."""
-    votes: Counter = Counter()
+    votes: defaultdict[str, float] = defaultdict(float)
     texts: list[tuple[str, float]] = [(doc.title or "", TITLE_WEIGHT)]
     texts += [(f, FURNITURE_WEIGHT) for f in getattr(doc, "furniture", ())[:200]]
     budget = PAYER_SEARCH_CHARS
@@ -51,8 +81,13 @@ def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
         if budget <= 0:
             break
         text = b.text if b.kind is not BlockKind.TABLE else b.text[:1000]
-        weight = TITLE_WEIGHT - 1 if b.kind is BlockKind.HEADING and b.level == 1 else \
-            MASTHEAD_WEIGHT if i < 3 and b.kind is not BlockKind.HEADING else 1.0
+        weight = (
+            TITLE_WEIGHT - 1
+            if b.kind is BlockKind.HEADING and b.level == 1
+            else MASTHEAD_WEIGHT
+            if i < 3 and b.kind is not BlockKind.HEADING
+            else 1.0
+        )
         texts.append((text[:budget], weight))
         budget -= len(text)
     # the last paragraphs often say whose document it is ("… is an independent licensee of …", a signature)
@@ -61,7 +96,7 @@ def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
         ann = res.annotate(text)
         for m in ann.of("PAYER"):
             # "for Zephyr Choice members", "Fabrikam Care (Medicare Advantage)": a product named as a line, not the publisher
-            as_line = re.match(r"\s*(?:members|plan\s+members|\(|enrollees)", text[m.end:m.end + 12])
+            as_line = re.match(r"\s*(?:members|plan\s+members|\(|enrollees)", text[m.end : m.end + 12])
             votes[m.canonical] += weight * (AS_LINE_WEIGHT if as_line else 1.0)
         for m in ann.of("LOB"):
             payer = res.vocab.lob_payer(m.canonical)
@@ -69,32 +104,42 @@ def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
                 votes[payer] += 0.5
     if votes:
         return _best(votes, res), False
-    found: Counter = Counter()
+    found: defaultdict[str, float] = defaultdict(float)
     for text, weight in texts:
         for rx in FRAMES:
-            for m in rx.finditer(text):
-                name = _clean(m.group(1), res)
+            for frame in rx.finditer(text):
+                name = _clean(frame.group(1), res)
                 if name:
                     found[name] += weight
+    for text, weight in texts:
+        if weight >= MASTHEAD_WEIGHT:
+            # a letterhead or signature: "Fabrikam Health Partners", "Provider Relations, Contoso Health Plan"
+            for org in ORG_RE.finditer(text):
+                name = _clean(org.group(1), res)
+                if name:
+                    found[name] += weight
+    for short in list(found):
+        # "Fabrikam Medicare Advantage members" and the letterhead "Fabrikam Health Partners": one payer
+        longer = [n for n in found if n != short and n.startswith(short + " ")]
+        if longer:
+            found[max(longer, key=lambda k: found[k])] += found.pop(short)
     if found:
-        return found.most_common(1)[0][0], True
+        return max(found, key=lambda k: found[k]), True
     return UNKNOWN, False
 
 
-def _best(votes: Counter, res: Resources) -> str:
+def _best(votes: dict[str, float], res: Resources) -> str:
     """The most named payer; a parent brand loses to the plan it owns when both are named
     ("Contoso State Health Plan" over its "Zephyr from Contoso State Health Plan" product)."""
-    ranked = votes.most_common()
-    best, score = ranked[0]
-    return best
+    return max(votes, key=lambda k: votes[k])
 
 
 def _clean(name: str, res: Resources) -> Optional[str]:
     words = name.split()
     while words and words[0].lower() in NOT_PAYERS | {"and", "of"}:
         words.pop(0)
-    while words and words[-1].lower() in {"and", "of", "members", "providers"}:
-        words.pop()
+    while words and words[-1].lower() in {"and", "of", "members", "providers"} | GENERIC_LINE_WORDS:
+        words.pop()  # "Fabrikam Medicare Advantage": the payer is Fabrikam
     if not words or len(words) > NAME_MAX_WORDS or all(w.lower() in NOT_PAYERS for w in words):
         return None
     name = " ".join(words)

@@ -25,9 +25,16 @@ class Resources:
     services: ServiceNamer
 
     @classmethod
-    def build(cls, vocab: Vocabulary) -> "Resources":
+    def build(cls, vocab: Vocabulary) -> Resources:
         annotate = Annotator(vocab)
         lobs = LobNamer(vocab, annotate)
         clauses = ClauseParser(vocab, annotate, lobs)
-        return cls(vocab, annotate, lobs, clauses, MemberReader(vocab, annotate, lobs, clauses),
-                   VendorFinder(vocab, annotate), ServiceNamer(vocab, annotate))
+        return cls(
+            vocab,
+            annotate,
+            lobs,
+            clauses,
+            MemberReader(vocab, annotate, lobs, clauses),
+            VendorFinder(vocab, annotate),
+            ServiceNamer(vocab, annotate),
+        )

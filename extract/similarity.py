@@ -21,8 +21,25 @@ def same_vendor(a: Optional[VendorRef], b: Optional[VendorRef], none_ok: bool = 
 
 
 #: Words that do not tell two services apart ("musculoskeletal care" is "musculoskeletal").
-SERVICE_FILLER = {"and", "or", "the", "of", "for", "services", "service", "program", "programs", "care", "management",
-                  "procedures", "procedure", "outpatient", "requests", "review", "reviews"}
+SERVICE_FILLER = {
+    "and",
+    "or",
+    "the",
+    "of",
+    "for",
+    "services",
+    "service",
+    "program",
+    "programs",
+    "care",
+    "management",
+    "procedures",
+    "procedure",
+    "outpatient",
+    "requests",
+    "review",
+    "reviews",
+}
 
 
 def stem(t: str) -> str:
@@ -61,6 +78,5 @@ def compound(name: str, others: list[str]) -> bool:
     t = tokens(name)
     if not re.search(r",|\band\b", fold(name)) or not t:
         return False
-    parts = [tokens(o) for o in others if fold(o) != fold(name) and tokens(o) and tokens(o) & t
-             and not t <= tokens(o)]
+    parts = [tokens(o) for o in others if fold(o) != fold(name) and tokens(o) and tokens(o) & t and not t <= tokens(o)]
     return len(parts) >= 2 and set().union(*parts) >= t - {"advanced", "specialty"}

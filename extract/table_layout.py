@@ -6,32 +6,74 @@ health plan on a vendor's client list — or, for a grid, the line of business a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ingest.model import TableRow as Row
 
 from .patterns import CONTACT_HEADER_RE
 from .table_notes import MARK_RE
 from .text import normalize
 
-I = re.IGNORECASE
+if TYPE_CHECKING:
+    from .walk import DocumentWalk
+
 ROLE_PATTERNS = [
     ("contact", CONTACT_HEADER_RE),
-    ("area", re.compile(r"\bservice\s+areas?\b|\bprefix(?:es)?\b|\bcounty|\bcounties|\bzip\b", I)),
-    ("payer", re.compile(r"\b(?:health\s+plans?|payers?|clients?|customers?|insurers?|carriers?|plan\s+name)\b", I)),
-    ("vendor", re.compile(r"\breview(?:ed)?\s*by\b|\breviewers?\b|\bvendors?\b|\bmanaged\s+by\b|\bcompany\b|"
-                          r"\bhandled\s+by\b|\bdelegated\s+to\b|\bwho\s+(?:reviews|manages)\b|\badministrator\b", I)),
-    ("qualifier", re.compile(r"\b(?:admission|visit|stay|setting|care|case|level\s+of\s+care)\s+type\b|"
-                             r"\btype\s+of\s+(?:admission|visit|stay|care)\b", I)),
-    ("members", re.compile(r"\bmembers?\b|\bwho\s+is\s+included\b|\bincluded\b|\beligib|\bpopulations?\b|\bgroups?\b", I)),
-    ("lob", re.compile(r"\blines?\s+of\s+business\b|^\s*plans?\s*$|\bplan\s+types?\b|\bproducts?\b|\blob\b|"
-                       r"\bmembership\b|\bcoverage\s+type\b|/\s*plan\s*$|\bplans\b|\bbenefit\s+plans?\b|\bplan\s*$", I)),
-    ("effective", re.compile(r"\beffective\b|\bstart\b|\bbegin|\bdates?\b|\bas\s+of\b", I)),
-    ("status", re.compile(r"\bstatus\b", I)),
-    ("requirement", re.compile(r"\brequire|\bauthori[sz]ation\b|\bprior\s+auth", I)),
-    ("notes", re.compile(r"\bnotes?\b|\bcomments?\b|\bdetails\b|\bexclusions?\b|\bexceptions?\b|\bconditions?\b", I)),
-    ("state", re.compile(r"^\s*states?\s*$|\bregions?\b|\bmarkets?\b|\bservice\s+areas?\b|\bcounty|\bcounties|"
-                         r"\bprefix(?:es)?\b|\bzip\b", I)),
-    ("service", re.compile(r"\bprograms?\b|\bservices?\b|\bprocedures?\b|\bbenefits?\b|\btests?\b|\bdrugs?\b|"
-                           r"\btherap|\bmodalit|\bcategory\b|\btype\s+of\s+service\b", I)),
+    ("area", re.compile(r"\bservice\s+areas?\b|\bprefix(?:es)?\b|\bcounty|\bcounties|\bzip\b", re.I)),
+    ("payer", re.compile(r"\b(?:health\s+plans?|payers?|clients?|customers?|insurers?|carriers?|plan\s+name)\b", re.I)),
+    (
+        "vendor",
+        re.compile(
+            r"\breview(?:ed)?\s*by\b|\breviewers?\b|\bvendors?\b|\bmanaged\s+by\b|\bcompany\b|"
+            r"\bhandled\s+by\b|\bdelegated\s+to\b|\bwho\s+(?:reviews|manages)\b|\badministrator\b",
+            re.I,
+        ),
+    ),
+    (
+        "qualifier",
+        re.compile(
+            r"\b(?:admission|visit|stay|setting|care|case|level\s+of\s+care)\s+type\b|"
+            r"\btype\s+of\s+(?:admission|visit|stay|care)\b",
+            re.I,
+        ),
+    ),
+    (
+        "members",
+        re.compile(r"\bmembers?\b|\bwho\s+is\s+included\b|\bincluded\b|\beligib|\bpopulations?\b|\bgroups?\b", re.I),
+    ),
+    (
+        "lob",
+        re.compile(
+            r"\blines?\s+of\s+business\b|^\s*plans?\s*$|\bplan\s+types?\b|\bproducts?\b|\blob\b|"
+            r"\bmembership\b|\bcoverage\s+type\b|/\s*plan\s*$|\bplans\b|\bbenefit\s+plans?\b|\bplan\s*$",
+            re.I,
+        ),
+    ),
+    ("effective", re.compile(r"\beffective\b|\bstart\b|\bbegin|\bdates?\b|\bas\s+of\b", re.I)),
+    ("status", re.compile(r"\bstatus\b", re.I)),
+    ("requirement", re.compile(r"\brequire|\bauthori[sz]ation\b|\bprior\s+auth", re.I)),
+    (
+        "notes",
+        re.compile(r"\bnotes?\b|\bcomments?\b|\bdetails\b|\bexclusions?\b|\bexceptions?\b|\bconditions?\b", re.I),
+    ),
+    (
+        "state",
+        re.compile(
+            r"^\s*states?\s*$|\bregions?\b|\bmarkets?\b|\bservice\s+areas?\b|\bcounty|\bcounties|"
+            r"\bprefix(?:es)?\b|\bzip\b",
+            re.I,
+        ),
+    ),
+    (
+        "service",
+        re.compile(
+            r"\bprograms?\b|\bservices?\b|\bprocedures?\b|\bbenefits?\b|\btests?\b|\bdrugs?\b|"
+            r"\btherap|\bmodalit|\bcategory\b|\btype\s+of\s+service\b",
+            re.I,
+        ),
+    ),
 ]
 
 
@@ -43,11 +85,11 @@ class Grid:
 
 
 class TableLayout:
-    def __init__(self, walk):
+    def __init__(self, walk: DocumentWalk) -> None:
         self.walk = walk
         self.res = walk.res
 
-    def read(self, rows) -> Grid:
+    def read(self, rows: Sequence[Row]) -> Grid:
         """Column roles from the header rows (several header rows are read top-down per column)."""
         grid = Grid()
         n = 0
@@ -66,8 +108,11 @@ class TableLayout:
                     texts.append(normalize(r.cells[i]))
             head = " / ".join(texts)
             body = [normalize(r.cells[i]) for r in rows[n:] if i < len(r.cells) and not r.header]
-            marks = sum(1 for c in body if MARK_RE.match(c) or not c
-                        or self.res.vendors.label(c.split("\n")[0], self.walk.payer) is not None)
+            marks = sum(
+                1
+                for c in body
+                if MARK_RE.match(c) or not c or self.res.vendors.label(c.split("\n")[0], self.walk.payer) is not None
+            )
             if body and marks >= max(1, len(body) * 0.6) and self.lob_header(texts[-1] if texts else ""):
                 grid.lob_cols[i] = texts[-1]
                 continue
@@ -76,14 +121,15 @@ class TableLayout:
                 if rx.search(last) or (role != "members" and rx.search(head)):
                     if role == "service" and "service" in grid.roles.values():
                         prev = next(k for k, v in grid.roles.items() if v == "service")
-                        if re.search(r"\bservice|\bprocedure", last, I) and not re.search(r"\bservice|\bprocedure",
-                                                                                          texts[-1] if texts else "", I):
+                        if re.search(r"\bservice|\bprocedure", last, re.I) and not re.search(
+                            r"\bservice|\bprocedure", texts[-1] if texts else "", re.I
+                        ):
                             break
-                        if re.search(r"\bservice|\bprocedure", last, I):
+                        if re.search(r"\bservice|\bprocedure", last, re.I):
                             grid.roles[prev] = "category"
                         else:
                             break
-                    if re.search(r"program\s+and\s+reviewer|service\s+and\s+vendor", last, I):
+                    if re.search(r"program\s+and\s+reviewer|service\s+and\s+vendor", last, re.I):
                         role = "service_vendor"
                     grid.roles[i] = role
                     break

@@ -7,21 +7,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ingest import Block, BlockKind
 
-from .model import Requirement, Scope
+from .drafts import Draft
+from .lob import Lob
+from .model import ExceptionRef, Requirement, Scope
 from .patterns import EFFECTIVE_CUE_RE, EXCEPT_RE, EXCLUDES_START_RE, NONE_RE, NOT_REQUIRED_RE, ONLY_ELECTED_RE
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, fold, normalize
 
-I = re.IGNORECASE
-MARK_RE = re.compile(r"^\s*(?P<mark>[✓✔✅☑✗✘xX•●○◯OoPpYyNn]|yes|no|required|not\s+required|n/?a|—|–|-|none|optional)\s*"
-                     rf"(?P<notes>[{re.escape(SUPERSCRIPTS + FOOTNOTE_SYMBOLS)}\s,]*)$", I)
-LEGEND_LINE_RE = re.compile(r"(?:^|(?<=\.\s))[\"“]?(?P<sym>[✓✔✅☑✗✘•●○◯]|[A-Z]{1,3}|Yes|No|N/A|—|–|-)[\"”]?\s*(?:=|:|–|-)?\s+"
-                            r"(?P<meaning>[A-Z][^.]*\.?)")
-FOOTNOTE_START_RE = re.compile(rf"(?:^|(?<=[.;]\s))(?P<m>[{re.escape(SUPERSCRIPTS)}]|[{re.escape(FOOTNOTE_SYMBOLS)}])\s*"
-                               rf"(?=[A-Z])")
+if TYPE_CHECKING:
+    from .walk import DocumentWalk
+
+MARK_RE = re.compile(
+    r"^\s*(?P<mark>[✓✔✅☑✗✘xX•●○◯OoPpYyNn]|yes|no|required|not\s+required|n/?a|—|–|-|none|optional)\s*"
+    rf"(?P<notes>[{re.escape(SUPERSCRIPTS + FOOTNOTE_SYMBOLS)}\s,]*)$",
+    re.I,
+)
+LEGEND_LINE_RE = re.compile(
+    r"(?:^|(?<=\.\s))[\"“]?(?P<sym>[✓✔✅☑✗✘•●○◯]|[A-Z]{1,3}|Yes|No|N/A|—|–|-)[\"”]?\s*(?:=|:|–|-)?\s+"
+    r"(?P<meaning>[A-Z][^.]*\.?)"
+)
+FOOTNOTE_START_RE = re.compile(
+    rf"(?:^|(?<=[.;]\s))(?P<m>[{re.escape(SUPERSCRIPTS)}]|[{re.escape(FOOTNOTE_SYMBOLS)}])\s*"
+    rf"(?=[A-Z])"
+)
 
 
 @dataclass
@@ -40,9 +51,8 @@ class MarkMeaning:
     requirement: Optional[Requirement] = None
 
 
-
 class TableNotes:
-    def __init__(self, walk):
+    def __init__(self, walk: DocumentWalk) -> None:
         self.walk = walk
         self.res = walk.res
 
@@ -57,12 +67,17 @@ class TableNotes:
         out = set()
         for m in self.res.annotate(text).of("LOB"):
             name = m.canonical.lower()
-            out.add("medicaid" if re.search(r"medicaid|chip|medical assistance", name) else
-                    "medicare" if re.search(r"medicare|snp|medigap|part d", name) else "commercial")
+            out.add(
+                "medicaid"
+                if re.search(r"medicaid|chip|medical assistance", name)
+                else "medicare"
+                if re.search(r"medicare|snp|medigap|part d", name)
+                else "commercial"
+            )
         return out
 
-    def exclusions(self, note: str, row_lobs: Optional[list] = None):
-        """"Not included: A (…); B; C": groups and lines left out. A line of another family than
+    def exclusions(self, note: str, row_lobs: Optional[list[str]] = None) -> tuple[list[ExceptionRef], list[Lob]]:
+        """ "Not included: A (…); B; C": groups and lines left out. A line of another family than
         the row's ("Senior Products (… Medicare …)" beside commercial lines) is a line left out;
         anything else is an excepted group."""
         row_families = set()
@@ -71,21 +86,31 @@ class TableNotes:
         body = EXCEPT_RE.sub("", note, count=1)
         refs, lobs = [], []
         masked = re.sub(r"\([^()]*\)", lambda m: "\x00" * len(m.group(0)), body)
-        cuts = [0] + [x for m in re.finditer(r"\s*;\s*|\s+and\s+(?=[a-z]*\s*[A-Z]|commercial|medicare)", masked)
-                      for x in (m.start(), m.end())] + [len(body)]
+        cuts = (
+            [0]
+            + [
+                x
+                for m in re.finditer(r"\s*;\s*|\s+and\s+(?=[a-z]*\s*[A-Z]|commercial|medicare)", masked)
+                for x in (m.start(), m.end())
+            ]
+            + [len(body)]
+        )
         for k in range(0, len(cuts), 2):
-            part = body[cuts[k]:cuts[k + 1]].strip(" .")
+            part = body[cuts[k] : cuts[k + 1]].strip(" .")
             if not part:
                 continue
             fam = self.families(part)
-            if re.search(r"\b(?:that|who|whose|which|use|uses)\b|\bgroup\s+#?\d{3,}|\b(?:Company|Inc|LLC)\b", part) \
-                    or not fam or fam <= row_families:
+            if (
+                re.search(r"\b(?:that|who|whose|which|use|uses)\b|\bgroup\s+#?\d{3,}|\b(?:Company|Inc|LLC)\b", part)
+                or not fam
+                or fam <= row_families
+            ):
                 refs += self.res.clauses.groups_in(part) or []
             else:
-                lob = self.res.lobs.name(part, self.walk.payer)
+                line = self.res.lobs.name(part, self.walk.payer)
                 outer = re.sub(r"\([^)]*\)", "", part)
-                if lob and re.match(r"[A-Z]", part) and not self.res.annotate(outer).of("PAYER", "GROUP"):
-                    lobs.append(lob)
+                if line and re.match(r"[A-Z]", part) and not self.res.annotate(outer).of("PAYER", "GROUP"):
+                    lobs.append(line)
                 else:
                     refs += self.res.clauses.groups_in(part)
         return refs, lobs
@@ -112,13 +137,15 @@ class TableNotes:
                 if len(sym) > 3 and sym not in ("yes", "n/a"):
                     continue
                 mm = MarkMeaning()
-                if NONE_RE.search(meaning) or re.search(r"\bno\s+review\b|\bnot\s+part\b", meaning, I):
+                if NONE_RE.search(meaning) or re.search(r"\bno\s+review\b|\bnot\s+part\b", meaning, re.I):
                     mm.scope = Scope.NONE
-                elif ONLY_ELECTED_RE.search(meaning) or re.search(r"\boptional\b", meaning, I):
+                elif ONLY_ELECTED_RE.search(meaning) or re.search(r"\boptional\b", meaning, re.I):
                     mm.scope = Scope.SELECT
-                if re.search(r"\b(?:itself|in-house|do\s+not\s+send\s+it\s+to\s+the\s+company)\b", meaning, I) or \
-                        (self.res.annotate(meaning).of("PAYER") and re.search(r"\breviews?\b", meaning, I) and
-                         not self.res.annotate(meaning).of("VENDOR")):
+                if re.search(r"\b(?:itself|in-house|do\s+not\s+send\s+it\s+to\s+the\s+company)\b", meaning, re.I) or (
+                    self.res.annotate(meaning).of("PAYER")
+                    and re.search(r"\breviews?\b", meaning, re.I)
+                    and not self.res.annotate(meaning).of("VENDOR")
+                ):
                     mm.in_house = True
                 if NOT_REQUIRED_RE.search(meaning) and mm.scope is not Scope.NONE:
                     mm.requirement = Requirement.NOT_REQUIRED
@@ -137,15 +164,17 @@ class TableNotes:
                 out.setdefault(b.marker, []).append(Footnote(b.marker, text, b, 0, len(text)))
                 self.walk.consumed.add(b.index)
                 continue
-            starts = [m for m in FOOTNOTE_START_RE.finditer(text)]
+            starts = list(FOOTNOTE_START_RE.finditer(text))
             if starts and starts[0].start() == 0:
                 self.walk.consumed.add(b.index)
             for k, m in enumerate(starts):
                 end = starts[k + 1].start() if k + 1 < len(starts) else len(text)
-                out.setdefault(m.group("m"), []).append(Footnote(m.group("m"), text[m.end():end].strip(), b, m.start(), end))
+                out.setdefault(m.group("m"), []).append(
+                    Footnote(m.group("m"), text[m.end() : end].strip(), b, m.start(), end)
+                )
         return out
 
-    def apply_footnote(self, draft, fn: Footnote) -> None:
+    def apply_footnote(self, draft: Draft, fn: Footnote) -> None:
         text = normalize(fn.text)
         if EXCLUDES_START_RE.match(text):
             refs = self.res.clauses.population(EXCLUDES_START_RE.sub("", text).split(". ")[0])
@@ -153,10 +182,10 @@ class TableNotes:
             if refs and draft.scope is Scope.ALL:
                 draft.scope = Scope.MOST
             return
-        if EXCEPT_RE.search(text):
-            cut = EXCEPT_RE.search(text)
-            body = re.split(r"(?<=[.])\s+(?=[A-Z])", text[cut.end():])[0]
-            if not re.match(r"(?:members|those|people)\s+whose\b", body, I):
+        cut = EXCEPT_RE.search(text)
+        if cut:
+            body = re.split(r"(?<=[.])\s+(?=[A-Z])", text[cut.end() :])[0]
+            if not re.match(r"(?:members|those|people)\s+whose\b", body, re.I):
                 body = re.sub(r"\s+(?:left|joined|is|are|was|were)\b.*$", "", body)
             refs = self.res.clauses.exception_list(body)
             draft.exceptions.extend(r for r in refs if r not in draft.exceptions)
@@ -165,16 +194,14 @@ class TableNotes:
         if ONLY_ELECTED_RE.search(text) and draft.scope in (Scope.ALL, Scope.MOST):
             draft.scope = Scope.SELECT
         states = [m.canonical for m in self.res.annotate(text).of("STATE")]
-        if states and re.search(r"\bother\s+states\b|\bonly\b", text, I) and draft.scope is not Scope.NONE:
+        if states and re.search(r"\bother\s+states\b|\bonly\b", text, re.I) and draft.scope is not Scope.NONE:
             draft.scope = Scope.ONLY
             draft.inclusions.extend(s for s in states if s not in draft.inclusions)
             draft.conditions.append(text)
             return
-        dates = [d for d in dates_in(text)]
+        dates = list(dates_in(text))
         if dates and EFFECTIVE_CUE_RE.search(text) and len(dates) == 1:
             draft.effective = dates[0].value
             return
         if not EXCEPT_RE.search(text) and not ONLY_ELECTED_RE.search(text):
             draft.conditions.append(text)
-
-

@@ -13,36 +13,43 @@ point to notes that add exceptions, dates, conditions or a narrower scope. A con
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ingest import Block
+from ingest.model import TableRow as Row
 
 from .drafts import Source, VendorRef
+from .lob import Lob
 from .members import Member
 from .model import Requirement, Scope, Segment
 from .patterns import ENDED_RE, EXCEPT_RE, NOT_REQUIRED_RE
 from .prose import Claim
-from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold, normalize
 from .requirements import CONDITION_RE
 from .services import split_qualifier
 from .table_layout import Grid, TableLayout
-from .table_notes import MARK_RE, MarkMeaning, TableNotes
+from .table_notes import MARK_RE, Footnote, MarkMeaning, TableNotes
+from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold, normalize, sentences
 from .tree import Topic
 
-I = re.IGNORECASE
-
+if TYPE_CHECKING:
+    from .walk import DocumentWalk
 
 #: A note about the document's own changes ("… were added in this update"), not a condition of the rule.
 #: "Note: …" at the start of a line inside a cell.
-NOTE_LINE_RE = re.compile(r"^\s*(?:\*\s*)?notes?\s*:\s*", I)
-UPDATE_NOTE_RE = re.compile(r"\b(?:were|was|are|is|have\s+been|has\s+been)\s+(?:added|removed|updated|revised|changed)\b|"
-                            r"\bin\s+this\s+update\b|\bnew\s+in\s+this\b", re.IGNORECASE)
+NOTE_LINE_RE = re.compile(r"^\s*(?:\*\s*)?notes?\s*:\s*", re.I)
+UPDATE_NOTE_RE = re.compile(
+    r"\b(?:were|was|are|is|have\s+been|has\s+been)\s+(?:added|removed|updated|revised|changed)\b|"
+    r"\bin\s+this\s+update\b|\bnew\s+in\s+this\b",
+    re.IGNORECASE,
+)
+#: "… is necessary for |Contoso PPO Choice| (members)." — the line a sentence in a cell ends on
+FOR_LINE_RE = re.compile(r"\bfor\s+(?P<name>[^.;,:()]{3,60}?)(?:\s+(?:members|plans?))?\s*\.?\s*$", re.I)
 #: Columns whose merged cells a PDF leaves empty below their first row.
 FILL_DOWN_ROLES = {"vendor", "payer", "service", "service_vendor", "category", "area", "effective"}
 
 
 class TableReader:
-    def __init__(self, walk):
+    def __init__(self, walk: DocumentWalk) -> None:
         self.walk = walk
         self.res = walk.res
         self.notes = TableNotes(walk)
@@ -71,7 +78,9 @@ class TableReader:
                 continue
             start, end = offsets.get(id(row), (0, len(b.text)))
             src = Source(b, row.page, start, end)
-            cells = {i: "\n".join(normalize(line) for line in c.split("\n") if line.strip()) for i, c in enumerate(row.cells)}
+            cells = {
+                i: "\n".join(normalize(line) for line in c.split("\n") if line.strip()) for i, c in enumerate(row.cells)
+            }
             raw = {i: c.strip() for i, c in enumerate(row.cells)}
             for i, role in grid.roles.items():
                 # a merged cell (no rowspan in a PDF) leaves the rows below it empty: they share its value
@@ -82,7 +91,9 @@ class TableReader:
                         cells[i] = carried[i]
             service = self._service(cells, grid)
             vendor = self._vendor(cells, grid, topic, lead)
-            if {"requirement", "lob"} <= set(grid.roles.values()) and not {"vendor", "service_vendor"} & set(grid.roles.values()):
+            if {"requirement", "lob"} <= set(grid.roles.values()) and not {"vendor", "service_vendor"} & set(
+                grid.roles.values()
+            ):
                 # "Plan type | Admission type | Requirement": the payer's own requirements, plan by plan
                 vendor = topic.section_vendor() or self.walk.own_reviewer()
                 base = service or next(iter(self.walk.section_services(topic)), None)
@@ -91,17 +102,39 @@ class TableReader:
                 continue
             payer = self._payer(cells, grid)
             if grid.lob_cols:
-                self._grid_row(row, raw, grid, service, vendor, src, topic, legend, notes, payer,
-                               self._qualifier(cells, grid))
+                self._grid_row(
+                    row, raw, grid, service, vendor, src, topic, legend, notes, payer, self._qualifier(cells, grid)
+                )
             else:
-                self._plain_row(cells, grid, service or topic_service(topic), vendor, src, topic, notes, payer, lead,
-                                self._qualifier(cells, grid))
+                one_or_more: list[Optional[str]] = list(self._services(cells, grid)) or [
+                    service or topic_service(topic)
+                ]
+                for one in one_or_more:
+                    self._plain_row(
+                        cells,
+                        grid,
+                        one,
+                        vendor,
+                        src,
+                        topic,
+                        notes,
+                        payer,
+                        lead,
+                        self._qualifier(cells, grid),
+                    )
 
     def _near(self, table: Block) -> list[Block]:
-        """The blocks a table's legend and notes may stand in: its top-level section ("Key", "Notes"
-        are subsections of the table's section)."""
-        top = table.section_path[:1]
-        return [x for x in self.walk.doc.blocks if x.section_path[:1] == top and x is not table]
+        """The blocks a table's legend and notes may stand in: its own section and subsections ("Key",
+        "Notes" under the table's section) and the sections enclosing it (notes at the end of a
+        chapter), not a sibling section's prose (another program's "*Commercial members only")."""
+        path = tuple(table.section_path)
+        return [
+            x
+            for x in self.walk.doc.blocks
+            if x is not table
+            and tuple(x.section_path[:1]) == path[:1]
+            and (tuple(x.section_path[: len(path)]) == path or path[: len(x.section_path)] == tuple(x.section_path))
+        ]
 
     def _row_offsets(self, b: Block) -> dict[int, tuple[int, int]]:
         out = {}
@@ -120,10 +153,18 @@ class TableReader:
             if role in ("service", "service_vendor") and cells.get(i):
                 text = cells[i]
                 if role == "service_vendor":
-                    text = re.split(r"\s*\n\s*|\s+(?:reviewed|managed)\s+by\s+", text, flags=I)[0]
+                    text = re.split(r"\s*\n\s*|\s+(?:reviewed|managed)\s+by\s+", text, flags=re.I)[0]
                 first = text.split("\n")[0]
                 return self.res.services.name(first, strict=False)
         return None
+
+    def _services(self, cells: dict[int, str], grid: Grid) -> list[str]:
+        """Several services listed in one cell ("Radiology; Cardiology"), each a rule of its own."""
+        for i, role in grid.roles.items():
+            if role == "service" and cells.get(i) and ";" in cells[i].split("\n")[0]:
+                names = [self.res.services.name(p, strict=False) for p in cells[i].split("\n")[0].split(";")]
+                return [n for n in names if n]
+        return []
 
     def _qualifier(self, cells: dict[int, str], grid: Grid) -> list[str]:
         """The service cell's qualifier ("… with a diagnosis of autism") as a condition of the row's rules."""
@@ -133,21 +174,52 @@ class TableReader:
                 return [q] if q else []
         return []
 
-    def _vendor(self, cells, grid, topic: Topic, lead: Optional[Claim]) -> Optional[VendorRef]:
+    def _vendor(self, cells: dict[int, str], grid: Grid, topic: Topic, lead: Optional[Claim]) -> Optional[VendorRef]:
         for i, role in grid.roles.items():
             if role == "vendor" and cells.get(i):
                 v = self.res.vendors.label(cells[i].split("\n")[0], self.walk.payer)
                 if v:
                     return v
             if role == "service_vendor" and cells.get(i):
-                m = re.search(r"(?:reviewed|managed)\s+by\s+(.+)$", cells[i], I)
+                m = re.search(r"(?:reviewed|managed)\s+by\s+(.+)$", cells[i], re.I)
                 if m:
                     v = self.res.vendors.label(m.group(1), self.walk.payer)
                     if v:
                         return v
         return (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()
 
-    def _payer(self, cells, grid) -> Optional[str]:
+    def _other_lines(self, cell: str, members: list[Member]) -> tuple[str, list[tuple[Lob, str]]]:
+        """A requirement cell's own text, and its sentences that state the requirement of another line
+        than the row's: "No review is necessary for Medicare PPO Blue." in the Medicare HMO Blue row.
+        A conditional sentence ("If an HMO member …") or one naming a part of the row's lines stays."""
+        row = [fold(m.lob.stated or m.lob.name) for m in members if m.lob is not None]
+        if not row:
+            return cell, []
+        own: list[str] = []
+        others: list[tuple[Lob, str]] = []
+        for a, e in sentences(cell):
+            sentence = cell[a:e]
+            named = [lob for lob, _, _ in self.res.members.in_sentence(sentence, self.walk.payer) if not lob.default]
+            tail = FOR_LINE_RE.search(sentence)
+            if not named and tail and self.res.members.lobish(tail.group("name"), strict=True):
+                # "… for Contoso PPO Choice.": a plan name the vocabulary does not know, said as a line
+                named = [
+                    m.lob
+                    for m in self.res.members.unit(tail.group("name"), self.walk.payer, lob_context=True)
+                    if m.lob is not None and not m.lob.default
+                ]
+            if (
+                len(named) == 1
+                and not _conditional(sentence)
+                and requirement_of(sentence)[0] is not None
+                and not any(fold(named[0].stated or named[0].name) in x or x in fold(named[0].name) for x in row)
+            ):
+                others.append((named[0], sentence))
+            else:
+                own.append(sentence)
+        return " ".join(own), others
+
+    def _payer(self, cells: dict[int, str], grid: Grid) -> Optional[str]:
         for i, role in grid.roles.items():
             if role == "payer" and cells.get(i):
                 name = cells[i].split("\n")[0].strip()
@@ -156,7 +228,19 @@ class TableReader:
         return None
 
     # -- rows ----------------------------------------------------------------------------------------
-    def _plain_row(self, cells, grid, service, vendor, src, topic, notes, payer, lead, qualifiers) -> None:
+    def _plain_row(
+        self,
+        cells: dict[int, str],
+        grid: Grid,
+        service: Optional[str],
+        vendor: Optional[VendorRef],
+        src: Source,
+        topic: Topic,
+        notes: dict[str, list[Footnote]],
+        payer: Optional[str],
+        lead: Optional[Claim],
+        qualifiers: list[str],
+    ) -> None:
         if not service or vendor is None:
             return
         lob_texts = [cells[i] for i, r in grid.roles.items() if r == "lob" and cells.get(i)]
@@ -164,26 +248,44 @@ class TableReader:
         members: list[Member] = []
         for t in lob_texts:
             for line in re.split(r"\n|;\s*", t):
-                line = re.sub(r"\s+only\s*$", "", line.strip(), flags=I)
+                line = re.sub(r"\s+only\s*$", "", line.strip(), flags=re.I)
                 if line:
                     members += self.res.members.unit(line, self.walk.payer, lob_context=True)
-        if member_texts and not members and any(self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True)
-                                                for line in member_texts[0].split("\n")):
+        if (
+            member_texts
+            and not members
+            and any(
+                self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True)
+                for line in member_texts[0].split("\n")
+            )
+        ):
             # "For these groups …" cells whose lines name a line first: "Northwind commercial — All fully insured groups"
             for line in member_texts[0].split("\n"):
                 if self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True):
                     members += self.res.members.unit(line, self.walk.payer, lob_context=True)
                 elif NOTE_LINE_RE.match(line):
                     # "Note: Zephyr manages these services for members age 19 and older."
-                    qualifiers = qualifiers + [NOTE_LINE_RE.sub("", line).strip()]
+                    qualifiers = [*qualifiers, NOTE_LINE_RE.sub("", line).strip()]
             member_texts = []
         if member_texts:
             scoped = self.res.clauses.parse(member_texts[0])
             base = members or [Member(None, Segment.ALL, Scope.ALL)]
             if scoped:
-                members = [Member(m.lob, seg if seg is not Segment.ALL else m.segment, c.scope, list(c.exceptions),
-                                  list(c.inclusions), list(c.conditions), c.effective, m.service_dates)
-                           for m in base for c in scoped for seg in c.segments]
+                members = [
+                    Member(
+                        m.lob,
+                        seg if seg is not Segment.ALL else m.segment,
+                        c.scope,
+                        list(c.exceptions),
+                        list(c.inclusions),
+                        list(c.conditions),
+                        c.effective,
+                        m.service_dates,
+                    )
+                    for m in base
+                    for c in scoped
+                    for seg in c.segments
+                ]
         if not members:
             members = [pm.member for pm in topic.find_members()] or [Member(topic.find_lob(), Segment.ALL, Scope.ALL)]
         effective, ended = None, False
@@ -204,16 +306,20 @@ class TableReader:
                 refs, none_lobs = self.notes.exclusions(note, [m.lob.stated for m in members if m.lob])
                 for ref in refs:
                     words = self.notes.lob_words(ref.name)
-                    targets = [m for m in members if m.lob and words and words <= set(fold(m.lob.name).split())] \
-                        if words else members
+                    targets = (
+                        [m for m in members if m.lob and words and words <= set(fold(m.lob.name).split())]
+                        if words
+                        else members
+                    )
                     for m in targets or members:
                         m.exceptions.append(ref)
                         if m.scope is Scope.ALL:
                             m.scope = Scope.MOST
                 for lob in none_lobs:
-                    self.walk.emit(vendor, service, Member(lob, Segment.ALL, Scope.NONE), src, topic, "table-note",
-                                   payer=payer)
-            elif NOT_REQUIRED_RE.search(note) and re.match(r"^\s*ended\b", note, I):
+                    self.walk.emit(
+                        vendor, service, Member(lob, Segment.ALL, Scope.NONE), src, topic, "table-note", payer=payer
+                    )
+            elif NOT_REQUIRED_RE.search(note) and re.match(r"^\s*ended\b", note, re.I):
                 ended, not_required = True, True
                 effective = next((d.value for d in dates_in(note)), effective)
             elif not UPDATE_NOTE_RE.search(note):
@@ -222,15 +328,47 @@ class TableReader:
         for i, r in grid.roles.items():
             if r == "requirement" and cells.get(i):
                 # "Notification within 72 hours of admission.", "Precertification is required."
-                requirement, cell_conditions = requirement_of(cells[i])
+                own, others = self._other_lines(cells[i], members)
+                requirement, cell_conditions = requirement_of(own)
                 conditions += [c for c in cell_conditions if c not in conditions]
+                for lob, sentence in others:
+                    # "No review is necessary for Medicare PPO Blue." in the Medicare HMO Blue row
+                    said, said_conditions = requirement_of(sentence)
+                    self.walk.emit(
+                        vendor,
+                        service,
+                        Member(lob, Segment.ALL, Scope.ALL),
+                        src,
+                        topic,
+                        "table-row",
+                        effective,
+                        said,
+                        conditions=said_conditions,
+                        payer=payer,
+                    )
         for m in members:
             if ended:
                 m = Member(m.lob, m.segment, Scope.NONE, m.exceptions, m.inclusions, m.conditions, m.effective)
-            self.walk.emit(vendor, service, m, src, topic, "table-row", effective, requirement, conditions=conditions,
-                           payer=payer)
+            self.walk.emit(
+                vendor, service, m, src, topic, "table-row", effective, requirement, conditions=conditions, payer=payer
+            )
 
-    def _grid_row(self, row, cells, grid, service, vendor, src, topic, legend, notes, payer, qualifiers) -> None:
+    def _grid_row(
+        self,
+        row: Row,
+        cells: dict[int, str],
+        grid: Grid,
+        service: Optional[str],
+        vendor: Optional[VendorRef],
+        src: Source,
+        topic: Topic,
+        legend: dict[str, MarkMeaning],
+        notes: dict[str, list[Footnote]],
+        payer: Optional[str],
+        qualifiers: list[str],
+    ) -> None:
+        if service is None:
+            return
         for i, header in grid.lob_cols.items():
             cell = cells.get(i, "")
             if not cell:
@@ -244,24 +382,38 @@ class TableReader:
                 markers = [c for c in m.group("notes") if c in SUPERSCRIPTS + FOOTNOTE_SYMBOLS]
             else:
                 # a grid whose cells name who reviews the row's service for the column's line
-                v = self.res.vendors.label(re.sub(rf"[{re.escape(SUPERSCRIPTS + FOOTNOTE_SYMBOLS)}]+$", "",
-                                                  cell.split("\n")[0]), self.walk.payer)
+                v = self.res.vendors.label(
+                    re.sub(rf"[{re.escape(SUPERSCRIPTS + FOOTNOTE_SYMBOLS)}]+$", "", cell.split("\n")[0]),
+                    self.walk.payer,
+                )
                 meaning, markers = MarkMeaning(Scope.ALL), [c for c in cell if c in SUPERSCRIPTS + FOOTNOTE_SYMBOLS]
             if v is None:
                 continue
             lob = self.res.lobs.name(header, self.walk.payer)
             segs = list(lob.segments) if lob else []
-            seg_list = [s for s in segs if s is not Segment.GROUP] or ([Segment.GROUP] if segs else [Segment.ALL])
+            seg_list: list[Segment] = [s for s in segs if s is not Segment.GROUP] or (
+                [Segment.GROUP] if segs else [Segment.ALL]
+            )
             if lob is not None and lob.default and lob.name == "Commercial" and Segment.INDIVIDUAL in segs:
                 seg_list = [Segment.INDIVIDUAL]
             for seg in seg_list:
                 mem = Member(lob, seg, meaning.scope)
-                draft = self.walk.emit(v, service, mem, src, topic, "grid-cell", requirement=meaning.requirement,
-                                       payer=payer, conditions=qualifiers)
+                draft = self.walk.emit(
+                    v,
+                    service,
+                    mem,
+                    src,
+                    topic,
+                    "grid-cell",
+                    requirement=meaning.requirement,
+                    payer=payer,
+                    conditions=qualifiers,
+                )
                 if draft is not None:
                     for mk in markers:
                         for fn in notes.get(mk, []):
                             self.notes.apply_footnote(draft, fn)
+
 
 def topic_service(topic: Topic) -> Optional[str]:
     services = topic.find_services()
@@ -269,12 +421,16 @@ def topic_service(topic: Topic) -> Optional[str]:
 
 
 def qualified(service: Optional[str], kinds: list[str]) -> Optional[str]:
-    """"acute residential treatment" in a row whose admission type is "Mental health": "acute
+    """ "acute residential treatment" in a row whose admission type is "Mental health": "acute
     residential treatment for mental health"; "Either mental health or substance use" qualifies nothing."""
     kind = next((k for k in kinds if k.strip()), "")
-    if not service or not kind or re.match(r"\s*(?:either|all|any|both|each)\b", kind, I):
+    if not service or not kind or re.match(r"\s*(?:either|all|any|both|each)\b", kind, re.I):
         return service
     return f"{service} for {kind.strip().lower()}"
+
+
+def _conditional(sentence: str) -> bool:
+    return bool(re.match(r"\s*(?:if|when|unless|where|for\s+example)\b", sentence, re.I))
 
 
 def requirement_of(cell: str) -> tuple[Optional[Requirement], list[str]]:
@@ -282,10 +438,10 @@ def requirement_of(cell: str) -> tuple[Optional[Requirement], list[str]]:
     conditions = [c.group(0).strip(" ,.;") for c in CONDITION_RE.finditer(cell)]
     if NOT_REQUIRED_RE.search(cell):
         return Requirement.NOT_REQUIRED, conditions
-    if re.search(r"\bnotif(?:y|ication)\b", cell, I):
+    if re.search(r"\bnotif(?:y|ication)\b", cell, re.I):
         return Requirement.NOTIFICATION, conditions
-    if re.search(r"\bpre-?certification\b", cell, I):
+    if re.search(r"\bpre-?certification\b", cell, re.I):
         return Requirement.PRECERTIFICATION, conditions
-    if re.search(r"\b(?:authori[sz]ation|approval|review)\b", cell, I):
+    if re.search(r"\b(?:authori[sz]ation|approval|review)\b", cell, re.I):
         return Requirement.PRIOR_AUTHORIZATION, conditions
     return None, conditions

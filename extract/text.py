@@ -7,10 +7,11 @@ where each character came from.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, timedelta
-from typing import Iterator, Optional
+from functools import lru_cache
+from typing import Optional
 
 #: Trademark marks and footnote markers: dropped for matching ("BlueSM", "Zephyr®", "Yes*").
 MARK_CHARS = "®™℠©*†‡§‖¶¹²³⁴⁵⁶⁷⁸⁹⁰"
@@ -36,7 +37,7 @@ class Normalized:
 
 
 def normalize_map(raw: str) -> Normalized:
-    drop = set()
+    drop: set[int] = set()
     for m in _SM_RE.finditer(raw):
         drop.update(range(m.start(), m.end()))
     chars: list[str] = []
@@ -78,9 +79,43 @@ def fold(text: str) -> str:
 
 # -- sentences ---------------------------------------------------------------------------------------
 #: Words after which a full stop does not end a sentence.
-ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc",
-                 "co", "corp", "ltd", "llc", "no", "vs", "e.g", "i.e", "dr", "st", "mr", "mrs", "ms", "u.s",
-                 "a.m", "p.m", "incl", "approx", "dept", "etc", "jr", "sr"}
+ABBREVIATIONS = {
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "inc",
+    "co",
+    "corp",
+    "ltd",
+    "llc",
+    "no",
+    "vs",
+    "e.g",
+    "i.e",
+    "dr",
+    "st",
+    "mr",
+    "mrs",
+    "ms",
+    "u.s",
+    "a.m",
+    "p.m",
+    "incl",
+    "approx",
+    "dept",
+    "etc",
+    "jr",
+    "sr",
+}
 _SENT_END_RE = re.compile(r"[.!?](?:[\"'”’)]*)(?=\s+[\"'“‘(]?[A-Z0-9¹²³⁴⁵*†‡§])|;(?=\s+\S)")
 
 
@@ -90,10 +125,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = 0
     for m in _SENT_END_RE.finditer(text):
-        word = re.search(r"([A-Za-z.]+)\.$", text[max(0, m.start() - 12):m.start() + 1])
+        word = re.search(r"([A-Za-z.]+)\.$", text[max(0, m.start() - 12) : m.start() + 1])
         if text[m.start()] == "." and word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
             continue
-        if text[m.start()] == "." and re.search(r"\b[A-Z]\.$", text[max(0, m.start() - 2):m.start() + 1]):
+        if text[m.start()] == "." and re.search(r"\b[A-Z]\.$", text[max(0, m.start() - 2) : m.start() + 1]):
             continue  # an initial: "J. Smith", "U.S."
         end = m.end()
         if text[start:end].strip():
@@ -113,14 +148,16 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 # -- dates -------------------------------------------------------------------------------------------
-MONTHS = {m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                          "nov", "dec"])}
+MONTHS = {
+    m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
+}
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 DATE_RE = re.compile(
     rf"\b(?:(?P<mon>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"
     rf"|(?P<m2>\d{{1,2}})/(?P<d2>\d{{1,2}})/(?P<y2>\d{{2,4}})"
     rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}}))\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 #: "January 2026": a month and a year, no day (a document's own date, never an effective date).
 MONTH_YEAR_RE = re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<year>\d{{4}})\b", re.IGNORECASE)
 

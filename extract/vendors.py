@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .drafts import VendorRef
-from .nlp import Annotated
+from .nlp import Annotated, Annotator
 from .patterns import NAME_MAX_WORDS
 from .text import fold, normalize
 
-I = re.IGNORECASE
+if TYPE_CHECKING:
+    from .vocabulary import Vocabulary
+
 #: The payer's own staff: "<payer>'s (own) UM department", "our clinical review team".
 STAFF_RE = re.compile(
     r"(?:(?P<owner>(?-i:[A-Z])[\w.&-]*(?:\s+(?:(?-i:[A-Z])[\w.&-]*|of|and|&))*?)(?:'s|’s|'|’)?\s+(?:own\s+)?|\b(?:our|its)\s+(?:own\s+)?|"
@@ -29,25 +31,138 @@ STAFF_RE = re.compile(
     r"(?P<unit>(?:utilization\s+management|utilization\s+review|UM|clinical\s+(?:services|review|intake|operations)|"
     r"care\s+management|case\s+management|medical\s+management|health\s+services|healthcare\s+services|pharmacy|"
     r"prior\s+authorization|precertification|medical\s+review|nurse\s+review)\s*(?:\(UM\)\s*)?"
-    r"(?:department|departments|team|teams|staff|unit|group|nurses))\b", I)
-PLAN_RE = re.compile(r"^\s*(?:the\s+)?(?:health\s+)?plan(?:\s*[-–—:]\s*(?:UM|utilization\s+management)\s+department)?\s*$", I)
+    r"(?:department|departments|team|teams|staff|unit|group|nurses))\b",
+    re.I,
+)
+PLAN_RE = re.compile(
+    r"^\s*(?:the\s+)?(?:health\s+)?plan(?:\s*[-–—:]\s*(?:UM|utilization\s+management)\s+department)?\s*$", re.I
+)
 #: A proper name: capitalised words, with "of", "and", "&" inside and a trailing "(ACRONYM)".
-PROPER_RE = re.compile(r"(?:[A-Z0-9][\w.&'’+-]*)(?:\s+(?:of|and|&|for)\s+[A-Z][\w.&'’+-]*|\s+[A-Z0-9][\w.&'’+-]*)*"
-                       r"(?:\s*\([A-Z][\w .&-]{1,40}\))?")
+PROPER_RE = re.compile(
+    r"(?:[A-Z0-9][\w.&'’+-]*)(?:\s+(?:of|and|&|for)\s+[A-Z][\w.&'’+-]*|\s+[A-Z0-9][\w.&'’+-]*)*"
+    r"(?:\s*\([A-Z][\w .&-]{1,40}\))?"
+)
 #: Capitalised words that begin sentences or name documents, never vendors.
-NOT_NAMES = {"the", "this", "these", "that", "those", "for", "a", "an", "our", "your", "we", "you", "it", "they",
-             "members", "member", "providers", "provider", "prior", "authorization", "requests", "request", "all",
-             "most", "some", "select", "each", "every", "in", "on", "if", "when", "as", "please", "beginning",
-             "effective", "starting", "since", "until", "note", "notes", "exception", "exceptions", "see", "call",
-             "submit", "send", "use", "check", "questions", "services", "service", "program", "programs", "codes",
-             "imaging", "radiology", "cardiology", "plan", "plans", "and", "or", "no", "yes", "not", "also", "then",
-             "both", "either", "neither", "reviews", "medicare", "medicaid", "commercial", "individual", "fully",
-             "self-funded", "group", "groups", "state", "county", "online", "phone", "fax", "web", "portal", "by",
-             "ct", "mri", "pet", "what", "which", "who", "how", "where", "why", "with", "from", "to", "of", "is",
-             "are", "will", "can", "may", "must", "should", "after", "before", "under", "through", "here", "there"}
-CORPORATE_RE = re.compile(r"\b(?:Health|Healthcare|Solutions|Management|Partners|Associates|Group|Inc|LLC|Corp|"
-                          r"Company|Services|Network|Networks|Care|Rx|Specialty|Benefits?|Systems|Technologies|MD|"
-                          r"Clinic|Labs?|Diagnostics)\b\.?")
+NOT_NAMES = {
+    "the",
+    "this",
+    "these",
+    "that",
+    "those",
+    "for",
+    "a",
+    "an",
+    "our",
+    "your",
+    "we",
+    "you",
+    "it",
+    "they",
+    "members",
+    "member",
+    "providers",
+    "provider",
+    "prior",
+    "authorization",
+    "requests",
+    "request",
+    "all",
+    "most",
+    "some",
+    "select",
+    "each",
+    "every",
+    "in",
+    "on",
+    "if",
+    "when",
+    "as",
+    "please",
+    "beginning",
+    "effective",
+    "starting",
+    "since",
+    "until",
+    "note",
+    "notes",
+    "exception",
+    "exceptions",
+    "see",
+    "call",
+    "submit",
+    "send",
+    "use",
+    "check",
+    "questions",
+    "services",
+    "service",
+    "program",
+    "programs",
+    "codes",
+    "imaging",
+    "radiology",
+    "cardiology",
+    "plan",
+    "plans",
+    "and",
+    "or",
+    "no",
+    "yes",
+    "not",
+    "also",
+    "then",
+    "both",
+    "either",
+    "neither",
+    "reviews",
+    "medicare",
+    "medicaid",
+    "commercial",
+    "individual",
+    "fully",
+    "self-funded",
+    "group",
+    "groups",
+    "state",
+    "county",
+    "online",
+    "phone",
+    "fax",
+    "web",
+    "portal",
+    "by",
+    "ct",
+    "mri",
+    "pet",
+    "what",
+    "which",
+    "who",
+    "how",
+    "where",
+    "why",
+    "with",
+    "from",
+    "to",
+    "of",
+    "is",
+    "are",
+    "will",
+    "can",
+    "may",
+    "must",
+    "should",
+    "after",
+    "before",
+    "under",
+    "through",
+    "here",
+    "there",
+}
+CORPORATE_RE = re.compile(
+    r"\b(?:Health|Healthcare|Solutions|Management|Partners|Associates|Group|Inc|LLC|Corp|"
+    r"Company|Services|Network|Networks|Care|Rx|Specialty|Benefits?|Systems|Technologies|MD|"
+    r"Clinic|Labs?|Diagnostics)\b\.?"
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +173,7 @@ class VendorMention:
 
 
 class VendorFinder:
-    def __init__(self, vocab, annotate):
+    def __init__(self, vocab: Vocabulary, annotate: Annotator) -> None:
         self.vocab = vocab
         self.annotate = annotate
         self.departments = {d.name: d.payer for d in vocab.departments}
@@ -158,7 +273,7 @@ def _trim_name(name: str) -> str:
 
 
 def _strip_acronym(name: str) -> str:
-    """"Zephyr Care Partners (ZCP)" → "Zephyr Care Partners"."""
+    """ "Zephyr Care Partners (ZCP)" → "Zephyr Care Partners"."""
     return re.sub(r"\s*\([^()]*\)\s*$", "", name).strip() or name
 
 

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import yaml
 from pydantic import BaseModel, Field
@@ -20,8 +20,8 @@ from pydantic import BaseModel, Field
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _yaml(text: str):
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 — a safe loader
+def _yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
 
 
 MARKS_RE = re.compile(r"[®™℠©¹²³*]|(?<=[a-z])SM\b")
@@ -73,7 +73,7 @@ class Department(Named):
 
 
 class LineOfBusiness(Named):
-    payer: Optional[str] = None   # None: a generic term any payer uses ("Medicare Advantage", "HMO")
+    payer: Optional[str] = None  # None: a generic term any payer uses ("Medicare Advantage", "HMO")
     segment: Optional[str] = None  # the segment the term implies ("Marketplace" → individual)
 
 
@@ -112,9 +112,14 @@ class Vocabulary(BaseModel):
         cached = self.__dict__.get("_idx")
         if cached is None:
             cached = {}
-            for label, items in (("PAYER", self.payers), ("VENDOR", self.vendors), ("DEPT", self.departments),
-                                 ("LOB", self.lines_of_business), ("GROUP", self.employer_groups),
-                                 ("SERVICE", self.services)):
+            for label, items in (
+                ("PAYER", self.payers),
+                ("VENDOR", self.vendors),
+                ("DEPT", self.departments),
+                ("LOB", self.lines_of_business),
+                ("GROUP", self.employer_groups),
+                ("SERVICE", self.services),
+            ):
                 cached[label] = {key(n): it.name for it in items for n in it.all_names()}
             cached["PORTAL"] = {key(p): v.name for v in self.vendors for p in v.portals}
             cached["NOTVENDOR"] = {key(n): n for n in self.not_vendors}
@@ -128,16 +133,21 @@ class Vocabulary(BaseModel):
         compares lower-cased tokens. Each surface is also given without marks.
         """
         out: dict[str, list[tuple[str, str]]] = {}
-        for label, items in (("PAYER", self.payers), ("VENDOR", self.vendors), ("DEPT", self.departments),
-                             ("LOB", self.lines_of_business), ("GROUP", self.employer_groups),
-                             ("SERVICE", self.services)):
+        for label, items in (
+            ("PAYER", self.payers),
+            ("VENDOR", self.vendors),
+            ("DEPT", self.departments),
+            ("LOB", self.lines_of_business),
+            ("GROUP", self.employer_groups),
+            ("SERVICE", self.services),
+        ):
             out[label] = sorted({(normalize(n), it.name) for it in items for n in it.all_names()})
         out["PORTAL"] = sorted({(normalize(p), v.name) for v in self.vendors for p in v.portals})
         out["NOTVENDOR"] = sorted({(normalize(n), n) for n in self.not_vendors})
         return out
 
     def lob_payer(self, lob: str) -> Optional[str]:
-        return next((l.payer for l in self.lines_of_business if l.name == lob), None)
+        return next((line.payer for line in self.lines_of_business if line.name == lob), None)
 
     def department_payer(self, name: str) -> Optional[str]:
         return next((d.payer for d in self.departments if d.name == name), None)
@@ -156,7 +166,7 @@ class Vocabulary(BaseModel):
         return name in {v.name for v in self.vendors} | {d.name for d in self.departments}
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Vocabulary":
+    def load(cls, path: str | Path | None = None) -> Vocabulary:
         path = path or os.environ.get("PAYERKG_VOCAB")
         if path:
             return _load_path(str(path))

@@ -20,24 +20,41 @@ from typing import Optional
 from ingest import Block, BlockKind, Document
 
 from .drafts import Draft, Source, VendorRef
+from .emitting import Emitting
 from .lob import Lob
 from .model import Requirement
-from .emitting import Emitting
 from .owned import OwnRequirements
 from .pairing import Pairing
-from .patterns import (ACTIVE_RE, ANAPHOR_RE, EXCEPT_RE, EXCLUDED_LEAD_RE, GENERIC_HEADING_RE, HEADING_SPLIT_RE,
-                       LEGEND_RE, MANAGED_BY_RE, MEMBER_LEAD_RE, NUMBERING_RE, ONLY_ELECTED_RE, REQUIREMENT_HEADING_RE,
-                       SERVICE_LEAD_RE, SKIP_HEADING_RE, VERB_RE)
+from .patterns import (
+    ACTIVE_RE,
+    ANAPHOR_RE,
+    AUTH_WORD_RE,
+    EXCEPT_RE,
+    EXCLUDED_LEAD_RE,
+    GENERIC_HEADING_RE,
+    HEADING_SPLIT_RE,
+    LEGEND_RE,
+    MANAGED_BY_RE,
+    MEMBER_LEAD_RE,
+    NOTE_SCOPES_RE,
+    NUMBERING_RE,
+    ONLY_ELECTED_RE,
+    REQUIREMENT_HEADING_RE,
+    SERVICE_LEAD_RE,
+    SKIP_HEADING_RE,
+    VERB_RE,
+)
+from .profiles import ProgramProfiles
 from .prose import Claim, ProseReader
 from .resources import Resources
 from .similarity import same_vendor
-from .text import normalize, sentences
+from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, normalize, sentences
 from .tree import Exclusion, ProgramMember, ProgramService, Section, Topic, build_tree
 
 _log = logging.getLogger(__name__)
 
 
-class DocumentWalk(OwnRequirements, Emitting, Pairing):
+class DocumentWalk(OwnRequirements, Emitting, Pairing, ProgramProfiles):
     def __init__(self, doc: Document, res: Resources, payer: str):
         self.doc = doc
         self.res = res
@@ -47,10 +64,13 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
         self.consumed: set[int] = set()
         self.used: set[tuple[int, int]] = set()  # (block, sentence start) of sentences that informed the walk
         self.explained: set[int] = set()  # blocks read whole as labels or legends
-        self._heading_vendors: dict[str, Optional[VendorRef]] = {}  # blocks read already as part of another (a table's footnotes)
+        self._heading_vendors: dict[
+            str, Optional[VendorRef]
+        ] = {}  # blocks read already as part of another (a table's footnotes)
         self.lob_hint: Optional[Lob] = None  # the line a list item read as prose stands under
         from .lists import ListReader
         from .tables import TableReader
+
         self.lists = ListReader(self)
         self.tables = TableReader(self)
 
@@ -65,12 +85,21 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
     def section(self, sec: Section, topic: Topic) -> None:
         if sec.heading is not None:
             self.heading(sec.heading, topic)
-        if sec.heading is None or not SKIP_HEADING_RE.match(NUMBERING_RE.sub("", normalize(sec.heading.text)).strip(" :.")):
-            self.blocks(sec.blocks, topic)
-        for child in sec.children:
-            sub = Topic(topic, heading=child.heading.text if child.heading else "")
-            self.section(child, sub)
-            self.close(sub)
+        skip = sec.heading is not None and SKIP_HEADING_RE.match(
+            NUMBERING_RE.sub("", normalize(sec.heading.text)).strip(" :.")
+        )
+        run: list[Block] = []
+        for item in [*sec.items, None]:
+            if isinstance(item, Block):
+                run.append(item)
+                continue
+            if run and not skip:
+                self.blocks(run, topic)
+            run = []
+            if item is not None:
+                sub = Topic(topic, heading=item.heading.text if item.heading else "")
+                self.section(item, sub)
+                self.close(sub)
 
     def blocks(self, blocks: list[Block], topic: Topic) -> None:
         i = 0
@@ -83,8 +112,14 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             if b.kind is BlockKind.LIST_ITEM:
                 j = i
                 run: list[Block] = []
-                while j < len(blocks) and blocks[j].index not in self.consumed and (blocks[j].kind is BlockKind.LIST_ITEM or
-                                           (blocks[j].kind is BlockKind.PARAGRAPH and EXCEPT_RE.match(normalize(blocks[j].text)))):
+                while (
+                    j < len(blocks)
+                    and blocks[j].index not in self.consumed
+                    and (
+                        blocks[j].kind is BlockKind.LIST_ITEM
+                        or (blocks[j].kind is BlockKind.PARAGRAPH and EXCEPT_RE.match(normalize(blocks[j].text)))
+                    )
+                ):
                     run.append(blocks[j])
                     j += 1
                 self.lists.read(run, topic, lead, blocks)
@@ -106,8 +141,9 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             return
         if EXCLUDED_LEAD_RE.search(text):
             topic.role = "excluded"
-        elif MEMBER_LEAD_RE.search(text) or re.search(r"\bwhich\s+members\b|\bwho\s+(?:is|are)\s+(?:eligible|covered)",
-                                                      text, re.IGNORECASE):
+        elif MEMBER_LEAD_RE.search(text) or re.search(
+            r"\bwhich\s+members\b|\bwho\s+(?:is|are)\s+(?:eligible|covered)", text, re.IGNORECASE
+        ):
             topic.role = "members"
         elif SERVICE_LEAD_RE.search(text) or re.search(r"\bwhich\s+services\b", text, re.IGNORECASE):
             topic.role = "services"
@@ -126,13 +162,29 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
                     vendor = None
                 if vendor is not None and vendor.new and self.res.services.name(part):
                     vendor = None
-            if topic.lob is None and self.res.members.lobish(part, strict=True) and not self.res.annotate(part).of("VENDOR", "DEPT"):
-                lob = self.res.lobs.name(re.sub(r"^\s*for\s+", "", part, flags=re.IGNORECASE), self.payer)
+            if (
+                topic.lob is None
+                and self.res.members.lobish(part, strict=True)
+                and not self.res.annotate(part).of("VENDOR", "DEPT")
+            ):
+                named_part = re.sub(r"^\s*for\s+", "", part, flags=re.IGNORECASE)
+                scoped = self.res.clauses.scope_re.match(named_part)  # "for |select| Medicare Advantage members"
+                lob = self.res.lobs.name(named_part[scoped.end() :] if scoped else named_part, self.payer)
                 if lob is not None and not lob.default:
                     topic.lob = lob
+                    if scoped:
+                        topic.lob_scope = self.res.clauses.scope_words[scoped.group(1).lower()]
+                    # "Commercial and Medicare Advantage members": a heading that names several lines
+                    named = [x for x, _, _ in self.res.members.in_sentence(part, self.payer) if not x.default]
+                    topic.lobs = named if len(named) > 1 else []
                     continue
-            if topic.role is None and not self.res.annotate(part).of("VENDOR", "PORTAL") and not text.endswith("?") \
-                    and not VERB_RE.search(part) and part.count(",") < 2:
+            if (
+                topic.role is None
+                and not self.res.annotate(part).of("VENDOR", "PORTAL")
+                and not text.endswith("?")
+                and not VERB_RE.search(part)
+                and part.count(",") < 2
+            ):
                 svc = self.res.services.name(re.sub(r"^\s*for\s+", "", part, flags=re.IGNORECASE))
                 if svc and not self.res.members.lobish(part, strict=True):
                     topic.services = [ProgramService(svc, None, Source.whole(b), origin="heading")]
@@ -151,7 +203,7 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             return None
         mb = MANAGED_BY_RE.match(norm)
         if mb:
-            vendor = self.res.vendors.label(norm[mb.end():], self.payer)
+            vendor = self.res.vendors.label(norm[mb.end() :], self.payer)
             if vendor:
                 self.explained.add(b.index)
                 topic.vendor, topic.vendor_stated = vendor, True
@@ -159,29 +211,56 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
                     s.vendor = s.vendor or vendor
             return None
         label = re.fullmatch(r"\s*([^.:]{2,80}):\s*", norm)
-        if label and len(label.group(1).split()) <= 8 and not VERB_RE.search(label.group(1)) \
-                and not ACTIVE_RE.search(label.group(1)) and not self.res.annotate(label.group(1)).of("VENDOR", "DEPT") and not (MEMBER_LEAD_RE.search(norm) or EXCLUDED_LEAD_RE.search(norm) or SERVICE_LEAD_RE.search(norm)):
+        if (
+            label
+            and len(label.group(1).split()) <= 8
+            and not VERB_RE.search(label.group(1))
+            and not ACTIVE_RE.search(label.group(1))
+            and not self.res.annotate(label.group(1)).of("VENDOR", "DEPT")
+            and not (MEMBER_LEAD_RE.search(norm) or EXCLUDED_LEAD_RE.search(norm) or SERVICE_LEAD_RE.search(norm))
+        ):
             svc = self.res.services.name(label.group(1))
-            lead = Claim(0, len(text), lead="services_label")
+            label_lead = Claim(0, len(text), lead="services_label")
             if svc:
-                lead.services = [svc]
-            return lead
+                label_lead.services = [svc]
+            return label_lead
         last: Optional[Claim] = None
         lead: Optional[Claim] = None
         history: list[Claim] = []
         for a, e in sentences(text):
             claim = self.prose.read(text, a, e, self.payer, topic.find_vendor() or self.heading_vendor(topic))
             self.same_vendor_as_section(claim, topic)
-            same = next((c for c in reversed(history) if claim.vendor and c.vendor and c.vendor.name == claim.vendor.name
-                         and c.services), None)
+            self.profile(claim, text, topic)
+            if (
+                a == 0
+                and claim.vendor is None
+                and claim.members
+                and NOTE_SCOPES_RE.search(text, a, e)
+                and _notes_a_sentence(b, siblings)
+            ):
+                claim.membership_only = True  # "*Commercial members, except …" under "Members 18 and older* have …"
+            same = next(
+                (
+                    c
+                    for c in reversed(history)
+                    if claim.vendor and c.vendor and c.vendor.name == claim.vendor.name and c.services
+                ),
+                None,
+            )
             self.resolve_anaphora(claim, same or last, text)
             history.append(claim)
             if last is not None and (self.modifies_last(claim, last, b, text) or self.retarget(last, claim, b, topic)):
                 self.used.add((b.index, a))
                 continue
             self.apply(claim, b, topic)
-            if claim.lead or claim.excluded or claim.members or claim.payer_requires or claim.old_vendor \
-                    or (claim.vendor is not None and claim.services):
+            if (
+                claim.lead
+                or claim.excluded
+                or claim.members
+                or claim.payer_requires
+                or claim.old_vendor
+                or (claim.vendor is not None and claim.services)
+            ):
                 self.used.add((b.index, a))  # the sentence told the walk something, even if no rule stands on it
             last = claim
             if claim.lead:
@@ -190,8 +269,8 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
 
     def apply(self, claim: Claim, b: Block, topic: Topic) -> None:
         src = Source(b, b.page, claim.start, claim.end)
-        if claim.vendor is None and ONLY_ELECTED_RE.search(b.text[claim.start:claim.end]):
-            segs = self.res.lobs.segments_in(b.text[claim.start:claim.end])
+        if claim.vendor is None and ONLY_ELECTED_RE.search(b.text[claim.start : claim.end]):
+            segs = self.res.lobs.segments_in(b.text[claim.start : claim.end])
             if any(d.segment in segs for d in topic.drafts):
                 self.segment_modifier(claim, b, topic)
                 return
@@ -211,8 +290,9 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             return
         if claim.excluded:
             named = self.res.vendors.known(self.res.annotate(src.quote), self.payer)
-            topic.exclusions.append(Exclusion(claim.excluded, [], [], None, src,
-                                              vendor=named[0].ref.name if named else None))
+            topic.exclusions.append(
+                Exclusion(claim.excluded, [], [], None, src, vendor=named[0].ref.name if named else None)
+            )
             return
         if claim.cancel:
             self.drafts = [d for d in self.drafts if d.source.block is not b]
@@ -222,7 +302,13 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             return
         services = [self.resolve_service(s, topic) for s in claim.services if not ANAPHOR_RE.match(s)]
         vendor = claim.vendor
-        if vendor is not None and not claim.negated and not claim.ended and topic.vendor is None and (services or claim.members):
+        if (
+            vendor is not None
+            and not claim.negated
+            and not claim.ended
+            and topic.vendor is None
+            and (services or claim.members or ("active" in claim.cues and AUTH_WORD_RE.search(claim.text)))
+        ):
             topic.vendor = vendor
         if claim.effective and vendor is not None and not services and not claim.members and not claim.negated:
             topic.effective = topic.effective or claim.effective
@@ -242,18 +328,30 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
         if "describes" in claim.cues and not claim.members:
             return  # who a company is, not what it reviews for whom
         if vendor is not None and not services:
-            ctx_all = [s for s in topic.find_services() if s.home is None]
+            found = topic.find_services()
+            ctx_all = [s for s in found if s.home is None]
             if not ctx_all and claim.members and not (claim.negated or claim.ended):
                 # "For our Medicare members, we offer Acme Health" under "Chronic conditions": the
                 # service the nearest heading names
                 ctx_all = [ProgramService(n, vendor, src, origin="heading") for n in self.section_services(topic)]
-            services_ctx = [s for s in ctx_all if s.vendor is not None and s.vendor.name == vendor.name] or \
-                [s for s in ctx_all if s.vendor is None or vendor.in_house or claim.continues]
+            # the vendor's own programs, those its subsections stated too ("Acme's programs do not apply
+            # to …"); a service no vendor was named for only when stated in this section
+            services_ctx = [s for s in found + ctx_all if s.vendor is not None and s.vendor.name == vendor.name] or [
+                s for s in ctx_all if s.vendor is None or vendor.in_house or claim.continues
+            ]
+            services_ctx = list({id(s): s for s in services_ctx}.values())
             if claim.members and (claim.negated or claim.ended) and not claim.continues:
                 for m in claim.members:
-                    topic.members.append(ProgramMember(m, src, vendor, True,
-                                                       Requirement.NOT_REQUIRED if claim.not_required else claim.requirement,
-                                                       claim.effective))
+                    topic.members.append(
+                        ProgramMember(
+                            m,
+                            src,
+                            vendor,
+                            True,
+                            Requirement.NOT_REQUIRED if claim.not_required else claim.requirement,
+                            claim.effective,
+                        )
+                    )
                 return
             if claim.members and services_ctx:
                 for ps in services_ctx:
@@ -263,14 +361,19 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
                 return
             if claim.members:
                 for m in claim.members:
-                    topic.members.append(ProgramMember(m, src, vendor, claim.negated or claim.ended, claim.requirement,
-                                                       claim.effective))
+                    topic.members.append(
+                        ProgramMember(m, src, vendor, claim.negated or claim.ended, claim.requirement, claim.effective)
+                    )
                 if claim.lead:
                     topic.vendor = topic.vendor or vendor
                 return
             # "… needs prior authorization through Acme Rx" under "Opioid medication management program"
             heading = next((t for t in topic.chain() if t.heading_service and t.services), None)
-            if heading is not None and not claim.negated and same_vendor(heading.services[0].vendor, vendor, none_ok=True):
+            if (
+                heading is not None
+                and not claim.negated
+                and same_vendor(heading.services[0].vendor, vendor, none_ok=True)
+            ):
                 h = heading.services[0]
                 h.vendor, h.origin = vendor, "claim"
                 h.requirement = h.requirement or claim.requirement
@@ -279,10 +382,21 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             # members only: "The program applies to …", "X members are not part of the program"
             if claim.lead == "members" or not claim.membership_only:
                 return
+            if self.outside_named_program(claim, src, topic):
+                return
             for m in claim.members:
-                topic.members.append(ProgramMember(m, src, None, claim.negated or claim.ended,
-                                                   Requirement.NOT_REQUIRED if claim.not_required else claim.requirement,
-                                                   claim.effective))
+                if not (claim.negated or claim.ended) and self.refines_line(topic, m, src):
+                    continue
+                topic.members.append(
+                    ProgramMember(
+                        m,
+                        src,
+                        None,
+                        claim.negated or claim.ended,
+                        Requirement.NOT_REQUIRED if claim.not_required else claim.requirement,
+                        claim.effective,
+                    )
+                )
             return
         # a vendor and services
         if claim.lead in ("services", "members"):
@@ -300,5 +414,24 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
                     pm.used = True
                 self.remember(topic, name, vendor, src)
             else:
-                self.add_service(topic, ProgramService(name, vendor, src, claim.effective, claim.requirement,
-                                                       negated=claim.negated or claim.ended))
+                self.add_service(
+                    topic,
+                    ProgramService(
+                        name,
+                        vendor,
+                        src,
+                        claim.effective,
+                        requirement=claim.requirement,
+                        negated=claim.negated or claim.ended,
+                    ),
+                )
+
+
+def _notes_a_sentence(b: Block, siblings: list[Block]) -> bool:
+    """``b`` is a note ("*Commercial members only") whose marker stands in an earlier block of its section."""
+    marker = b.text.lstrip()[:1]
+    return (
+        bool(marker)
+        and marker in FOOTNOTE_SYMBOLS + SUPERSCRIPTS
+        and any(x.index < b.index and marker in x.text.lstrip()[1:] for x in siblings)
+    )

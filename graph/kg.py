@@ -2,8 +2,8 @@
 
 Nodes are keyed ``"<kind>:<name>"`` (kinds: payer, vendor, service, lob, group, document, rule).
 Entity resolution happens when a node is named: vendor aliases and renames are already canonical
-(the vocabulary resolved them in extraction), unknown vendors merge on a case- and
-punctuation-insensitive key, and an employer group named by number ("group 70605") joins the group
+(the vocabulary resolved them in extraction), unknown vendors merge on the one name key
+(``graph.resolve``), and an employer group named by number ("group 70605") joins the group
 the vocabulary gives that number.
 
 Edges (``key`` is the edge type, so parallel facts stay apart by their ``rule_id`` attribute):
@@ -19,18 +19,16 @@ Edges (``key`` is the edge type, so parallel facts stay apart by their ``rule_id
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any
 
 import networkx as nx
 
 from extract import Statement, Vocabulary
 
-
-def _resolve_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+from . import resolve
 
 
 @dataclass(frozen=True)
@@ -49,17 +47,14 @@ class KnowledgeGraph:
         self._names: dict[tuple[str, str], str] = {}  # (kind, resolve key) → node id
 
     # -- entity resolution --------------------------------------------------------------------
-    def node(self, kind: str, name: str, **attrs) -> str:
+    def node(self, kind: str, name: str, **attrs: Any) -> str:
         if kind == "group":
-            number = re.fullmatch(r"(?:group\s*)?(\d{3,})", name.strip(), re.IGNORECASE)
-            if number:
-                name = self.vocab.group_by_number(number.group(1)) or name
-            name = self.vocab.canonical("GROUP", name) or name
+            name = resolve.group(self.vocab, name)
         elif kind == "vendor":
-            name = self.vocab.canonical("VENDOR", name) or self.vocab.canonical("DEPT", name) or name
+            name = resolve.vendor(self.vocab, name)
         elif kind == "service":
-            name = self.vocab.canonical("SERVICE", name) or name
-        k = (kind, _resolve_key(name))
+            name = resolve.service(self.vocab, name)
+        k = (kind, resolve.name_key(name))
         nid = self._names.get(k)
         if nid is None:
             nid = self._names[k] = f"{kind}:{name}"
@@ -72,7 +67,7 @@ class KnowledgeGraph:
     def add_document(self, info: DocumentInfo) -> None:
         self.node("document", info.doc_id, source=info.source, title=info.title)
 
-    def add(self, statements: Iterable[Statement]) -> "KnowledgeGraph":
+    def add(self, statements: Iterable[Statement]) -> KnowledgeGraph:
         for s in statements:
             self._add(s)
         for svc in self.vocab.services:
@@ -82,9 +77,17 @@ class KnowledgeGraph:
 
     def _add(self, s: Statement) -> None:
         rule = f"rule:{s.rule_id}"
-        self.g.add_node(rule, kind="rule", name=s.rule_id, scope=s.scope.value, segment=s.segment.value,
-                        requirement=s.requirement.value, program_type=s.program_type.value,
-                        conditions=s.conditions or "", effective_from=s.effective_from.isoformat() if s.effective_from else "")
+        self.g.add_node(
+            rule,
+            kind="rule",
+            name=s.rule_id,
+            scope=s.scope.value,
+            segment=s.segment.value,
+            requirement=s.requirement.value,
+            program_type=s.program_type.value,
+            conditions=s.conditions or "",
+            effective_from=s.effective_from.isoformat() if s.effective_from else "",
+        )
         vendor = self.node("vendor", s.vendor, new=s.vendor_new)
         service = self.node("service", s.service)
         lob = self.node("lob", s.line_of_business)
@@ -95,9 +98,18 @@ class KnowledgeGraph:
         g.add_edge(rule, service, key="FOR")
         g.add_edge(rule, lob, key="COVERS")
         g.add_edge(lob, payer, key="OF")
-        g.add_edge(vendor, service, key=f"MANAGES:{s.rule_id}", type="MANAGES", rule_id=s.rule_id, payer=s.payer,
-                   line_of_business=s.line_of_business, segment=s.segment.value, scope=s.scope.value,
-                   requirement=s.requirement.value)
+        g.add_edge(
+            vendor,
+            service,
+            key=f"MANAGES:{s.rule_id}",
+            type="MANAGES",
+            rule_id=s.rule_id,
+            payer=s.payer,
+            line_of_business=s.line_of_business,
+            segment=s.segment.value,
+            scope=s.scope.value,
+            requirement=s.requirement.value,
+        )
         g.add_edge(rule, doc, key="STATED_IN", page=s.page, quote=s.quote)
         refs = {r.name: r for r in s.exception_refs}
         for name in s.exceptions:
@@ -106,14 +118,19 @@ class KnowledgeGraph:
             alt = ref.alternate_vendor if ref else None
             g.add_edge(rule, group, key="EXCEPTS", alternate_vendor=alt or "")
             if alt:
-                g.add_edge(group, self.node("vendor", alt), key=f"REDIRECTED_TO:{s.rule_id}", type="REDIRECTED_TO",
-                           rule_id=s.rule_id)
+                g.add_edge(
+                    group,
+                    self.node("vendor", alt),
+                    key=f"REDIRECTED_TO:{s.rule_id}",
+                    type="REDIRECTED_TO",
+                    rule_id=s.rule_id,
+                )
         for name in s.inclusions:
             g.add_edge(rule, self.node("group", name), key="INCLUDES")
 
     # -- questions ---------------------------------------------------------------------------------
     def _name(self, nid: str) -> str:
-        return self.g.nodes[nid]["name"]
+        return str(self.g.nodes[nid]["name"])
 
     def _rules_by(self, vendor_node: str) -> list[str]:
         return [u for u, _, k in self.g.in_edges(vendor_node, keys=True) if k == "BY"]
@@ -122,7 +139,7 @@ class KnowledgeGraph:
         """Every vendor a group's members deal with: rules that include the group by name, and
         vendors named for the group when it is excepted from another vendor."""
         gid = self.node("group", group)
-        out = set()
+        out: set[str] = set()
         for u, _, k in self.g.in_edges(gid, keys=True):
             if k == "INCLUDES":
                 out.update(self._name(v) for _, v, kk in self.g.out_edges(u, keys=True) if kk == "BY")
@@ -133,7 +150,7 @@ class KnowledgeGraph:
 
     def groups_excepted_from(self, vendor: str) -> set[str]:
         vid = self.node("vendor", vendor)
-        out = set()
+        out: set[str] = set()
         for rule in self._rules_by(vid):
             out.update(self._name(v) for _, v, k in self.g.out_edges(rule, keys=True) if k == "EXCEPTS")
         return out
@@ -141,7 +158,7 @@ class KnowledgeGraph:
     def vendors_of_service(self, service: str) -> set[tuple[str, str]]:
         """(payer, vendor) pairs with a rule for the service or a service nested within it."""
         sid = self.node("service", service)
-        services = {sid} | {u for u in nx.ancestors(self._within(), sid)} if sid in self._within() else {sid}
+        services = {sid} | set(nx.ancestors(self._within(), sid)) if sid in self._within() else {sid}
         out = set()
         for s in services:
             for u, _, d in self.g.in_edges(s, data=True):
@@ -172,6 +189,11 @@ def _scalar_copy(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for n, d in g.nodes(data=True):
         h.add_node(n, **{k: v for k, v in d.items() if isinstance(v, (str, int, float, bool))})
     for u, v, k, d in g.edges(keys=True, data=True):
-        h.add_edge(u, v, key=k, edge_type=k.split(":")[0],
-                   **{a: b for a, b in d.items() if isinstance(b, (str, int, float, bool))})
+        h.add_edge(
+            u,
+            v,
+            key=k,
+            edge_type=k.split(":")[0],
+            **{a: b for a, b in d.items() if isinstance(b, (str, int, float, bool))},
+        )
     return h

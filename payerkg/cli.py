@@ -1,286 +1,293 @@
-"""The ``payerkg`` command line: parse arguments, call a pipeline function, print.
+"""The ``payerkg`` command line: parse options, call the library, render, exit.
 
-Data goes to stdout; progress, summaries and errors go to stderr.
+Each command parses its options into a library call (``payerkg.knowledge``, ``payerkg.pipeline``),
+hands the typed result to ``payerkg.render`` and returns. Exit statuses are decided in one place
+(``exit_code`` for errors, ``build_status`` and the constants below for outcomes). Data goes to
+stdout; progress, summaries and errors to stderr. Options are written once (``payerkg.options``),
+output formats too (``payerkg.formats``), and logging is set up in ``payerkg.logs``.
 """
 
 from __future__ import annotations
 
-import logging
-import os
+import functools
 import sys
-from enum import Enum
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
-from ingest import InputError, PayerkgError
+from ingest import PayerkgError, ingest_paths
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="payerkg: who manages prior authorization and care management for whom, with the source sentence.")
+from . import options as o
+from .formats import DiffFormat, IngestFormat, rows_default
+from .lazy import OnFirstUse
+
+if TYPE_CHECKING:
+    from . import config, decisions, knowledge, logs, pipeline, render, render_docs, site
+else:  # imported when a command first uses them (payerkg/lazy.py)
+    config, decisions, knowledge, logs, pipeline, render, render_docs, site = (
+        OnFirstUse(f"payerkg.{m}")
+        for m in ("config", "decisions", "knowledge", "logs", "pipeline", "render", "render_docs", "site")
+    )
+
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-
-def _setup_logging(verbose: int) -> None:
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
-
-
-VerboseOpt = typer.Option(0, "--verbose", "-v", count=True, help="-v for info, -vv for debug logging.")
-
-
-def _choices(name: str, *values: str) -> type[Enum]:
-    """A str Enum whose members are ``values`` (what typer needs for a closed set of choices)."""
-    return Enum(name, {v: v for v in values}, type=str)
+# -- exit statuses: the one place ---------------------------------------------------------------------
+#: errors → status. Every PayerkgError means the command could not do its work: bad input, a missing,
+#: too old or too new database, failed SQL, a failed or refused load (database unchanged), a bad argument.
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = ((PayerkgError, 2),)
+SOME_FAILED = 1  # ingest, extract, build: a file failed (the others were done); who: no finding
+STRICT_FAILED = 3  # build --strict: an expectation failed or a document was flagged (the build is committed)
 
 
-IngestFormat = _choices("IngestFormat", "text", "json", "summary")
+def exit_code(e: BaseException) -> int:
+    return next(code for kind, code in EXIT_CODES if isinstance(e, kind))
+
+
+def build_status(report: pipeline.BuildReport, strict: bool) -> int:
+    if report.failures:
+        return SOME_FAILED
+    failed_checks = report.validation is not None and not report.validation.success
+    return STRICT_FAILED if strict and (failed_checks or bool(report.notices)) else 0
+
+
+class _Group(TyperGroup):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if problem := o.misread_verbosity(args):
+            render.error(err, problem)
+            raise typer.Exit(2)
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_Group,
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    help="payerkg: who manages prior authorization and care management for whom, with the source sentence.\n\n"
+    "Start with `payerkg build seeds/`, then `payerkg who --help`. Exit status: 0 done, 1 some inputs failed "
+    "(or who found no rule), 2 the command failed, 3 build --strict found a problem.",
+)
+
+
+@app.callback()
+def _main(version: o.Version = False) -> None:
+    pass
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reports_errors(fn: F) -> F:
+    """Render a ``PayerkgError`` as one line on stderr and exit with its status."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except PayerkgError as e:
+            render.error(err, e)
+            raise typer.Exit(exit_code(e)) from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 @app.command()
+@_reports_errors
 def ingest(
-    paths: List[Path] = typer.Argument(..., help="Files or folders (.pdf, .html, .txt, .md)."),
-    fmt: IngestFormat = typer.Option(IngestFormat.text, "--format", "-f", help="text: one block a line; json: full records; summary: one line a document."),
-    max_bytes: Optional[int] = typer.Option(None, help="Largest file to read (default 50 MB or $PAYERKG_MAX_BYTES)."),
-    verbose: int = VerboseOpt,
+    paths: o.Paths, fmt: o.IngestFmt = IngestFormat.text, max_bytes: o.MaxBytes = None, verbose: o.Verbose = 0
 ) -> None:
-    """Parse documents into structured blocks and print them, for debugging a document.
+    """Parse documents into blocks and print them, to see what the parser saw.
 
+    Each block with its page, section path and bold spans; --format summary gives one row a document.
     Example:
 
         payerkg ingest seeds/000_8f9831b6703bc328.pdf --format text
     """
-    _setup_logging(verbose)
-    from .inspect import run_ingest
-
-    failed = run_ingest(paths, fmt.value, max_bytes, out, err)
-    raise typer.Exit(1 if failed else 0)
-
-
-ExtractFormat = _choices("ExtractFormat", "jsonl", "table", "summary")
+    logs.configure(verbose)
+    cfg = config.BuildConfig.from_env(max_bytes=max_bytes)
+    rows_fmt = rows_default(None, out.is_terminal)
+    failures = render_docs.ingest(out, err, ingest_paths(paths, cfg.ingest_options()), fmt.value, rows_fmt)
+    raise typer.Exit(SOME_FAILED if failures else 0)
 
 
 @app.command()
+@_reports_errors
 def extract(
-    paths: List[Path] = typer.Argument(..., help="Files or folders (.pdf, .html, .txt, .md)."),
-    fmt: ExtractFormat = typer.Option(ExtractFormat.table, "--format", "-f", help="jsonl: one coverage_rules record a line; table: for people; summary: counts."),
-    vocab: Optional[Path] = typer.Option(None, help="Vocabulary YAML (default: the packaged one, or $PAYERKG_VOCAB)."),
-    verbose: int = VerboseOpt,
-) -> None:
-    """Extract vendor × service × line of business × segment statements with their quotes.
+    paths: o.Paths, fmt: o.ExtractFmt = None, vocab: o.Vocab = None, explain: o.Explain = False, verbose: o.Verbose = 0,
+) -> None:  # fmt: skip
+    """Extract vendor × service × line of business × segment rules with their quotes, without a database.
 
+    With --explain, each rule is followed by the text that filled each of its slots (the statement
+    itself, the section heading, the list line or the program it belongs to, with block and page),
+    and each document ends with what it names but yields no rule from.
     Example:
 
-        payerkg extract seeds/001_e5baff2b9bde9ead.pdf --format jsonl
+        payerkg extract seeds/001_e5baff2b9bde9ead.pdf --explain
     """
-    _setup_logging(verbose)
-    from .inspect import run_extract
-
-    failed = run_extract(paths, fmt.value, vocab, out, err)
-    raise typer.Exit(1 if failed else 0)
-
-
-DbOpt = typer.Option(None, "--db", help="DuckDB file (default: $PAYERKG_DB or payerkg.duckdb).")
-
-
-def _db(db: Optional[Path]) -> Path:
-    import os
-
-    from .pipeline import DEFAULT_DB
-
-    return db or Path(os.environ.get("PAYERKG_DB", DEFAULT_DB))
-
-
-def _open_existing(db: Optional[Path]):
-    from warehouse import Warehouse
-
-    path = _db(db)
-    if not path.exists():
-        err.print(f"[red]error:[/red] {path}: no such database; run `payerkg build` first", highlight=False)
-        raise typer.Exit(2)
-    return Warehouse(path, read_only=True)
+    logs.configure(verbose)
+    cfg = config.BuildConfig.from_env(vocab=vocab)
+    results = decisions.extractions(knowledge.extract_all(paths, cfg))
+    failures = render_docs.extractions(out, err, results, rows_default(fmt, out.is_terminal), explain=explain)
+    raise typer.Exit(SOME_FAILED if failures else 0)
 
 
 @app.command()
+@_reports_errors
 def build(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Files or folders (default: seeds/)."),
-    db: Optional[Path] = DbOpt,
-    vocab: Optional[Path] = typer.Option(None, help="Vocabulary YAML (default: the packaged one, or $PAYERKG_VOCAB)."),
-    strict: bool = typer.Option(False, "--strict", help="Exit 3 when a validation expectation fails."),
-    workers: int = typer.Option(int(os.environ.get("PAYERKG_WORKERS", "1")), "--workers", "-j", min=0,
-                                help="Processes that parse and extract (0: one per CPU; default $PAYERKG_WORKERS or 1). "
-                                     "The database is the same for every value."),
-    verbose: int = VerboseOpt,
-) -> None:
+    paths: o.BuildPaths = None, db: o.Db = None, vocab: o.Vocab = None, strict: o.Strict = False, prune: o.Prune = False,
+    workers: o.Workers = None, verbose: o.Verbose = 0,
+) -> None:  # fmt: skip
     """Ingest, extract and load documents into DuckDB (one transaction), validate, print a summary.
 
     Unchanged documents (same sha256) are not parsed again; documents gone from the inputs are
-    marked retired. great-expectations suites check every build (table validation_results and an
-    HTML report next to the database). Exit status: 0 ok, 1 a file failed, 2 the load failed
-    (database unchanged), 3 with --strict an expectation failed. Example:
+    retired, but a build that would retire more than half of the active documents under its inputs
+    refuses unless --prune. The summary names each document that gave no rules, no payer or
+    sentences it could not read. great-expectations suites check every build (table
+    validation_results and an HTML report next to the database). Exit status: 0 ok, 1 a file failed,
+    2 the load failed or was refused (database unchanged), 3 with --strict an expectation failed or a
+    document was flagged.
+    Example:
 
         payerkg build seeds/ --db payerkg.duckdb --strict
     """
-    _setup_logging(verbose)
-    from .commands import run_build
-
-    raise typer.Exit(run_build([str(p) for p in (paths or [Path("seeds")])], _db(db), vocab, err, strict=strict,
-                               workers=workers or os.cpu_count() or 1))
-
-
-QueryFormat = _choices("QueryFormat", "table", "csv", "json")
+    logs.configure(verbose)
+    cfg = config.BuildConfig.from_env(db=db, vocab=vocab, workers=workers)
+    with render.ProgressBar(err) as bar:
+        report = pipeline.build(paths or None, config=cfg, progress=bar, prune=prune)
+    render.build_summary(err, report)
+    raise typer.Exit(build_status(report, strict))
 
 
 @app.command()
-def query(
-    sql: str = typer.Argument(..., help="SQL over the tables and views (coverage_rules, vendor_matrix, …)."),
-    db: Optional[Path] = DbOpt,
-    fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f"),
-) -> None:
+@_reports_errors
+def query(sql: o.Sql, db: o.Db = None, fmt: o.RowsFmt = None) -> None:
     """Run SQL against the warehouse (read-only).
 
     Example:
 
-        payerkg query "select vendor, count(*) from coverage_rules group by 1"
+        payerkg query "select vendor, count(*) as rules from coverage_rules group by 1"
     """
-    import duckdb
-
-    from .output import render
-
-    with _open_existing(db) as wh:
-        try:
-            cols, rows = wh.query(sql)
-        except duckdb.Error as e:
-            err.print(f"[red]error:[/red] {e}", highlight=False)
-            raise typer.Exit(2)
-    render(fmt.value, out, cols, rows)
+    with knowledge.open(db) as k:
+        result = k.rows(sql)
+    render.rows(out, rows_default(fmt, out.is_terminal), result.columns, result.rows)
 
 
 @app.command()
+@_reports_errors
 def who(
-    service: str = typer.Option(..., "--service", "-s", help="Service name or synonym from the vocabulary."),
-    payer: Optional[str] = typer.Option(None, "--payer"),
-    line_of_business: Optional[str] = typer.Option(None, "--line-of-business", "-l"),
-    segment: Optional[str] = typer.Option(None, "--segment", help="fully_insured, self_funded, individual, group, all."),
-    group: Optional[str] = typer.Option(None, "--group", "-g", help="Employer group name, alias or group number."),
-    db: Optional[Path] = DbOpt,
-    fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f"),
-) -> None:
+    service: o.Service, payer: o.Payer = None, line_of_business: o.Lob = None, segment: o.SegmentOpt = None,
+    group: o.Group = None, db: o.Db = None, fmt: o.RowsFmt = None,
+) -> None:  # fmt: skip
     """Which vendor handles a service for a member, with scope, exceptions and the quoted source.
 
-    Example:
+    Names may be aliases, former names or (for the group) a group number. A name that no rule and no
+    vocabulary entry knows gets "did you mean" suggestions; when no rule matches the member, the
+    lines of business and segments the service is covered for are listed. Exit status 1 when no
+    rule answers. Example:
 
-        payerkg who --service "<service>" -l "<line of business>" --segment fully_insured --group "<group name or number>"
-
-    The README shows worked examples on the seeds.
+        payerkg who -s cardiology -p "Northwind Health" -l "Medicare Advantage"
     """
-    from .commands import run_who
-
-    with _open_existing(db) as wh:
-        try:
-            code = run_who(wh, service, payer, line_of_business, segment, group, fmt.value, out, err)
-        except ValueError as e:
-            err.print(f"[red]error:[/red] {e}", highlight=False)
-            raise typer.Exit(2)
-    raise typer.Exit(code)
-
-
-ConflictFormat = _choices("ConflictFormat", "table", "json", "md")
+    with knowledge.open(db) as k:
+        answer = k.who(service, payer=payer, line_of_business=line_of_business, segment=segment, group=group)
+    render.who(out, err, answer, rows_default(fmt, out.is_terminal))
+    raise typer.Exit(0 if answer.findings else SOME_FAILED)
 
 
 @app.command()
-def conflicts(
-    db: Optional[Path] = DbOpt,
-    fmt: ConflictFormat = typer.Option(ConflictFormat.table, "--format", "-f"),
-) -> None:
+@_reports_errors
+def conflicts(db: o.Db = None, fmt: o.ConflictFmt = None) -> None:
     """Contradictions across documents of one payer, with both statements (document, page, quote).
 
     Example:
 
         payerkg conflicts --format md > conflicts.md
     """
-    from .commands import run_conflicts
-
-    with _open_existing(db) as wh:
-        run_conflicts(wh, fmt.value, out)
-
-
-DiffFormat = _choices("DiffFormat", "md", "html", "json")
+    with knowledge.open(db) as k:
+        found = k.conflicts()
+    render.conflicts(out, found, rows_default(fmt, out.is_terminal))
 
 
 @app.command()
+@_reports_errors
 def diff(
-    old: str = typer.Argument(..., help="The older version: a file, or a document id (or its first 6+ characters) in --db."),
-    new: str = typer.Argument(..., help="The newer version: a file or a document id."),
-    fmt: DiffFormat = typer.Option(DiffFormat.md, "--format", "-f", help="md for people, html for a browser, json for tools."),
-    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
-    db: Optional[Path] = DbOpt,
-    vocab: Optional[Path] = typer.Option(None, help="Vocabulary YAML for files (default: the packaged one)."),
-) -> None:
-    """What changed in coverage between two versions of a document: added, removed and changed rules
-    (scope, exceptions, inclusions, vendor, requirement, conditions, effective date). Renamed vendors
-    and reworded sentences are not changes. Example:
+    old: o.Old, new: o.New, fmt: o.DiffFmt = DiffFormat.md,
+    out_path: o.OutFile = None, db: o.Db = None, vocab: o.Vocab = None, verbose: o.Verbose = 0,
+) -> None:  # fmt: skip
+    """What changed in coverage between two versions of a document.
+
+    Added, removed and changed rules (scope, exceptions, inclusions, vendor, requirement,
+    conditions, effective date). Renamed vendors and reworded sentences are not changes. Each side
+    is a file, or a document id looked up in --db.
+    Example:
 
         payerkg diff bulletin-2023.pdf bulletin-2024.pdf --format html --out changes.html
     """
-    from .commands import run_diff
-
-    try:
-        d = run_diff(old, new, fmt.value, _db(db), vocab, out, out_path)
-    except PayerkgError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False)
-        raise typer.Exit(2)
-    counts = d.counts()
-    err.print(f"{counts['changed']} changed, {counts['removed']} removed, {counts['added']} added"
-              + (f" → {out_path}" if out_path else ""), highlight=False)
-
-
-ExportFormat = _choices("ExportFormat", "jsonl", "parquet", "graphml", "json")
+    logs.configure(verbose)
+    d = knowledge.compare(old, new, config=config.BuildConfig.from_env(db=db, vocab=vocab))
+    text = render.diff_text(d, fmt.value)
+    if out_path:
+        out_path.write_text(text, encoding="utf-8")
+    else:
+        out.out(text, highlight=False, end="")
+    render.diff_counts(err, d, out_path)
 
 
 @app.command()
-def export(
-    fmt: ExportFormat = typer.Option(..., "--format", "-f", help="jsonl/parquet: coverage_rules; graphml/json: the knowledge graph."),
-    out_path: Path = typer.Option(..., "--out", "-o", help="File to write."),
-    since: Optional[str] = typer.Option(None, help="jsonl only: the change feed after this build id (e.g. 3) or since "
-                                                   "this date (YYYY-MM-DD): upsert and delete events by stable rule id."),
-    db: Optional[Path] = DbOpt,
-) -> None:
+@_reports_errors
+def export(fmt: o.ExportFmt, out_path: o.ExportOut, since: o.Since = None, db: o.Db = None) -> None:
     """Export the rule feed (one record per rule), the change feed (--since), or the knowledge graph.
 
-    Examples:
+    --out - writes to stdout; --since 3 (a build) or --since 2026-11-01 (a date) gives the change
+    feed: upsert and delete events by stable rule id. Example:
 
-        payerkg export --format parquet --out rules.parquet
-
-        payerkg export --format jsonl --since 2026-11-01 --out events.jsonl
+        payerkg export --format csv --out - > rules.csv
     """
-    from .commands import run_events, run_export
-
-    if since is not None and fmt.value != "jsonl":
-        err.print("[red]error:[/red] --since needs --format jsonl", highlight=False)
-        raise typer.Exit(2)
-    with _open_existing(db) as wh:
-        try:
-            if since is not None:
-                n, what = run_events(wh, since, out_path), "events"
-            else:
-                n = run_export(wh, fmt.value, out_path)
-                what = "rules" if fmt.value in ("jsonl", "parquet") else "graph nodes"
-        except PayerkgError as e:
-            err.print(f"[red]error:[/red] {e}", highlight=False)
-            raise typer.Exit(2)
-    err.print(f"wrote {n} {what} to {out_path}", highlight=False)
+    with knowledge.open(db) as k:
+        if out_path != "-":
+            render.exported(err, k.export(Path(out_path), fmt.value, since))
+            return
+        with tempfile.TemporaryDirectory(prefix="payerkg-export-") as tmp:
+            written = k.export(Path(tmp) / f"export.{fmt.value}", fmt.value, since)
+            render.copy_to_stdout(out, written.path)
+    render.exported(err, written, to="stdout")
 
 
-def main(argv: list[str] | None = None) -> None:
+@app.command()
+@_reports_errors
+def migrate(db: o.Db = None) -> None:
+    """Upgrade a database built by an older payerkg to this version's schema, in place.
+
+    One transaction. Commands that only read refuse an older database and say to run this.
+    Example:
+
+        payerkg migrate --db payerkg.duckdb
+    """
+    cfg = config.BuildConfig.from_env(db=db)
+    render.migrated(err, cfg.db, knowledge.migrate(config=cfg), knowledge.SCHEMA_VERSION)
+
+
+@app.command()
+@_reports_errors
+def report(out_dir: o.SiteOut = None, db: o.Db = None) -> None:
+    """A static HTML review site, opened from file://: coverage matrix, quoted documents, conflicts, changes.
+
+    Per payer the vendor × line-of-business matrix, each document with its rules' quotes highlighted,
+    conflicts side by side, recent changes. Example:
+
+        payerkg report --out review/
+    """
+    render.site_written(err, site.report(config=config.BuildConfig.from_env(db=db), out=out_dir))
+
+
+def main(argv: Optional[list[str]] = None) -> None:
     """Console-script entry point; ``argv`` lets tests call it in-process."""
-    try:
-        app(args=argv, standalone_mode=True)
-    except PayerkgError as e:  # pragma: no cover - commands catch their own
-        err.print(f"[red]error:[/red] {e}")
-        sys.exit(2)
+    app(args=argv if argv is not None else sys.argv[1:], prog_name="payerkg", standalone_mode=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,45 +1,89 @@
-"""The build pipeline: files → ingest → extract → warehouse (one transaction) → summary.
+"""The build: files → ingest → extract → warehouse (one transaction) → validation → ``BuildReport``.
 
-Unchanged documents (same sha256, extracted with the same vocabulary and extractor) are not parsed
-again. Parsing and extraction run before the database is touched, so a failure there cannot leave
-a half-written database; the load itself is a single transaction (see ``warehouse.store``).
+Parsing and extraction run before the database is touched (the database is closed meanwhile, so
+worker processes fork without its threads), so a failure there cannot leave a half-written
+database; the load is one transaction (``warehouse.load``) and validation runs inside it, just
+before COMMIT, as a hook this module injects. Nothing here prints: progress goes to the optional
+``progress`` object, the result comes back typed.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import logging
-import multiprocessing
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Any, Optional, Protocol, Union
+
+import duckdb
 
 from extract import Vocabulary
-from ingest import IngestOptions, InputError, expand_paths, parse_bytes
-from ingest.api import read_bytes
-from warehouse import LoadBatch, LoadResult, ParsedDocument, Warehouse
+from ingest import InputError, expand_paths
+from warehouse import LoadBatch, LoadHooks, LoadResult, ParsedDocument, Warehouse
+from warehouse.model import OnStep
+from warehouse.notices import Notice, document_notices
 from warehouse.report import write_validation_report
+from warehouse.validate import ValidationReport, validate_build
 
-from . import __version__
+from . import __version__, decisions
+from .config import BuildConfig
+from .parsing import Unchanged, process_all
 
 _log = logging.getLogger(__name__)
 
-DEFAULT_DB = "payerkg.duckdb"
-DEFAULT_INPUTS = ("seeds",)
+ConfigLike = Union[None, Mapping[str, Any], BuildConfig]
+
+
+class Progress(Protocol):
+    """What a build reports progress to (the CLI passes a progress bar)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, name: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did. ``failures`` are the inputs that could not be used (the rest was built);
+    ``validation`` is None only when the database has never been validated; ``notices`` name the
+    documents of this build's inputs that gave no rules, no payer, or sentences it could not read."""
+
+    db: Path
+    result: LoadResult
+    failures: tuple[InputError, ...]
+    files: int
+    validation: Optional[ValidationReport]
+    validation_html: Optional[Path]
+    migrated_from: Optional[int] = None  # the schema version the build migrated the database from
+    notices: tuple[Notice, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Every input was built and every expectation passed."""
+        return not self.failures and (self.validation is None or self.validation.success)
 
 
 def extract_signature(vocab: Vocabulary) -> str:
-    """What the statements of a document depend on besides its bytes: vocabulary and extractor."""
-    return hashlib.sha256(f"{__version__}\n{vocab.model_dump_json()}".encode()).hexdigest()[:16]
+    """What the statements of a document depend on besides its bytes: the vocabulary and the code that
+    reads it (ingest and extract sources), so a changed reader re-extracts unchanged files."""
+    return hashlib.sha256(f"{__version__}\n{_code_fingerprint()}\n{vocab.model_dump_json()}".encode()).hexdigest()[:16]
 
 
-@dataclass
-class BuildReport:
-    result: LoadResult
-    failures: list[InputError] = field(default_factory=list)
-    files: int = 0
-    validation_html: Optional[Path] = None
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for package in ("ingest", "extract"):
+        spec = importlib.util.find_spec(package)  # located, not imported: no spaCy or pdfplumber here
+        root = Path(next(iter(spec.submodule_search_locations or []))) if spec else None
+        if root is None:
+            continue
+        for source in sorted(root.rglob("*.py")):
+            digest.update(source.relative_to(root.parent).as_posix().encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
 
 
 def validation_report_path(db: str | Path) -> Path:
@@ -47,119 +91,92 @@ def validation_report_path(db: str | Path) -> Path:
     return Path(db).with_suffix(".validation.html")
 
 
-Progress = Callable[[str, int, int], None]  # (file, done, total)
+def build(
+    paths: Optional[Sequence[str | Path]] = None,
+    db: str | Path | None = None,
+    config: ConfigLike = None,
+    *,
+    progress: Optional[Progress] = None,
+    on_step: Optional[OnStep] = None,
+    prune: bool = False,
+) -> BuildReport:
+    """Build ``paths`` (default: the config's inputs, ``seeds/``) into the database ``db`` (default: the
+    config's, ``$PAYERKG_DB`` or ``payerkg.duckdb``).
 
-
-# -- parsing, in this process or in a pool of worker processes ----------------------------------------
-_worker: dict = {}      # the extractor (spaCy pipeline) and ingest options of this process
-
-
-def _init_worker(vocab: Vocabulary, options: IngestOptions) -> None:
-    from extract import Extractor
-
-    _worker.update(extractor=Extractor(vocab), vocab=vocab, options=options)
-
-
-def _parse_one(path: str) -> ParsedDocument | InputError:
-    """Read, parse and extract one document; an input error comes back as a value. The bytes are
-    read here, not sent from the parent: a worker reads its file faster than a pipe carries it."""
-    try:
-        data = read_bytes(path, _worker["options"])
-        doc = parse_bytes(data, path, hashlib.sha256(data).hexdigest())
-        extractor = _worker["extractor"]
-        extraction = extractor.extract(doc)
-        return ParsedDocument(doc, extraction.payer, list(extraction.statements))
-    except InputError as e:
-        return e
-
-
-def _parse_all(paths: list[str], vocab: Vocabulary, options: IngestOptions, workers: int,
-               advance: Callable[[str], None]) -> list[ParsedDocument | InputError]:
-    """Results in the order of ``paths`` whatever ``workers`` is, so every N builds the same database."""
-    if not paths:
-        return []
-    if workers <= 1 or len(paths) == 1:
-        if _worker.get("vocab") is not vocab or _worker.get("options") != options:
-            _init_worker(vocab, options)
-        return list(_advancing(paths, map(_parse_one, paths), advance))
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork shares the imported modules; each worker builds its spaCy pipeline once
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(paths)), mp_context=ctx, initializer=_init_worker,
-                             initargs=(vocab, options)) as pool:
-        return list(_advancing(paths, pool.map(_parse_one, paths, chunksize=1), advance))
-
-
-def _advancing(paths, results, advance):
-    for path, result in zip(paths, results):
-        advance(Path(path).name)
-        yield result
-
-
-def _scan(files: list[Path], loaded: dict[str, tuple[str, str]], sig: str, options: IngestOptions,
-          advance: Callable[[str], None]) -> tuple[list[str], dict[str, str], list[InputError]]:
-    """Which files need parsing: not those whose bytes are loaded already with the same extraction
-    signature (unchanged), nor a second copy of the same bytes. Returns (to parse, unchanged, failures)."""
-    todo: list[str] = []
+    Unchanged documents (same bytes, same vocabulary and extractor) are not parsed again; documents
+    gone from under the inputs are retired. ``on_step`` is called at each step of the load, inside
+    its transaction (raising there rolls the build back). Raises ``LoadError`` when the load fails
+    (the database is unchanged), ``RetirementRefusedError`` (a ``LoadError``) when it would retire
+    more than half of the active documents under the inputs and ``prune`` is not set, and
+    ``SchemaVersionError`` for a database newer than this payerkg.
+    """
+    cfg = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
+    inputs = [str(p) for p in (paths if paths is not None else cfg.inputs)]
+    vocab = cfg.vocabulary()
+    signature = extract_signature(vocab)
+    files = expand_paths(inputs)
+    with Warehouse(cfg.db) as wh:  # creates or migrates the database; closed while documents are parsed
+        loaded = {doc_id: sig for doc_id, (sig, _) in wh.loaded().items()}
+        migrated_from = wh.migrated_from
+    if progress is not None:
+        progress.start(len(files))
+    outcomes = process_all(
+        [str(f) for f in files],
+        vocab,
+        cfg.ingest_options(),
+        loaded,
+        signature,
+        cfg.worker_count,
+        progress.advance if progress is not None else _ignore,
+    )
+    parsed: list[ParsedDocument] = []
     unchanged: dict[str, str] = {}
     failures: list[InputError] = []
-    seen_ids: set[str] = set()
-    for path in files:
-        try:
-            data = read_bytes(path, options)
-        except InputError as e:
-            failures.append(e)
-            advance(Path(path).name)
-            continue
-        doc_id = hashlib.sha256(data).hexdigest()
-        seen = loaded.get(doc_id)
-        if seen and seen[0] == sig:
-            unchanged[doc_id] = str(path)
-            advance(Path(path).name)
-        elif doc_id in seen_ids:
-            advance(Path(path).name)
-        else:
-            seen_ids.add(doc_id)
-            todo.append(str(path))
-    return todo, unchanged, failures
+    seen: set[str] = set()
+    for outcome in outcomes:
+        if isinstance(outcome, InputError):
+            _log.warning("%s", outcome)
+            failures.append(outcome)
+        elif isinstance(outcome, Unchanged):
+            if outcome.doc_id not in seen:
+                seen.add(outcome.doc_id)
+                unchanged[outcome.doc_id] = outcome.path
+        elif outcome.document.doc_id not in seen:  # a second copy of the same bytes is the same document
+            seen.add(outcome.document.doc_id)
+            parsed.append(outcome)
+    decisions.build(parsed, unchanged)
+    batch = LoadBatch(
+        inputs=inputs,
+        parsed=parsed,
+        unchanged=unchanged,
+        failures=failures,
+        vocab=vocab,
+        extract_sig=signature,
+        prune=prune,
+    )
+    validations: list[ValidationReport] = []
 
+    def validate(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+        validations.append(validate_build(con, result.build_id, vocab, result.changed))
 
-def build(paths: Sequence[str | Path], db: str | Path, vocab: Vocabulary | None = None,
-          options: IngestOptions | None = None, progress: Optional[Callable[[], object]] = None,
-          workers: int = 1) -> BuildReport:
-    """Build ``paths`` into the DuckDB file ``db``. ``progress`` is a context-manager factory
-    returning an object with ``start(total)`` and ``advance(name)`` (the CLI passes a rich bar).
-    ``workers`` > 1 parses and extracts in that many processes; the database is the same."""
-    vocab = vocab or Vocabulary.load()
-    options = options or IngestOptions.from_env()
-    sig = extract_signature(vocab)
-    files = expand_paths(paths)
-    # the database is closed while documents are parsed: worker processes fork without its threads
-    with Warehouse(db) as wh:
-        loaded = wh.loaded()
-    with (progress() if progress else nullcontext()) as bar:
-        if bar is not None:
-            bar.start(len(files))
-
-        def advance(name: str) -> None:
-            if bar is not None:
-                bar.advance(name)
-
-        todo, unchanged, failures = _scan(files, loaded, sig, options, advance)
-        parsed: list[ParsedDocument] = []
-        for result in _parse_all(todo, vocab, options, workers, advance):
-            if isinstance(result, InputError):
-                failures.append(result)
-            else:
-                parsed.append(result)
-    for e in failures:
-        _log.warning("%s", e)
-    batch = LoadBatch(inputs=[str(p) for p in paths], parsed=parsed, unchanged=unchanged, failures=failures,
-                      vocab=vocab, extract_sig=sig)
-    with Warehouse(db) as wh:
-        result = wh.load(batch)
+    with Warehouse(cfg.db) as wh:
+        result = wh.load(batch, LoadHooks(before_commit=validate, on_step=on_step))
+        validation = validations[-1] if validations else None
         html = None
-        if result.validation is not None:
-            html = write_validation_report(wh.con, result.validation, db, validation_report_path(db))
-    return BuildReport(result=result, failures=failures, files=len(files), validation_html=html)
+        if validation is not None:
+            html = write_validation_report(wh.con, validation, cfg.db, validation_report_path(cfg.db))
+        notices = document_notices(wh.con, [p.document.doc_id for p in parsed] + list(unchanged))
+    return BuildReport(
+        db=cfg.db,
+        result=result,
+        failures=tuple(failures),
+        files=len(files),
+        validation=validation,
+        validation_html=html,
+        migrated_from=migrated_from,
+        notices=tuple(notices),
+    )
+
+
+def _ignore(name: str) -> None:
+    pass

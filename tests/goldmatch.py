@@ -16,8 +16,30 @@ from pathlib import Path
 
 #: Two service names are the same service at this share of their content words.
 SERVICE_MATCH = 0.6
-_FILLER = {"for", "and", "the", "of", "a", "an", "in", "to", "with", "by", "on", "or", "service", "services",
-           "procedure", "procedures", "program", "programs", "management", "outpatient", "request", "requests"}
+_FILLER = {
+    "for",
+    "and",
+    "the",
+    "of",
+    "a",
+    "an",
+    "in",
+    "to",
+    "with",
+    "by",
+    "on",
+    "or",
+    "service",
+    "services",
+    "procedure",
+    "procedures",
+    "program",
+    "programs",
+    "management",
+    "outpatient",
+    "request",
+    "requests",
+}
 _LOB_NOISE = re.compile(r"\b(?:members?|plans?|products?|coverage)\b")
 
 
@@ -92,7 +114,7 @@ def _accepts(g: dict, key: str, alt: str, value, fn) -> bool:
 def score(gold: list[dict], rows: list[dict]) -> Score:
     cands = []
     for i, g in enumerate(gold):
-        names = [g["service"]] + list(g.get("service_aliases", []) or [])
+        names = [g["service"], *(g.get("service_aliases", []) or [])]
         gv = vendor_key(g["vendor"], g.get("payer"))
         for j, r in enumerate(rows):
             if vendor_key(r["vendor"], r.get("payer")) != gv:

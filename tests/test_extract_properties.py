@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from conftest import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import DATA
 from extract import Extractor, Vocabulary
 from ingest import parse_bytes
 
@@ -42,7 +42,7 @@ def test_rule_ids_do_not_move_when_unrelated_paragraphs_are_inserted(inserts):
         else:
             chunks[min(where, len(SECTIONS)) - 1].append(f"\n{para}\n")
     text = "\n## ".join("\n".join(parts) for parts in chunks)
-    ids, blocks = _ids(text)
+    ids, _blocks = _ids(text)
     assert ids == BASE_IDS
 
 

@@ -30,21 +30,35 @@ upsert and delete by id across versions.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Iterable, Optional, Sequence
+from typing import Any, Optional
 
 from extract import Scope, Statement
 from extract.vocabulary import comparison_key
 
 COMPARED = ("scope", "exceptions", "inclusions", "requirement", "conditions", "effective_from")
-#: contract field order of one change in ``diff --format json`` (DESIGN.md)
-CHANGE_FIELDS = ("change", "vendor", "service", "line_of_business", "segment", "field", "before", "after",
-                 "quote_before", "quote_after")
+#: contract field order of one change in ``diff --format json`` (docs/architecture.md)
+CHANGE_FIELDS = (
+    "change",
+    "vendor",
+    "service",
+    "line_of_business",
+    "segment",
+    "field",
+    "before",
+    "after",
+    "quote_before",
+    "quote_after",
+)
 
 
 def breadth(s: Statement) -> str:
+    """How much of the segment the rule covers: all (or most but named exceptions), most, subset or
+    none. The ``pk_breadth`` SQL macro of the conflicts view is the same (tests/test_contract.py)."""
     if s.scope == Scope.NONE:
         return "none"
     if s.scope == Scope.ALL or (s.scope == Scope.MOST and s.exceptions):
@@ -58,7 +72,7 @@ def _names(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({k for k in (comparison_key(n) for n in names) if k}))
 
 
-def meaning(s: Statement, name: str):
+def meaning(s: Statement, name: str) -> Any:
     """The comparable value of field ``name``: what it means, not how it is worded."""
     if name == "scope":
         return breadth(s)
@@ -73,7 +87,7 @@ def meaning(s: Statement, name: str):
     raise KeyError(name)
 
 
-def shown(s: Statement, name: str):
+def shown(s: Statement, name: str) -> Any:
     """Field ``name`` as the document states it (JSON-ready), for ``before`` and ``after``."""
     value = getattr(s, name)
     if name in ("exceptions", "inclusions"):
@@ -92,12 +106,12 @@ def summary(s: Statement) -> dict:
 
 def _group_key(s: Statement, with_vendor: bool) -> tuple:
     base = (s.payer, s.service, s.line_of_business, s.segment.value)
-    return base + (s.vendor,) if with_vendor else base
+    return (*base, s.vendor) if with_vendor else base
 
 
 def claim_key(s: Statement) -> tuple:
     """Statements with equal claim keys say the same thing."""
-    return _group_key(s, True) + (s.program_type.value,) + tuple(meaning(s, f) for f in COMPARED)
+    return (*_group_key(s, True), s.program_type.value, *(meaning(s, f) for f in COMPARED))
 
 
 def claims(statements: Iterable[Statement]) -> dict[tuple, list[Statement]]:
@@ -109,7 +123,9 @@ def claims(statements: Iterable[Statement]) -> dict[tuple, list[Statement]]:
 
 
 def differing(a: Statement, b: Statement) -> list[str]:
-    return (["vendor"] if a.vendor != b.vendor else []) + [f for f in COMPARED if meaning(a, f) != meaning(b, f)]
+    """Fields whose meaning changed; a scope stated alike is unchanged even if exceptions moved its breadth."""
+    fields = [f for f in COMPARED if meaning(a, f) != meaning(b, f) and not (f == "scope" and a.scope == b.scope)]
+    return (["vendor"] if a.vendor != b.vendor else []) + fields
 
 
 def _pair_cost(a: Statement, b: Statement) -> tuple:
@@ -117,8 +133,9 @@ def _pair_cost(a: Statement, b: Statement) -> tuple:
     return len(differing(a, b)), a.program_type != b.program_type, -similarity
 
 
-def match(old: Sequence[Statement], new: Sequence[Statement]
-          ) -> tuple[list[tuple[Statement, Statement]], list[Statement], list[Statement]]:
+def match(
+    old: Sequence[Statement], new: Sequence[Statement]
+) -> tuple[list[tuple[Statement, Statement]], list[Statement], list[Statement]]:
     """Pairs (old, new) of the claims' representatives, then the old left unmatched, the new left unmatched."""
     left_old = [v[0] for v in claims(old).values()]
     left_new = [v[0] for v in claims(new).values()]
@@ -150,44 +167,73 @@ def match(old: Sequence[Statement], new: Sequence[Statement]
 
 @dataclass(frozen=True)
 class Change:
-    change: str                       # added | removed | changed
+    change: str  # added | removed | changed
     payer: str
     vendor: str
     service: str
     line_of_business: str
     segment: str
-    field: Optional[str]              # None for added/removed
+    field: Optional[str]  # None for added/removed
     before: object
     after: object
     quote_before: Optional[str]
     quote_after: Optional[str]
-    old: Optional[Statement] = field(default=None, compare=False, repr=False)
-    new: Optional[Statement] = field(default=None, compare=False, repr=False)
+    old: Optional[Statement] = dataclasses.field(default=None, compare=False, repr=False)
+    new: Optional[Statement] = dataclasses.field(default=None, compare=False, repr=False)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in CHANGE_FIELDS}
 
     @property
     def sort_key(self) -> tuple:
         order = {"removed": 0, "changed": 1, "added": 2}
-        return (self.payer, self.vendor, self.service, self.line_of_business, self.segment, order[self.change],
-                COMPARED.index(self.field) + 1 if self.field in COMPARED else 0)
+        return (
+            self.payer,
+            self.vendor,
+            self.service,
+            self.line_of_business,
+            self.segment,
+            order[self.change],
+            COMPARED.index(self.field) + 1 if self.field in COMPARED else 0,
+        )
 
 
-def _change(kind: str, s: Statement, name: Optional[str], before, after, old: Optional[Statement],
-            new: Optional[Statement]) -> Change:
-    return Change(kind, s.payer, s.vendor, s.service, s.line_of_business, s.segment.value, name, before, after,
-                  old.quote if old else None, new.quote if new else None, old, new)
+def _change(
+    kind: str,
+    s: Statement,
+    name: Optional[str],
+    before: Any,
+    after: Any,
+    old: Optional[Statement],
+    new: Optional[Statement],
+) -> Change:
+    return Change(
+        kind,
+        s.payer,
+        s.vendor,
+        s.service,
+        s.line_of_business,
+        s.segment.value,
+        name,
+        before,
+        after,
+        old.quote if old else None,
+        new.quote if new else None,
+        old,
+        new,
+    )
 
 
 @dataclass
 class Diff:
-    old: str                                   # doc_id (or a name) of each side
+    old: str  # doc_id (or a name) of each side
     new: str
     changes: list[Change]
     pairs: list[tuple[Statement, Statement]] = field(default_factory=list)
-    old_count: int = 0                         # claims on each side
+    old_count: int = 0  # claims on each side
     new_count: int = 0
+    old_label: str = ""  # for people: a file name, or a stored document's source and version
+    new_label: str = ""
 
     def to_json(self) -> dict:
         return {"old": self.old, "new": self.new, "changes": [c.to_json() for c in self.changes]}
@@ -209,8 +255,14 @@ def diff(old: Sequence[Statement], new: Sequence[Statement], old_id: str = "", n
     changes += [_change("removed", a, None, summary(a), None, a, None) for a in removed]
     changes += [_change("added", b, None, None, summary(b), None, b) for b in added]
     changes.sort(key=lambda c: c.sort_key)
-    return Diff(old_id or (old[0].doc_id if old else ""), new_id or (new[0].doc_id if new else ""), changes, pairs,
-                len(claims(old)), len(claims(new)))
+    return Diff(
+        old_id or (old[0].doc_id if old else ""),
+        new_id or (new[0].doc_id if new else ""),
+        changes,
+        pairs,
+        len(claims(old)),
+        len(claims(new)),
+    )
 
 
 def stable_id(doc_key: str, s: Statement, taken: set[str]) -> str:
@@ -224,8 +276,13 @@ def stable_id(doc_key: str, s: Statement, taken: set[str]) -> str:
         n += 1
 
 
-def carry_ids(doc_key: str, pairs: Sequence[tuple[Statement, Statement]], old_ids: dict[str, str],
-              new: Sequence[Statement], taken: set[str]) -> dict[str, str]:
+def carry_ids(
+    doc_key: str,
+    pairs: Sequence[tuple[Statement, Statement]],
+    old_ids: dict[str, str],
+    new: Sequence[Statement],
+    taken: set[str],
+) -> dict[str, str]:
     """rule_id → stable id for every statement of ``new``: inherited through ``pairs`` (``match`` of
     the old version with ``new``; ``old_ids`` maps old rule_id → stable id), fresh for new claims."""
     by_claim: dict[tuple, str] = {}

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Optional
+from typing import Any, Optional
 
 from extract import Statement
 
@@ -25,19 +24,19 @@ class Side:
 
     doc_id: Optional[str] = None
     version: Optional[int] = None
-    active: bool = False                       # its rules are live downstream (so a change is a change)
+    active: bool = False  # its rules are live downstream (so a change is a change)
     statements: list[Statement] = field(default_factory=list)
-    ids: dict[str, str] = field(default_factory=dict)   # rule_id → stable id
+    ids: dict[str, str] = field(default_factory=dict)  # rule_id → stable id
 
 
-def _json(value) -> Optional[str]:
+def _json(value: Any) -> Optional[str]:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 @dataclass
 class ChangeLog:
     build_id: int
-    rows: list[dict] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
 
     def version(self, doc_key: str, old: Side, new: Side, taken: set[str]) -> dict[str, str]:
         """Record ``old`` → ``new`` and return the stable ids of ``new``'s statements."""
@@ -59,42 +58,30 @@ class ChangeLog:
 
     def _add(self, doc_key: str, old: Side, new: Side, d: Diff) -> None:
         for c in d.changes:
-            sid = old.ids[c.old.rule_id] if c.change == "removed" else new.ids[c.new.rule_id]
-            self.rows.append(dict(
-                build_id=self.build_id, doc_key=doc_key, from_version=old.version, to_version=new.version,
-                old_doc_id=old.doc_id, new_doc_id=new.doc_id, stable_id=sid, change=c.change, field=c.field,
-                payer=c.payer, vendor=c.vendor, service=c.service, line_of_business=c.line_of_business,
-                segment=c.segment, before=_json(c.before), after=_json(c.after), quote_before=c.quote_before,
-                quote_after=c.quote_after, rule_id_before=c.old.rule_id if c.old else None,
-                rule_id_after=c.new.rule_id if c.new else None))
-
-
-def resolve_since(con, since: str) -> int:
-    """``--since``: a build id (``3``) or a date (``2026-11-01``: the builds started on or after it).
-    Returns the last build *before* the window."""
-    text = since.strip()
-    if text.isdigit():
-        return int(text)
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"--since {since!r}: expected a build id (e.g. 3) or a date (YYYY-MM-DD)") from None
-    return con.execute("SELECT coalesce(max(build_id), 0) FROM builds WHERE started_at < ?", [day]).fetchall()[0][0]
-
-
-def events(con, since_build: int) -> list[dict]:
-    """The change feed after ``since_build``, oldest build first. An upsert carries the rule's
-    ``coverage_rules`` row with ``rule_id`` set to the stable id; a delete carries none."""
-    cur = con.execute("""SELECT e.event, e.rule_id, e.build_id, e.doc_key, e.changes, c.*
-                         FROM rule_events(?) e LEFT JOIN coverage_rules c ON c.rule_id = e.version_rule_id""",
-                      [since_build])
-    cols = [d[0] for d in cur.description]
-    out = []
-    for row in cur.fetchall():
-        head, rule = row[:5], dict(zip(cols[5:], row[5:]))
-        event = dict(zip(("event", "rule_id", "build_id", "doc_key", "changes"), head))
-        event["version_rule_id"] = rule["rule_id"]
-        # the rule under its stable id; version_rule_id is its row in this build's coverage_rules
-        event["rule"] = {**rule, "rule_id": event["rule_id"]} if event["event"] == "upsert" else None
-        out.append(event)
-    return out
+            side, statement = (old, c.old) if c.change == "removed" else (new, c.new)
+            assert statement is not None, c
+            sid = side.ids[statement.rule_id]
+            self.rows.append(
+                dict(
+                    build_id=self.build_id,
+                    doc_key=doc_key,
+                    from_version=old.version,
+                    to_version=new.version,
+                    old_doc_id=old.doc_id,
+                    new_doc_id=new.doc_id,
+                    stable_id=sid,
+                    change=c.change,
+                    field=c.field,
+                    payer=c.payer,
+                    vendor=c.vendor,
+                    service=c.service,
+                    line_of_business=c.line_of_business,
+                    segment=c.segment,
+                    before=_json(c.before),
+                    after=_json(c.after),
+                    quote_before=c.quote_before,
+                    quote_after=c.quote_after,
+                    rule_id_before=c.old.rule_id if c.old else None,
+                    rule_id_after=c.new.rule_id if c.new else None,
+                )
+            )

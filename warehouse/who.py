@@ -18,17 +18,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
+from typing import Any, Optional
 
 from extract import Segment, Vocabulary
+from graph import resolve as entity
 
-from .store import Warehouse
+from .connection import Warehouse
+from .errors import ArgumentError
+from .suggest import Hints, hints
 
 FUNDED = {Segment.FULLY_INSURED.value, Segment.SELF_FUNDED.value}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Question:
+    """Who handles ``service`` for a member of ``payer`` / line of business / segment / employer group?
+    Names may be aliases, former names or (for the group) a group number."""
+
     service: str
     payer: Optional[str] = None
     line_of_business: Optional[str] = None
@@ -36,8 +42,10 @@ class Question:
     group: Optional[str] = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Finding:
+    """One candidate rule and what it means for the member (``verdict``), with its source."""
+
     verdict: str
     vendor: str
     service: str
@@ -55,22 +63,29 @@ class Finding:
     source: str
     page: int
     quote: str
-    via: Optional[str] = None          # the broader service whose rule answers
-    instead_of: Optional[str] = None   # for a redirect: the vendor the group is excepted from
+    via: Optional[str] = None  # the broader service whose rule answers
+    instead_of: Optional[str] = None  # for a redirect: the vendor the group is excepted from
     exception_quote: Optional[str] = None  # for a redirect: the exception's text naming the vendor
 
 
 @dataclass
 class Answer:
+    """The question, its terms resolved to canonical names, and every finding (most specific first);
+    ``hints`` name the terms nobody knows, with close names, and where the service has rules when
+    none matched the member (``warehouse.suggest``)."""
+
     question: Question
-    resolved: dict
+    resolved: dict[str, Any]
     findings: list[Finding] = field(default_factory=list)
+    hints: Hints = field(default_factory=Hints)
 
     @property
     def vendors(self) -> list[str]:
         """Who handles it: vendors with a ``handles`` or ``redirected`` verdict, most specific first."""
-        ranked = sorted((f for f in self.findings if f.verdict in ("handles", "redirected")),
-                        key=lambda f: (f.via is not None, f.verdict != "redirected"))
+        ranked = sorted(
+            (f for f in self.findings if f.verdict in ("handles", "redirected")),
+            key=lambda f: (f.via is not None, f.verdict != "redirected"),
+        )
         return list(dict.fromkeys(f.vendor for f in ranked))
 
 
@@ -81,24 +96,23 @@ def _segment(value: Optional[str]) -> Optional[str]:
     try:
         return Segment(v).value
     except ValueError:
-        raise ValueError(f"unknown segment {value!r}; one of: {', '.join(s.value for s in Segment)}") from None
+        raise ArgumentError(f"unknown segment {value!r}; one of: {', '.join(s.value for s in Segment)}") from None
 
 
-def resolve(q: Question, vocab: Vocabulary) -> dict:
+def resolve(q: Question, vocab: Vocabulary) -> dict[str, Any]:
     """Canonical names for the question's terms (aliases, renames, group numbers)."""
     service = vocab.canonical("SERVICE", q.service) or q.service.strip().lower()
     chain = [service]
     while (parent := vocab.service_parent(chain[-1])) and parent not in chain:
         chain.append(parent)
-    group = None
-    if q.group:
-        number = re.fullmatch(r"\s*(?:group\s*)?(\d{3,})\s*", q.group, re.IGNORECASE)
-        group = (vocab.group_by_number(number.group(1)) if number else None) or vocab.canonical("GROUP", q.group) or q.group
+    group = entity.group(vocab, q.group) if q.group else None
     return {
         "service": service,
         "services": chain,
         "payer": (vocab.canonical("PAYER", q.payer) or q.payer) if q.payer else None,
-        "line_of_business": (vocab.canonical("LOB", q.line_of_business) or q.line_of_business) if q.line_of_business else None,
+        "line_of_business": (vocab.canonical("LOB", q.line_of_business) or q.line_of_business)
+        if q.line_of_business
+        else None,
         "segment": _segment(q.segment),
         "group": group,
     }
@@ -107,9 +121,11 @@ def resolve(q: Question, vocab: Vocabulary) -> dict:
 def who(wh: Warehouse, q: Question, vocab: Vocabulary | None = None) -> Answer:
     vocab = vocab or Vocabulary.load()
     r = resolve(q, vocab)
-    sql = ["""SELECT c.*, d.source FROM coverage_rules c JOIN documents d USING (doc_id)
-              WHERE c.service IN (SELECT unnest(?))"""]
-    params: list = [r["services"]]
+    sql = [
+        """SELECT c.*, d.source FROM coverage_rules c JOIN documents d USING (doc_id)
+              WHERE c.service IN (SELECT unnest(?))"""
+    ]
+    params: list[Any] = [r["services"]]
     if r["payer"]:
         sql.append("AND c.payer = ?")
         params.append(r["payer"])
@@ -122,30 +138,62 @@ def who(wh: Warehouse, q: Question, vocab: Vocabulary | None = None) -> Answer:
         params.append(segs)
     sql.append("ORDER BY c.service, c.vendor, c.line_of_business, c.segment, c.doc_id, c.page")
     cols, rows = wh.query(" ".join(sql), params)
-    alternates = {(rid, g): (alt, quote) for rid, g, alt, quote in wh.query(
-        "SELECT rule_id, group_name, alternate_vendor, quote FROM exceptions WHERE alternate_vendor IS NOT NULL")[1]}
+    alternates = {
+        (rid, g): (alt, quote)
+        for rid, g, alt, quote in wh.query(
+            "SELECT rule_id, group_name, alternate_vendor, quote FROM exceptions WHERE alternate_vendor IS NOT NULL"
+        )[1]
+    }
     answer = Answer(q, r)
     group = r["group"]
     for row in rows:
         rec = dict(zip(cols, row))
         via = rec["service"] if rec["service"] != r["service"] else None
-        if via and rec["conditions"] and re.search(r"\bother than\b[^;]*\b" + re.escape(r["service"]), rec["conditions"], re.I):
+        if (
+            via
+            and rec["conditions"]
+            and re.search(r"\bother than\b[^;]*\b" + re.escape(r["service"]), rec["conditions"], re.I)
+        ):
             continue  # "for <parent service> other than <this service>"
-        base = dict(vendor=rec["vendor"], service=rec["service"], payer=rec["payer"],
-                    line_of_business=rec["line_of_business"], segment=rec["segment"], scope=rec["scope"],
-                    requirement=rec["requirement"], exceptions=list(rec["exceptions"] or []),
-                    inclusions=list(rec["inclusions"] or []), conditions=rec["conditions"],
-                    effective_from=rec["effective_from"], rule_id=rec["rule_id"], doc_id=rec["doc_id"],
-                    source=rec["source"], page=rec["page"], quote=rec["quote"], via=via)
+        base = dict(
+            vendor=rec["vendor"],
+            service=rec["service"],
+            payer=rec["payer"],
+            line_of_business=rec["line_of_business"],
+            segment=rec["segment"],
+            scope=rec["scope"],
+            requirement=rec["requirement"],
+            exceptions=list(rec["exceptions"] or []),
+            inclusions=list(rec["inclusions"] or []),
+            conditions=rec["conditions"],
+            effective_from=rec["effective_from"],
+            rule_id=rec["rule_id"],
+            doc_id=rec["doc_id"],
+            source=rec["source"],
+            page=rec["page"],
+            quote=rec["quote"],
+            via=via,
+        )
         verdict = _verdict(rec, group)
         answer.findings.append(Finding(verdict=verdict, **base))
         if verdict == "excepted" and (alt := alternates.get((rec["rule_id"], group))):
-            answer.findings.append(Finding(**{**base, "verdict": "redirected", "vendor": alt[0],
-                                              "instead_of": rec["vendor"], "exception_quote": alt[1]}))
+            answer.findings.append(
+                Finding(
+                    **{
+                        **base,
+                        "verdict": "redirected",
+                        "vendor": alt[0],
+                        "instead_of": rec["vendor"],
+                        "exception_quote": alt[1],
+                    }
+                )
+            )
+    asked = {"service": q.service, "payer": q.payer, "line_of_business": q.line_of_business, "group": q.group}
+    answer.hints = hints(wh, vocab, asked, r, bool(answer.findings))
     return answer
 
 
-def _verdict(rec: dict, group: Optional[str]) -> str:
+def _verdict(rec: dict[str, Any], group: Optional[str]) -> str:
     scope, excepted, included = rec["scope"], rec["exceptions"] or [], rec["inclusions"] or []
     if rec["requirement"] == "not_required":
         return "not-required"

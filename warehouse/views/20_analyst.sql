@@ -12,11 +12,21 @@ FROM coverage_rules
 GROUP BY ALL;
 
 -- Every exception, by group: which vendor's rule excepts it, and who handles it instead if named.
+-- The quote is the text that names the group (the rule's own quote when none was kept).
 CREATE OR REPLACE VIEW exceptions_by_group AS
 SELECT e.group_name, e.group_number, c.payer, c.vendor, c.service, c.line_of_business, c.segment,
-       c.scope, e.alternate_vendor, c.rule_id, c.doc_id, c.page, c.quote
+       c.scope, e.alternate_vendor, c.rule_id, c.doc_id, c.page, coalesce(e.quote, c.quote) AS quote
 FROM exceptions e
 JOIN coverage_rules c USING (rule_id);
+
+-- What active documents name but yield no rule from: a vendor, or delegation language, in a sentence
+-- or table row no rule rests on. Read these first on a new document (extract/unexplained.py).
+CREATE OR REPLACE VIEW unexplained_mentions AS
+SELECT d.payer, d.source, m.page, m.text, m.why, m.doc_id, m.block_index, m.quote_start, m.quote_end
+FROM mentions m
+JOIN documents d USING (doc_id)
+WHERE d.status = 'active'
+ORDER BY d.source, m.page, m.block_index, m.quote_start;
 
 -- Documents and their versions, newest first.
 CREATE OR REPLACE VIEW document_history AS

@@ -1,4 +1,4 @@
--- Contradictions across documents (DESIGN.md, view `conflicts`).
+-- Contradictions across documents (docs/architecture.md, view `conflicts`).
 --
 -- Statements are compared after normalising what does not change their meaning:
 --   * vendors are canonical already (aliases and renames resolved at extraction);
@@ -12,14 +12,25 @@
 -- each claim all of the same payer/service/line/segment with no exceptions conflict too
 -- (kind `vendor_overlap`). Different payers never conflict: payer is part of every comparison.
 
--- lower case, no trademark marks, punctuation as single spaces
+-- pk_norm is extract.vocabulary.comparison_key in SQL: "SM" written after a lower-case letter and
+-- the marks ® ™ ℠ © ¹ ² ³ * dropped, lower case, every run of other characters one space.
+-- tests/test_contract.py checks with hypothesis that the two agree.
 CREATE OR REPLACE MACRO pk_norm(s) AS
-    trim(regexp_replace(lower(regexp_replace(regexp_replace(coalesce(s, ''), '([a-z])SM\b', '\1', 'g'),
-                                             '[℠®™]|\((?:SM|R|TM)\)', ' ', 'g')),
-                        '[^a-z0-9]+', ' ', 'g'));
+    trim(regexp_replace(
+        lower(regexp_replace(regexp_replace(coalesce(s, ''), '([a-z])SM([^\pL\pN_]|$)', '\1\2', 'g'),
+                             '[®™℠©¹²³*]', '', 'g')),
+        '[^a-z0-9]+', ' ', 'g'));
 
 CREATE OR REPLACE MACRO pk_norm_list(l) AS
     list_sort(list_distinct(list_filter(list_transform(coalesce(l, []::VARCHAR[]), lambda x: pk_norm(x)), lambda x: x <> '')));
+
+-- pk_breadth is warehouse.diff.breadth in SQL: "Most groups — Exception: X" is all groups but X.
+-- tests/test_contract.py checks that the two agree on every scope, with and without exceptions.
+CREATE OR REPLACE MACRO pk_breadth(scope, exceptions) AS
+    CASE WHEN scope = 'none' THEN 'none'
+         WHEN scope = 'all' OR (scope = 'most' AND len(coalesce(exceptions, [])) > 0) THEN 'all'
+         WHEN scope = 'most' THEN 'most'
+         ELSE 'subset' END;
 
 -- One row per active statement with its comparison keys.
 CREATE OR REPLACE VIEW rule_claims AS
@@ -29,10 +40,7 @@ SELECT s.rule_id, s.doc_id, s.payer, s.vendor, s.program_type, s.requirement, s.
        pk_norm(s.conditions) AS cond_key,
        pk_norm_list(s.exceptions) AS exc_key,
        pk_norm_list(s.inclusions) AS inc_key,
-       CASE WHEN s.scope = 'none' THEN 'none'
-            WHEN s.scope = 'all' OR (s.scope = 'most' AND len(s.exceptions) > 0) THEN 'all'
-            WHEN s.scope = 'most' THEN 'most'
-            ELSE 'subset' END AS breadth
+       pk_breadth(s.scope, s.exceptions) AS breadth
 FROM statements s
 JOIN documents d USING (doc_id)
 WHERE d.status = 'active';

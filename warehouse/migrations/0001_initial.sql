@@ -1,4 +1,6 @@
--- payerkg warehouse tables. Created once per database; every build adds to them in one transaction.
+-- Migration 1: the tables as payerkg created them before schema versions (commit e3a9935).
+-- Every statement is idempotent (IF NOT EXISTS), so it also brings a database from before that
+-- commit (without statements.stable_id) to this layout. Never edit a migration: add the next one.
 
 CREATE TABLE IF NOT EXISTS builds (
     build_id      INTEGER PRIMARY KEY,

@@ -1,0 +1,206 @@
+"""The library's reading side: a built database as a ``Knowledge`` object, diffs, one-file extraction.
+
+Everything returns typed results and prints nothing; errors are ``PayerkgError``s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+import duckdb
+
+import warehouse
+from extract import Statement, Vocabulary
+from ingest import IngestOptions, InputError, expand_paths, ingest_file
+from warehouse import NoDatabaseError, Warehouse
+from warehouse.conflicts import Conflict, read_conflicts
+from warehouse.diff import Diff, diff
+from warehouse.errors import ArgumentError
+from warehouse.export import Export
+from warehouse.export import export as export_to
+from warehouse.who import Answer, Question, who
+
+from .config import BuildConfig
+from .parsing import extract_file, extractor_for
+from .pipeline import ConfigLike
+
+if TYPE_CHECKING:
+    from extract import Extraction
+    from graph import KnowledgeGraph
+
+#: the schema version this payerkg reads and writes (``warehouse/migrations``)
+SCHEMA_VERSION = warehouse.SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A query's result: column names and rows of Python values."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+class Knowledge:
+    """A built database, opened read-only: who handles what, conflicts, diffs, SQL, exports, the graph.
+
+    Use it as a context manager, or call ``close()``. Raises ``NoDatabaseError`` when ``db`` does
+    not exist and ``SchemaVersionError`` when it needs migrating (``payerkg.migrate``) or is newer
+    than this payerkg.
+    """
+
+    def __init__(self, db: str | Path | None = None, config: ConfigLike = None):
+        self.config = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
+        self.path = self.config.db
+        self.warehouse = Warehouse(self.path, read_only=True)
+
+    def close(self) -> None:
+        self.warehouse.close()
+
+    def __enter__(self) -> Knowledge:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @cached_property
+    def vocab(self) -> Vocabulary:
+        return self.config.vocabulary()
+
+    def who(
+        self,
+        service: str,
+        *,
+        payer: Optional[str] = None,
+        line_of_business: Optional[str] = None,
+        segment: Optional[str] = None,
+        group: Optional[str] = None,
+    ) -> Answer:
+        """Which vendor handles ``service`` for a member (names may be aliases, former names, group numbers)."""
+        q = Question(service=service, payer=payer, line_of_business=line_of_business, segment=segment, group=group)
+        return who(self.warehouse, q, self.vocab)
+
+    def conflicts(self) -> list[Conflict]:
+        """Contradictions across documents, each with both statements' source, page and quote."""
+        return read_conflicts(self.warehouse.con)
+
+    def diff(self, old: str | Path, new: str | Path) -> Diff:
+        """What changed between two versions: each a file (extracted now) or a document id (or 6+ of its
+        first characters) in this database."""
+        return diff_versions(old, new, self.vocab, self.config.ingest_options(), self.warehouse)
+
+    def query(self, sql: str, params: Optional[Sequence[Any]] = None) -> Optional[duckdb.DuckDBPyRelation]:
+        """``sql`` as a DuckDB relation (``.df()`` for pandas, ``.fetchall()``, ``.columns``); the
+        connection is read-only. Raises ``QueryError``."""
+        return self.warehouse.relation(sql, params)
+
+    def rows(self, sql: str, params: Optional[Sequence[Any]] = None) -> Rows:
+        """``sql``'s columns and rows, fetched. Raises ``QueryError``."""
+        cols, rows = self.warehouse.query(sql, params)
+        return Rows(cols, rows)
+
+    def statements(self) -> list[Statement]:
+        """The rules of active documents as typed records."""
+        return self.warehouse.statements()
+
+    def export(self, out: str | Path, format: str = "jsonl", since: Optional[str] = None) -> Export:
+        """Write the rules (jsonl, parquet), the change feed (jsonl with ``since``: a build id or a date)
+        or the knowledge graph (graphml, json) to ``out``."""
+        return export_to(self.warehouse, out, format, since, self.vocab)
+
+    def graph(self) -> KnowledgeGraph:
+        """The active rules as a networkx knowledge graph (``.g``), entities resolved."""
+        return self.warehouse.graph(self.vocab)
+
+
+def open(db: str | Path | None = None, config: ConfigLike = None) -> Knowledge:
+    """Open a built database (default: ``$PAYERKG_DB`` or ``payerkg.duckdb``) for reading."""
+    return Knowledge(db, config)
+
+
+def migrate(db: str | Path | None = None, config: ConfigLike = None) -> Optional[int]:
+    """Bring a database to this payerkg's schema version in place. Returns the version it was at
+    (0: from before schema versions), or None when there was nothing to do."""
+    cfg = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
+    if not cfg.db.exists():
+        raise NoDatabaseError(f"{cfg.db}: no such database")
+    with Warehouse(cfg.db) as wh:
+        return wh.migrated_from
+
+
+def extract(path: str | Path, vocab: Vocabulary | str | Path | None = None, config: ConfigLike = None) -> Extraction:
+    """The payer and statements of one file, without a database. ``vocab``: a vocabulary, or the
+    path of one (default: the config's). Raises ``InputError``."""
+    cfg = BuildConfig.resolve(config)
+    if not isinstance(vocab, Vocabulary):
+        cfg = cfg.replace(vocab=Path(vocab) if vocab is not None else None)
+        vocab = cfg.vocabulary()
+    return extract_file(path, vocab, cfg.ingest_options())
+
+
+def extract_all(
+    paths: Iterable[str | Path], config: ConfigLike = None
+) -> Iterator[tuple[str, Union[Extraction, InputError]]]:
+    """(path, its extraction or the input error that stopped it) for every file under ``paths``."""
+    cfg = BuildConfig.resolve(config)
+    vocab, options = cfg.vocabulary(), cfg.ingest_options()
+    for path in expand_paths(paths):
+        try:
+            yield str(path), extract_file(path, vocab, options)
+        except InputError as e:
+            yield str(path), e
+
+
+def compare(old: str | Path, new: str | Path, db: str | Path | None = None, config: ConfigLike = None) -> Diff:
+    """``payerkg.diff``: two versions, each a file or a document id in ``db`` (opened only if needed)."""
+    cfg = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
+    vocab = cfg.vocabulary()
+    if all(Path(x).exists() for x in (old, new)):
+        return diff_versions(old, new, vocab, cfg.ingest_options(), None)
+    if not cfg.db.exists():
+        missing = next(str(x) for x in (old, new) if not Path(x).exists())
+        if not _is_doc_id(missing):
+            raise ArgumentError(f"{missing}: no such file (and not a document id)")
+        raise ArgumentError(f"{missing}: no such file, and no database {cfg.db} to look the document id up in")
+    with Warehouse(cfg.db, read_only=True) as wh:
+        return diff_versions(old, new, vocab, cfg.ingest_options(), wh)
+
+
+def _is_doc_id(text: str) -> bool:
+    return re.fullmatch(r"[0-9a-fA-F]{6,64}", text) is not None
+
+
+def diff_versions(
+    old: str | Path, new: str | Path, vocab: Vocabulary, options: IngestOptions, wh: Optional[Warehouse]
+) -> Diff:
+    a = _side(str(old), vocab, options, wh)
+    b = _side(str(new), vocab, options, wh)
+    d = diff(a[2], b[2], a[0], b[0])
+    d.old_label, d.new_label = a[1], b[1]
+    return d
+
+
+def _side(
+    arg: str, vocab: Vocabulary, options: IngestOptions, wh: Optional[Warehouse]
+) -> tuple[str, str, list[Statement]]:
+    """(doc_id, label, statements) of a file (parsed and extracted now) or of a stored document."""
+    path = Path(arg)
+    if path.exists():
+        doc = ingest_file(path, options)
+        return doc.doc_id, path.name, list(extractor_for(vocab).extract(doc).statements)
+    if not _is_doc_id(arg):
+        raise ArgumentError(f"{arg}: no such file (and not a document id)")
+    if wh is None:
+        raise ArgumentError(f"{arg}: no such file, and no database to look the document id up in")
+    rows = wh.documents_by_prefix(arg)
+    if len(rows) != 1:
+        many = f"{len(rows)} documents" if rows else "no document"
+        raise ArgumentError(
+            f"{arg}: {many} in {wh.path} with an id starting so" + ("; give more of the id" if rows else "")
+        )
+    doc_id, source, version = rows[0]
+    return doc_id, f"{Path(source).name} v{version}", wh.statements(doc_ids=[doc_id])

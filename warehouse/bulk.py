@@ -1,0 +1,51 @@
+"""Bulk writes: rows go in as one Arrow table per statement, never row by row.
+
+The Arrow schema is read from the target table itself, so a column that is NULL in every row, an
+empty list or a struct gets the table's type, and the Python side needs no type map of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+if TYPE_CHECKING:  # pyarrow (and numpy) load on the first insert: commands that only read never need them
+    import pyarrow as pa
+
+
+def table_schema(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]) -> pa.Schema:
+    return con.sql(f"SELECT {', '.join(columns)} FROM {table} LIMIT 0").to_arrow_table().schema
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Insert ``rows`` (dicts with the same keys, which name columns of ``table``). Returns the count."""
+    if not rows:
+        return 0
+    import pyarrow as pa
+
+    columns = list(rows[0])
+    arrow = pa.Table.from_pylist([dict(r) for r in rows], schema=table_schema(con, table, columns))
+    return _insert(con, table, columns, arrow)
+
+
+def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: Mapping[str, Sequence[Any]]) -> int:
+    """Insert column-wise data (name → values, all of one length). Returns the count."""
+    names = list(columns)
+    if not names or not len(columns[names[0]]):
+        return 0
+    import pyarrow as pa
+
+    schema = table_schema(con, table, names)
+    arrow = pa.table({n: pa.array(columns[n], type=schema.field(n).type) for n in names})
+    return _insert(con, table, names, arrow)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], arrow: pa.Table) -> int:
+    con.register("_bulk_rows", arrow)
+    try:
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _bulk_rows")
+    finally:
+        con.unregister("_bulk_rows")
+    return int(arrow.num_rows)

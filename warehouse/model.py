@@ -1,0 +1,88 @@
+"""Typed records handed to the warehouse (``LoadBatch``) and handed back (``LoadResult``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Optional
+
+import duckdb
+
+from extract import Statement, Vocabulary
+from extract.unexplained import Mention
+from ingest import Document, InputError
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """One document parsed and extracted in this build: its payer and statements, in reading order."""
+
+    document: Document
+    payer: str
+    statements: Sequence[Statement]
+    payer_new: bool = False
+    mentions: Sequence[Mention] = ()  # sentences and rows that name a vendor but yield no rule
+
+
+@dataclass(frozen=True)
+class LoadBatch:
+    """Everything one build loads. ``unchanged`` maps the doc_id of each input whose bytes are loaded
+    already (same extraction signature) to its path now; ``inputs`` are the paths as given, which
+    decide what is retired (an active document under them that is no longer there). Without
+    ``prune``, a load that would retire more than half of the active documents under the inputs
+    is refused (``RetirementRefusedError``)."""
+
+    inputs: Sequence[str]
+    parsed: Sequence[ParsedDocument]
+    unchanged: Mapping[str, str]
+    failures: Sequence[InputError]
+    vocab: Vocabulary
+    extract_sig: str
+    prune: bool = False
+
+
+@dataclass
+class LoadResult:
+    """What a load did. Counts are of documents unless named otherwise."""
+
+    build_id: int
+    parsed: int
+    unchanged: int
+    failed: int
+    retired: int
+    superseded: int
+    pages: int
+    rules: int  # active rules after the build
+    new_rules: int  # rules loaded by this build
+    new_vendors: list[str] = field(default_factory=list)
+    changes: int = 0  # rule_changes rows this build recorded
+    conflicts: int = 0  # rows of the conflicts view after the build
+    unexplained: int = 0  # rows of the unexplained_mentions view after the build
+    unexplained_docs: int = 0  # active documents with any
+
+    @property
+    def changed(self) -> bool:
+        """Whether the build changed what the views show (else validation carries the last results)."""
+        return bool(self.parsed or self.retired or self.superseded)
+
+
+#: Called inside the build's transaction once everything is written, before COMMIT (the pipeline
+#: injects validation this way); raising rolls the build back.
+BeforeCommit = Callable[[duckdb.DuckDBPyConnection, LoadResult], None]
+
+#: Called at each step of a load (``builds``, ``documents``, ``blocks``, ``statements``,
+#: ``before_commit``, ``commit``), inside the transaction; raising rolls the build back. Tests use
+#: it to inject faults; it could time steps too.
+OnStep = Callable[[str], None]
+
+STEPS = ("builds", "documents", "blocks", "statements", "before_commit", "commit")
+
+
+@dataclass(frozen=True)
+class LoadHooks:
+    before_commit: Optional[BeforeCommit] = None
+    on_step: Optional[OnStep] = None
+
+    def step(self, name: str) -> None:
+        if self.on_step is not None:
+            self.on_step(name)
