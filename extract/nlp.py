@@ -11,11 +11,14 @@ text, so quotes and explanations point at what the document says.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
 from spacy.matcher import PhraseMatcher
+
+from ingest.assemble import split_points
 
 from .text import Normalized, normalize, normalize_map
 from .vocabulary import Vocabulary
@@ -24,6 +27,12 @@ from .vocabulary import Vocabulary
 ACRONYM_MAX_LEN = 6
 #: spaCy refuses longer texts; blocks are annotated in slices of at most this many characters.
 MAX_SLICE = 200_000
+#: A run of more characters than this without a space is no word of the vocabulary (the longest token
+#: in the seeds and the devset has 81): it is blanked before tokenizing, because spaCy strips a
+#: token's prefixes and suffixes one at a time, searching the whole token each time — quadratic in
+#: its length (20,000 characters of "**a" took a minute).
+MAX_TOKEN_CHARS = 200
+LONG_RUN_RE = re.compile(rf"(?<!\S)\S{{{MAX_TOKEN_CHARS + 1},}}")  # from a run's start only: linear
 LABELS = ("PAYER", "VENDOR", "DEPT", "PORTAL", "NOTVENDOR", "LOB", "GROUP", "SERVICE", "STATE", "PLANTYPE")
 
 
@@ -101,8 +110,8 @@ class Annotator:
 
     def _annotate(self, raw: str) -> Annotated:
         mentions: list[Mention] = []
-        for offset in range(0, max(len(raw), 1), MAX_SLICE):
-            part = raw[offset : offset + MAX_SLICE]
+        for offset, end in split_points(raw, MAX_SLICE):  # cut at sentence ends or spaces, never in a word
+            part = raw[offset:end]
             norm = normalize_map(part)
             mentions += [
                 Mention(
@@ -118,7 +127,7 @@ class Annotator:
         return Annotated(raw, tuple(sorted(mentions, key=lambda m: (m.start, -m.end))))
 
     def _match(self, norm: Normalized, part: str) -> list[Mention]:
-        doc = self.nlp.make_doc(norm.text)
+        doc = self.nlp.make_doc(LONG_RUN_RE.sub(lambda m: " " * len(m.group()), norm.text))  # same offsets
         found: dict[tuple[str, int, int], Mention] = {}
         for match_id, s, e in list(self.lower(doc)) + list(self.exact(doc)):
             label, canonical, generic = self._ids[match_id]

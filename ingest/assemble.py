@@ -19,7 +19,7 @@ from bisect import bisect_left
 from difflib import SequenceMatcher
 
 from .errors import input_error
-from .limits import MAX_BLOCKS, MAX_HEADING_LEVEL
+from .limits import MAX_BLOCK_CHARS, MAX_BLOCKS, MAX_TITLE_CHARS, MAX_HEADING_LEVEL
 from .model import Block, BlockKind, Document, LineBox, MediaType, TableRow, dedupe_furniture, table_text
 
 #: "Resources, continued", "Eligibility (continued)", "Scope – cont'd"
@@ -109,6 +109,38 @@ def shift_boxes(boxes, delta: int) -> tuple[LineBox, ...]:
     return tuple(LineBox(b.page, b.x0, b.top, b.x1, b.bottom, b.start + delta, b.end + delta) for b in boxes)
 
 
+def split_points(text: str, limit: int = MAX_BLOCK_CHARS) -> list[tuple[int, int]]:
+    """``(start, end)`` of pieces of ``text`` of at most ``limit`` characters, cut after the last
+    sentence end in the second half of each window, else at its last space, else at the limit; the
+    space at a cut belongs to no piece. Linear: each window is searched once."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        cut = text.rfind(". ", start + limit // 2, end)
+        if cut >= 0:
+            cut += 1
+        else:
+            cut = text.rfind(" ", start + limit // 2, end)
+        if cut <= start:
+            cut = end
+        out.append((start, cut))
+        start = cut
+        while start < len(text) and text[start] == " ":
+            start += 1
+    out.append((start, len(text)))
+    return out
+
+
+def _piece_spans(spans, a: int, b: int) -> tuple[tuple[int, int], ...]:
+    return tuple((max(x, a) - a, min(y, b) - a) for x, y in spans if x < b and y > a)
+
+
+def _piece_boxes(boxes, a: int, b: int) -> tuple[LineBox, ...]:
+    return tuple(LineBox(bx.page, bx.x0, bx.top, bx.x1, bx.bottom, max(bx.start, a) - a, min(bx.end, b) - a)
+                 for bx in boxes if bx.start < b and bx.end > a)
+
+
 def is_continuation_line(text: str) -> bool:
     return bool(CONTINUED_LINE_RE.match(text.strip()))
 
@@ -180,11 +212,14 @@ class DocumentBuilder:
 
     def heading(self, text: str, level: int, page: int, bold=(), boxes=()) -> Block | None:
         """Add a heading; returns None when it only continues an earlier section. A level past
-        ``MAX_HEADING_LEVEL`` is read at that level."""
+        ``MAX_HEADING_LEVEL`` is read at that level; a text longer than ``MAX_TITLE_CHARS`` is
+        no title and is added as a paragraph."""
         level = min(level, MAX_HEADING_LEVEL)
         text, bold, boxes = self._clean(text, True, bold, boxes)
         if not text:
             return None
+        if len(text) > MAX_TITLE_CHARS:
+            return self.block(BlockKind.PARAGRAPH, text, page, 0, bold, boxes=boxes)
         m = CONTINUED_HEADING_RE.search(text)
         if m and m.start() > 0 and self._reopen(text[: m.start()], level):
             return None
@@ -200,15 +235,24 @@ class DocumentBuilder:
 
     def block(self, kind: BlockKind, text: str, page: int, level: int = 0, bold=(), marker: str = "",
               boxes=()) -> Block | None:
+        """Add a paragraph or list item; returns its (last) block. Text longer than
+        ``limits.MAX_BLOCK_CHARS`` becomes several blocks of the same kind and level, cut at
+        sentence ends or spaces (only the first keeps a list item's marker)."""
         if kind is BlockKind.HEADING:
             raise ValueError("use heading() for headings")
         text, bold, boxes = self._clean(text, False, bold, boxes)
         if not text or is_continuation_line(text):
             return None
-        return self._append(
-            dict(kind=kind, text=text, page=page, section_path=self.section_path, level=level,
-                 bold=bold, marker=marker if kind is BlockKind.LIST_ITEM else "", boxes=boxes)
-        )
+        marker = marker if kind is BlockKind.LIST_ITEM else ""
+        if len(text) <= MAX_BLOCK_CHARS:
+            return self._append(dict(kind=kind, text=text, page=page, section_path=self.section_path, level=level,
+                                     bold=bold, marker=marker, boxes=boxes))
+        block = None
+        for i, (a, b) in enumerate(split_points(text)):
+            block = self._append(dict(kind=kind, text=text[a:b], page=page, section_path=self.section_path,
+                                      level=level, bold=_piece_spans(bold, a, b), marker=marker if i == 0 else "",
+                                      boxes=_piece_boxes(boxes, a, b)))
+        return block
 
     @staticmethod
     def _table_boxes(rows: list[TableRow], row_boxes) -> tuple[LineBox, ...]:

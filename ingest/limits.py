@@ -8,6 +8,8 @@ named constant saying why its value was chosen:
   that depth, and a heading level past ``MAX_HEADING_LEVEL`` is read at that level: the text is
   kept, only its nesting flattens (libxml2 and BeautifulSoup build an N-deep tree in up to
   O(N²) time, and a section path holds every heading above a block: both grow quadratically);
+* **split** — a paragraph or list item longer than ``MAX_BLOCK_CHARS`` becomes several blocks,
+  and a heading longer than ``MAX_TITLE_CHARS`` is read as a paragraph;
 * **refuse** with ``E142`` ("too deep or too large a structure") — a PDF line longer than
   ``MAX_PDF_LINE_BYTES`` (pdfminer reads long lines in quadratic time), a PDF page tree deeper
   than pdfminer can recurse, an HTML page with more than ``MAX_HTML_ELEMENTS`` elements (about
@@ -32,6 +34,12 @@ DEFAULT_MAX_PAGES = 2000
 #: each, PDFs rank heading sizes. No real outline goes past a dozen; deeper headings are read at
 #: this level (they close the previous one instead of nesting under it).
 MAX_HEADING_LEVEL = 24
+
+#: Longest heading text the builder takes (the readers have their own, lower, heuristics of what
+#: looks like a title). Every block under a heading carries it in its section path, which
+#: extraction reads per block; the longest title in the seeds and the devset is 100 characters. A
+#: longer "heading" (an <h2> around a page of text) is read as a paragraph.
+MAX_TITLE_CHARS = 1_000
 
 #: Deepest HTML element kept (``html_soup``); deeper elements are read as text of the element at
 #: this depth. libxml2 and BeautifulSoup both pay the depth for some nodes (an end tag closing
@@ -59,6 +67,12 @@ START_TAG_RE = re.compile(r"<[A-Za-z]")
 MAX_TEXT_LINES = 1_000_000
 #: Line separators of ``str.splitlines`` (the text reader's lines).
 LINE_BREAKS = ("\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+#: Longest paragraph or list item kept as one block; a longer one is cut into blocks of at most this
+#: many characters at sentence ends (``assemble.split_points``). The longest in the seeds and the
+#: devset is 1,605; extraction reads a block's sentences together (each against those before it),
+#: so a paragraph of megabytes would cost time growing with its square.
+MAX_BLOCK_CHARS = 10_000
 
 #: Most blocks plus table cells in one Document (each costs ~1 KB with its section path). A
 #: 2,000-page PDF holds ~60,000; a page of 50 MB that splits into more is a structure, not a text.

@@ -178,3 +178,43 @@ def test_a_deep_markdown_list_keeps_its_depths():
     doc = parse_bytes(text.encode(), "deep.md")
     items = [b for b in doc.blocks if b.kind is BlockKind.LIST_ITEM]
     assert len(items) == 2_000 and [b.level for b in items[:3]] == [1, 2, 3]
+
+
+# -- long blocks -----------------------------------------------------------------------------------
+
+
+def test_a_paragraph_longer_than_the_block_limit_is_split_at_sentence_ends():
+    sentence = "Prior authorization is required for imaging. "
+    text = sentence * (3 * limits.MAX_BLOCK_CHARS // len(sentence))
+    doc = parse_bytes(f"<html><body><main><p><b>Bold</b> {text}</p></main></body></html>".encode(), "long.html")
+    paras = [b for b in doc.blocks if b.kind is BlockKind.PARAGRAPH]
+    assert len(paras) >= 3 and all(len(b.text) <= limits.MAX_BLOCK_CHARS for b in paras)
+    assert all(b.text.endswith("imaging.") for b in paras[:-1])  # cut after a sentence
+    assert " ".join(b.text for b in paras) == ("Bold " + text).strip()
+    assert paras[0].bold == ((0, 4),) and all(not b.bold for b in paras[1:])
+
+
+def test_a_list_item_without_spaces_is_cut_at_the_limit_and_keeps_its_marker_once():
+    doc = parse_bytes(("- " + "x" * (2 * limits.MAX_BLOCK_CHARS + 5)).encode(), "long.md")
+    items = [b for b in doc.blocks if b.kind is BlockKind.LIST_ITEM]
+    assert [len(b.text) for b in items] == [limits.MAX_BLOCK_CHARS, limits.MAX_BLOCK_CHARS, 5]
+    assert [b.marker for b in items] == ["-", "", ""] and {b.level for b in items} == {1}
+
+
+def test_a_heading_of_a_page_of_text_is_read_as_a_paragraph():
+    long = "word " * (limits.MAX_TITLE_CHARS // 5 + 10)
+    doc = parse_bytes(f"<html><body><main><h2>{long}</h2><p>Body.</p></main></body></html>".encode(), "h.html")
+    assert [b.kind for b in doc.blocks] == [BlockKind.PARAGRAPH, BlockKind.PARAGRAPH]
+    assert doc.blocks[1].section_path == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab .", max_size=200), st.integers(2, 30))
+def test_split_points_cover_the_text_within_the_limit(text, limit):
+    from ingest.assemble import split_points
+
+    pieces = split_points(text, limit)
+    assert all(b - a <= limit for a, b in pieces)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    for (_, b), (a, _) in zip(pieces, pieces[1:]):
+        assert b <= a and set(text[b:a]) <= {" "}  # only the spaces at a cut are left out
