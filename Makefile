@@ -8,7 +8,7 @@ TSTAMP := $(VENV)/.installed-test
 LINTED := payerkg warehouse graph extract tests
 TYPED  := payerkg warehouse graph extract
 
-.PHONY: run test test-quick lint bench bench-ingest install clean
+.PHONY: run test test-quick lint fuzz bench bench-ingest install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,16 @@ lint: $(TSTAMP)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy $(TYPED)
 
+# `make fuzz` runs the fuzzer (issue 18): mutated seed and devset files, hypothesis documents and structure
+# bombs through ingest + extract, each with 20 s of CPU and 2 GiB; FUZZ_COUNT inputs or as many as start
+# within FUZZ_MINUTES. Crashers and hangers are saved under fuzz-out/. See README "Fuzzing".
+FUZZ_COUNT   ?= 100000
+FUZZ_MINUTES ?= 60
+FUZZ_SEED    ?= 0
+fuzz: $(TSTAMP)
+	mkdir -p fuzz-out
+	$(BIN)/python -m fuzz --count $(FUZZ_COUNT) --minutes $(FUZZ_MINUTES) --seed $(FUZZ_SEED) --save fuzz-out --log fuzz-out/log.jsonl
+
 # `make bench` measures builds of 100, 300 and 1,000 generated documents (about 25 minutes on 2 cores);
 # `make bench SIZES=100` for a quick look. See README "Performance".
 SIZES ?= 100,300,1000
@@ -51,7 +61,7 @@ bench-ingest: $(TSTAMP)
 	$(BIN)/python benchmarks/ingest_bench.py
 
 clean:
-	rm -rf $(VENV) payerkg.duckdb .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) payerkg.duckdb .pytest_cache .mypy_cache .ruff_cache fuzz-out
 
 # headless Chromium for the review site's browser tests (tests/test_report.py); CI runs it before `make test`.
 # The stamp tells those tests that Chromium was asked for, so they fail instead of skipping when it is missing.

@@ -1,0 +1,235 @@
+"""The runner: one forked child per input, ``jobs`` at a time, each under a time limit and an
+address-space cap.
+
+The parent loads the parsers and the extractor once; children share them copy-on-write. A child
+rebuilds its input from the recipe, sends its progress and result as JSON lines on a pipe, and has
+its stdout and stderr sent to a file, so a library that prints (rather than logging) is caught.
+
+The time limit is on the child's CPU time by default (``clock="cpu"``, read from ``/proc``): the run
+shares its cores with whatever else the machine does, and an input's own cost is what the limit is
+about. A wall-clock backstop of ``WALL_FACTOR`` times the limit stops a child that sleeps or
+thrashes; each result also carries its wall time, so the summary can count inputs slow by the clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import resource
+import select
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from .cases import Recipe, materialize
+from .check import LogCounter, Result, execute, frames
+from .corpus import DEFAULT_MEM_LIMIT, DEFAULT_TIME_LIMIT, FUZZ_MAX_PAGES, CorpusFile
+
+if TYPE_CHECKING:
+    from extract import Extractor
+
+#: A child is stopped after this many times the limit of wall-clock time, whatever its CPU time.
+WALL_FACTOR = 3.0
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def prepare_parent() -> Extractor:
+    """Load what every child needs once (the children share it copy-on-write)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    import ingest.html
+    import ingest.pdf
+    import ingest.text  # noqa: F401  (import the parsers now, not in every child)
+    from extract import Extractor
+
+    return Extractor()
+
+
+def _child(
+    recipe: Recipe,
+    corpus: list[CorpusFile],
+    extractor: Extractor,
+    workdir: Path,
+    wfd: int,
+    mem_limit: int,
+    max_pages: int,
+) -> NoReturn:
+    res: Result
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (mem_limit, mem_limit))
+        out_path = workdir / f"out{recipe['id']}"
+        out = os.open(out_path, os.O_RDWR | os.O_CREAT | os.O_TRUNC)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        counter = LogCounter()
+        root = logging.getLogger()
+        root.handlers[:] = [counter]
+        root.setLevel(logging.WARNING)
+        data, name = materialize(recipe, corpus)
+        os.write(wfd, json.dumps({"stage": "ingest", "size": len(data)}).encode() + b"\n")
+        res = execute(data, name, extractor, workdir, lambda d: _say(wfd, d), max_pages)
+        del data
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.lseek(out, 0, 0)
+        printed = os.read(out, 400)
+        if printed:
+            res["printed"] = printed.decode("utf-8", "replace")
+        res["log"] = dict(counter.counts)
+        os.close(out)
+        out_path.unlink()
+    except BaseException as e:  # e.g. MemoryError while building the input
+        top, own = frames(e.__traceback__)
+        res = {
+            "outcome": "crash",
+            "stage": "harness",
+            "exc": type(e).__name__,
+            "msg": str(e)[:300],
+            "frame": top,
+            "own_frame": own,
+        }
+    try:
+        _say(wfd, res)
+    finally:
+        os._exit(0)
+
+
+def _say(wfd: int, message: Result) -> None:
+    os.write(wfd, json.dumps(message).encode() + b"\n")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a live process, from ``/proc`` (None where there is none)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "; utime and stime are fields 14, 15
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+@dataclass
+class _Running:
+    recipe: Recipe
+    pid: int
+    rfd: int
+    started: float
+    buf: bytearray = field(default_factory=bytearray)
+
+    def over(self, now: float, time_limit: float, clock: str) -> float | None:
+        """The seconds that put this child over its limit, or None while it is within it."""
+        wall = now - self.started
+        if wall > time_limit * WALL_FACTOR:
+            return wall
+        used = cpu_seconds(self.pid) if clock == "cpu" else None
+        used = wall if used is None else used
+        return used if used > time_limit else None
+
+
+def run_cases(
+    recipes: Iterable[Recipe],
+    corpus: list[CorpusFile],
+    extractor: Extractor,
+    *,
+    jobs: int = 2,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    mem_limit: int = DEFAULT_MEM_LIMIT,
+    clock: str = "cpu",
+    max_pages: int = FUZZ_MAX_PAGES,
+) -> Iterator[tuple[Recipe, Result]]:
+    """Run every recipe in a forked child, at most ``jobs`` at once; yield ``(recipe, result)`` in
+    the order they finish. A child over ``time_limit`` seconds (of ``clock``: ``cpu`` or ``wall``) is
+    killed and its result is a ``hang``."""
+    workdir = Path(tempfile.mkdtemp(prefix="payerkg-fuzz-"))
+    running: dict[int, _Running] = {}
+    it = iter(recipes)
+    exhausted = False
+    try:
+        while running or not exhausted:
+            while not exhausted and len(running) < jobs:
+                recipe = next(it, None)
+                if recipe is None:
+                    exhausted = True
+                    break
+                rfd, wfd = os.pipe()
+                sys.stdout.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+                if pid == 0:
+                    os.close(rfd)
+                    _child(recipe, corpus, extractor, workdir, wfd, mem_limit, max_pages)
+                os.close(wfd)
+                running[rfd] = _Running(recipe, pid, rfd, time.monotonic())
+            if not running:
+                break
+            ready, _, _ = select.select(list(running), [], [], 0.5)
+            for fd in ready:
+                r = running[fd]
+                chunk = os.read(fd, 65536)
+                if chunk:
+                    r.buf += chunk
+                    continue
+                del running[fd]
+                os.close(fd)
+                _, status = os.waitpid(r.pid, 0)
+                yield r.recipe, _finish(r, status, time.monotonic() - r.started)
+            now = time.monotonic()
+            for fd, r in list(running.items()):
+                used = r.over(now, time_limit, clock)
+                if used is None:
+                    continue
+                os.kill(r.pid, signal.SIGKILL)
+                os.waitpid(r.pid, 0)
+                os.close(fd)
+                del running[fd]
+                wall = round(now - r.started, 1)
+                yield r.recipe, {**_progress(r.buf), "outcome": "hang", "seconds": round(used, 1), "wall_s": wall}
+    finally:
+        for r in running.values():
+            os.kill(r.pid, signal.SIGKILL)
+            os.waitpid(r.pid, 0)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _messages(buf: bytearray) -> list[Result]:
+    out = []
+    for line in bytes(buf).splitlines():
+        with contextlib.suppress(ValueError):
+            out.append(json.loads(line))
+    return out
+
+
+def _progress(buf: bytearray) -> Result:
+    """What the child said before it was stopped: its stage, and the Document's size if read."""
+    merged: Result = {}
+    for m in _messages(buf):
+        merged.update(m)
+    return merged
+
+
+def _finish(r: _Running, status: int, elapsed: float) -> Result:
+    messages = _messages(r.buf)
+    if messages and "outcome" in messages[-1]:
+        return {**messages[-1], "wall_s": round(elapsed, 3)}
+    seen = _progress(r.buf)
+    crash = {
+        "outcome": "crash",
+        "frame": "",
+        "own_frame": "",
+        "seconds": round(elapsed, 3),
+        "wall_s": round(elapsed, 3),
+    }
+    if os.WIFSIGNALED(status):
+        sig = signal.Signals(os.WTERMSIG(status)).name
+        return {**seen, **crash, "exc": sig, "msg": f"killed by {sig}"}
+    return {**seen, **crash, "exc": "NoResult", "msg": f"exit status {status}"}
