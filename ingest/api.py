@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from .detect import detect
 from .errors import InputError, input_error
@@ -36,7 +36,7 @@ class IngestOptions:
             raise ValueError("max_pages must be positive")
 
     @classmethod
-    def from_env(cls) -> "IngestOptions":
+    def from_env(cls) -> IngestOptions:
         """Defaults, overridden by ``PAYERKG_MAX_BYTES`` and ``PAYERKG_MAX_PAGES`` when set."""
         env = {"max_bytes": "PAYERKG_MAX_BYTES", "max_pages": "PAYERKG_MAX_PAGES"}
         return cls(**{k: int(os.environ[v]) for k, v in env.items() if os.environ.get(v)})
@@ -69,8 +69,7 @@ def read_bytes(path: str | Path, options: IngestOptions) -> bytes:
         raise input_error(path, "E100", e.strerror or str(e)) from e
 
 
-def parse_bytes(data: bytes, source: str, doc_id: str | None = None,
-                options: IngestOptions | None = None) -> Document:
+def parse_bytes(data: bytes, source: str, doc_id: str | None = None, options: IngestOptions | None = None) -> Document:
     """Parse bytes whose format is detected from content. Raises ``InputError``.
 
     ``options`` supplies the page limit (the size limit is checked by ``read_bytes``)."""
@@ -114,10 +113,17 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                           and f.name.lower() != "readme.md")
+            files = sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and f.name.lower() != "readme.md"
+            )
             stems_with_original = {f.with_suffix("") for f in files if f.suffix.lower() in (".pdf", ".html", ".htm")}
-            out.extend(f for f in files if not (f.suffix.lower() in (".txt", ".md") and f.with_suffix("") in stems_with_original))
+            out.extend(
+                f
+                for f in files
+                if not (f.suffix.lower() in (".txt", ".md") and f.with_suffix("") in stems_with_original)
+            )
         else:
             out.append(p)
     return out

@@ -16,16 +16,30 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from difflib import SequenceMatcher
 
 from .errors import input_error
-from .limits import MAX_BLOCK_CHARS, MAX_BLOCKS, MAX_TITLE_CHARS, MAX_HEADING_LEVEL
-from .model import Block, BlockKind, Document, LineBox, MediaType, TableRow, dedupe_furniture, table_text
+from .limits import MAX_BLOCK_CHARS, MAX_BLOCKS, MAX_HEADING_LEVEL, MAX_TITLE_CHARS
+from .model import (
+    Block,
+    BlockKind,
+    Boxes,
+    Document,
+    LineBox,
+    MediaType,
+    RowBoxes,
+    Spans,
+    TableRow,
+    dedupe_furniture,
+    table_text,
+)
+
+#: Open headings ``(level, text)``, outermost first: what ``open_sections`` hands back to restore.
+Sections = tuple[tuple[int, str], ...]
 
 #: "Resources, continued", "Eligibility (continued)", "Scope – cont'd"
-CONTINUED_HEADING_RE = re.compile(
-    r"\s*(?:[,–—-]\s*|\(\s*)(?:continued|cont['’]?d)\s*\)?\s*$", re.IGNORECASE
-)
+CONTINUED_HEADING_RE = re.compile(r"\s*(?:[,–—-]\s*|\(\s*)(?:continued|cont['’]?d)\s*\)?\s*$", re.IGNORECASE)
 #: A line that only announces a page break: "(Continued on next page)", "Continued on page 4".
 CONTINUED_LINE_RE = re.compile(
     r"^\(?\s*(?:continued|cont['’]?d)\s+(?:on|from)\s+(?:the\s+)?(?:next|previous|following|page)"
@@ -83,7 +97,7 @@ def _normalize(text: str, collapse: bool) -> tuple[str, list[int]]:
     return new, pos
 
 
-def _remap_spans(spans, pos: list[int]) -> tuple[tuple[int, int], ...]:
+def _remap_spans(spans: Spans, pos: list[int]) -> tuple[tuple[int, int], ...]:
     out = []
     for a, b in spans:
         na, nb = pos[max(0, min(a, len(pos) - 1))], pos[max(0, min(b, len(pos) - 1))]
@@ -92,7 +106,7 @@ def _remap_spans(spans, pos: list[int]) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def _remap_boxes(boxes, pos: list[int], text: str) -> tuple[LineBox, ...]:
+def _remap_boxes(boxes: Boxes, pos: list[int], text: str) -> tuple[LineBox, ...]:
     out = []
     for bx in boxes:
         a, b = pos[max(0, min(bx.start, len(pos) - 1))], pos[max(0, min(bx.end, len(pos) - 1))]
@@ -105,7 +119,7 @@ def _remap_boxes(boxes, pos: list[int], text: str) -> tuple[LineBox, ...]:
     return tuple(out)
 
 
-def shift_boxes(boxes, delta: int) -> tuple[LineBox, ...]:
+def shift_boxes(boxes: Boxes, delta: int) -> tuple[LineBox, ...]:
     return tuple(LineBox(b.page, b.x0, b.top, b.x1, b.bottom, b.start + delta, b.end + delta) for b in boxes)
 
 
@@ -132,13 +146,16 @@ def split_points(text: str, limit: int = MAX_BLOCK_CHARS) -> list[tuple[int, int
     return out
 
 
-def _piece_spans(spans, a: int, b: int) -> tuple[tuple[int, int], ...]:
+def _piece_spans(spans: Spans, a: int, b: int) -> tuple[tuple[int, int], ...]:
     return tuple((max(x, a) - a, min(y, b) - a) for x, y in spans if x < b and y > a)
 
 
-def _piece_boxes(boxes, a: int, b: int) -> tuple[LineBox, ...]:
-    return tuple(LineBox(bx.page, bx.x0, bx.top, bx.x1, bx.bottom, max(bx.start, a) - a, min(bx.end, b) - a)
-                 for bx in boxes if bx.start < b and bx.end > a)
+def _piece_boxes(boxes: Boxes, a: int, b: int) -> tuple[LineBox, ...]:
+    return tuple(
+        LineBox(bx.page, bx.x0, bx.top, bx.x1, bx.bottom, max(bx.start, a) - a, min(bx.end, b) - a)
+        for bx in boxes
+        if bx.start < b and bx.end > a
+    )
 
 
 def is_continuation_line(text: str) -> bool:
@@ -176,8 +193,10 @@ class DocumentBuilder:
             return False
         key = _norm_heading(stripped)
         for lvl, text in reversed(self._headings[-REOPEN_LOOKBACK:]):
-            if len(text) <= MAX_REOPEN_CHARS and \
-                    SequenceMatcher(None, key, _norm_heading(text)).ratio() >= SAME_HEADING_RATIO:
+            if (
+                len(text) <= MAX_REOPEN_CHARS
+                and SequenceMatcher(None, key, _norm_heading(text)).ratio() >= SAME_HEADING_RATIO
+            ):
                 self._close(lvl)
                 self._stack.append((lvl, text))
                 return True
@@ -202,15 +221,17 @@ class DocumentBuilder:
         self._blocks.append(block)
         return block
 
-    def _clean(self, text: str, collapse: bool, bold, boxes):
+    def _clean(
+        self, text: str, collapse: bool, bold: Spans, boxes: Boxes
+    ) -> tuple[str, tuple[tuple[int, int], ...], tuple[LineBox, ...]]:
         """Normalize ``text``; carry bold spans and boxes over to the new offsets."""
         new = clean_inline(text) if collapse else text.strip()
         if new == text or not (bold or boxes):
-            return new, tuple(tuple(s) for s in bold), tuple(boxes)
+            return new, tuple((a, b) for a, b in bold), tuple(boxes)
         new, pos = _normalize(text, collapse)
         return new, _remap_spans(bold, pos), _remap_boxes(boxes, pos, new)
 
-    def heading(self, text: str, level: int, page: int, bold=(), boxes=()) -> Block | None:
+    def heading(self, text: str, level: int, page: int, bold: Spans = (), boxes: Boxes = ()) -> Block | None:
         """Add a heading; returns None when it only continues an earlier section. A level past
         ``MAX_HEADING_LEVEL`` is read at that level; a text longer than ``MAX_TITLE_CHARS`` is
         no title and is added as a paragraph."""
@@ -225,16 +246,31 @@ class DocumentBuilder:
             return None
         self._close(level)
         block = self._append(
-            dict(kind=BlockKind.HEADING, text=text, page=page, section_path=self.section_path,
-                 level=level, bold=bold, boxes=boxes)
+            dict(
+                kind=BlockKind.HEADING,
+                text=text,
+                page=page,
+                section_path=self.section_path,
+                level=level,
+                bold=bold,
+                boxes=boxes,
+            )
         )
         self._stack.append((level, text))
         self._headings.append((level, text))
         self._heading_indices.append(block.index)
         return block
 
-    def block(self, kind: BlockKind, text: str, page: int, level: int = 0, bold=(), marker: str = "",
-              boxes=()) -> Block | None:
+    def block(
+        self,
+        kind: BlockKind,
+        text: str,
+        page: int,
+        level: int = 0,
+        bold: Spans = (),
+        marker: str = "",
+        boxes: Boxes = (),
+    ) -> Block | None:
         """Add a paragraph or list item; returns its (last) block. Text longer than
         ``limits.MAX_BLOCK_CHARS`` becomes several blocks of the same kind and level, cut at
         sentence ends or spaces (only the first keeps a list item's marker)."""
@@ -245,17 +281,36 @@ class DocumentBuilder:
             return None
         marker = marker if kind is BlockKind.LIST_ITEM else ""
         if len(text) <= MAX_BLOCK_CHARS:
-            return self._append(dict(kind=kind, text=text, page=page, section_path=self.section_path, level=level,
-                                     bold=bold, marker=marker, boxes=boxes))
+            return self._append(
+                dict(
+                    kind=kind,
+                    text=text,
+                    page=page,
+                    section_path=self.section_path,
+                    level=level,
+                    bold=bold,
+                    marker=marker,
+                    boxes=boxes,
+                )
+            )
         block = None
         for i, (a, b) in enumerate(split_points(text)):
-            block = self._append(dict(kind=kind, text=text[a:b], page=page, section_path=self.section_path,
-                                      level=level, bold=_piece_spans(bold, a, b), marker=marker if i == 0 else "",
-                                      boxes=_piece_boxes(boxes, a, b)))
+            block = self._append(
+                dict(
+                    kind=kind,
+                    text=text[a:b],
+                    page=page,
+                    section_path=self.section_path,
+                    level=level,
+                    bold=_piece_spans(bold, a, b),
+                    marker=marker if i == 0 else "",
+                    boxes=_piece_boxes(boxes, a, b),
+                )
+            )
         return block
 
     @staticmethod
-    def _table_boxes(rows: list[TableRow], row_boxes) -> tuple[LineBox, ...]:
+    def _table_boxes(rows: list[TableRow], row_boxes: RowBoxes) -> tuple[LineBox, ...]:
         """Shift each row's boxes (offsets into ``" | ".join(cells)``) into the table's text."""
         if not row_boxes:
             return ()
@@ -267,13 +322,13 @@ class DocumentBuilder:
         return tuple(out)
 
     @staticmethod
-    def _keep_rows(rows, row_boxes):
+    def _keep_rows(rows: list[TableRow], row_boxes: RowBoxes) -> tuple[list[TableRow], RowBoxes]:
         keep = [i for i, r in enumerate(rows) if any(c.strip() for c in r.cells)]
         rows = [rows[i] for i in keep]
         row_boxes = [row_boxes[i] for i in keep] if row_boxes else None
         return rows, row_boxes
 
-    def table(self, rows: list[TableRow], row_boxes=None) -> Block | None:
+    def table(self, rows: list[TableRow], row_boxes: RowBoxes = None) -> Block | None:
         """Add a table. ``row_boxes`` (optional, parallel to ``rows``) holds each row's line
         boxes with offsets into that row's text (``" | ".join(row.cells)``)."""
         rows, row_boxes = self._keep_rows(list(rows), row_boxes)
@@ -281,15 +336,21 @@ class DocumentBuilder:
             return None
         rows_t = tuple(rows)
         return self._append(
-            dict(kind=BlockKind.TABLE, text=table_text(rows_t), page=rows_t[0].page,
-                 section_path=self.section_path, rows=rows_t, boxes=self._table_boxes(rows, row_boxes))
+            dict(
+                kind=BlockKind.TABLE,
+                text=table_text(rows_t),
+                page=rows_t[0].page,
+                section_path=self.section_path,
+                rows=rows_t,
+                boxes=self._table_boxes(rows, row_boxes),
+            )
         )
 
     @property
     def last(self) -> Block | None:
         return self._blocks[-1] if self._blocks else None
 
-    def extend_table(self, rows: list[TableRow], row_boxes=None) -> None:
+    def extend_table(self, rows: list[TableRow], row_boxes: RowBoxes = None) -> None:
         """Append rows to the last block, which must be a table (a table continued on a new page)."""
         rows, row_boxes = self._keep_rows(list(rows), row_boxes)
         last = self._blocks.pop()
@@ -299,16 +360,22 @@ class DocumentBuilder:
         merged = list(last.rows) + rows
         boxes = last.boxes + shift_boxes(self._table_boxes(rows, row_boxes), len(last.text) + 1) if rows else last.boxes
         self._append(
-            dict(kind=BlockKind.TABLE, text=table_text(tuple(merged)), page=last.page,
-                 section_path=last.section_path, rows=tuple(merged), boxes=boxes)
+            dict(
+                kind=BlockKind.TABLE,
+                text=table_text(tuple(merged)),
+                page=last.page,
+                section_path=last.section_path,
+                rows=tuple(merged),
+                boxes=boxes,
+            )
         )
 
     # -- section scopes ----------------------------------------------------------------------
-    def open_sections(self) -> tuple[tuple[int, str], ...]:
+    def open_sections(self) -> Sections:
         """The open headings (level, text), outermost first: pass to ``restore_sections``."""
         return tuple(self._stack)
 
-    def restore_sections(self, snapshot: tuple[tuple[int, str], ...]) -> None:
+    def restore_sections(self, snapshot: Sections) -> None:
         """Close the headings opened since ``snapshot`` was taken (a tab panel or a sidebar box
         ended: what follows belongs to the enclosing section again)."""
         self._stack = list(snapshot)
@@ -331,12 +398,29 @@ class DocumentBuilder:
         """Level of the innermost open heading, 0 when none is open."""
         return self._stack[-1][0] if self._stack else 0
 
-    def build(self, *, doc_id: str, source: str, media_type: MediaType, page_count: int,
-              size_bytes: int, fallback_title: str, warnings=(), furniture=()) -> Document:
+    def build(
+        self,
+        *,
+        doc_id: str,
+        source: str,
+        media_type: MediaType,
+        page_count: int,
+        size_bytes: int,
+        fallback_title: str,
+        warnings: Iterable[str] = (),
+        furniture: Iterable[str] = (),
+    ) -> Document:
         return Document(
-            doc_id=doc_id, source=source, media_type=media_type, title=self._title(fallback_title),
-            page_count=page_count, blocks=tuple(self._blocks), text="\n".join(self._parts),
-            size_bytes=size_bytes, warnings=tuple(warnings), furniture=dedupe_furniture(furniture),
+            doc_id=doc_id,
+            source=source,
+            media_type=media_type,
+            title=self._title(fallback_title),
+            page_count=page_count,
+            blocks=tuple(self._blocks),
+            text="\n".join(self._parts),
+            size_bytes=size_bytes,
+            warnings=tuple(warnings),
+            furniture=dedupe_furniture(furniture),
         )
 
     def _title(self, fallback: str) -> str:

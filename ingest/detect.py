@@ -7,16 +7,32 @@ import re
 from .errors import input_error
 from .model import MediaType
 
-HTML_SNIFF_RE = re.compile(rb"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|main[\s>]|div[\s>]|p[\s>]|table[\s>]|section[\s>])", re.IGNORECASE)
+HTML_SNIFF_RE = re.compile(
+    rb"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|main[\s>]|div[\s>]|p[\s>]|table[\s>]|section[\s>])",
+    re.IGNORECASE,
+)
 #: Share of control characters (other than tab/newline/CR/form feed) above which bytes are binary.
 MAX_CONTROL_SHARE = 0.02
 SNIFF_BYTES = 4096
-EXTENSIONS = {".pdf": MediaType.PDF, ".html": MediaType.HTML, ".htm": MediaType.HTML,
-              ".xhtml": MediaType.HTML, ".txt": MediaType.TEXT, ".md": MediaType.TEXT,
-              ".markdown": MediaType.TEXT, ".text": MediaType.TEXT}
+EXTENSIONS = {
+    ".pdf": MediaType.PDF,
+    ".html": MediaType.HTML,
+    ".htm": MediaType.HTML,
+    ".xhtml": MediaType.HTML,
+    ".txt": MediaType.TEXT,
+    ".md": MediaType.TEXT,
+    ".markdown": MediaType.TEXT,
+    ".text": MediaType.TEXT,
+}
 #: Magic numbers of common formats we do not read, to name them in the error.
-FOREIGN_MAGIC = {b"PK\x03\x04": "ZIP/Office document", b"\x89PNG": "PNG image", b"\xff\xd8\xff": "JPEG image",
-                 b"GIF8": "GIF image", b"\xd0\xcf\x11\xe0": "legacy Office document", b"\x1f\x8b": "gzip archive"}
+FOREIGN_MAGIC = {
+    b"PK\x03\x04": "ZIP/Office document",
+    b"\x89PNG": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"\xd0\xcf\x11\xe0": "legacy Office document",
+    b"\x1f\x8b": "gzip archive",
+}
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -30,7 +30,7 @@ class InputError(PayerkgError):
         self.reason = reason
         super().__init__(f"{self.path}: [{code}] {reason}")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str]]:
         # picklable with its three fields, so a worker process can hand the error back (build --workers)
         return (type(self), (self.path, self.code, self.reason))
 

@@ -34,19 +34,35 @@ gathered, ``html_tables`` the table grid, ``html_furniture`` the publisher's mar
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from collections.abc import Callable, Iterable, Iterator
 
-from .assemble import DocumentBuilder, clean_inline
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
+
+from .assemble import DocumentBuilder, Sections, clean_inline
 from .errors import input_error
 from .html_furniture import furniture
-from .html_nodes import (BLOCK_TAGS, BOLD_TAGS, HEADING_RE, HEADING_TAGS, REGION_TAGS, SECTIONING_TAGS,
-                         NON_TEXT_STRINGS, SKIP_NODE_TYPES, Run, attr, has_letters, inline_events,
-                         is_always_chrome, sup_text, text_within, to_int)
+from .html_nodes import (
+    BLOCK_TAGS,
+    BOLD_TAGS,
+    HEADING_RE,
+    HEADING_TAGS,
+    NON_TEXT_STRINGS,
+    REGION_TAGS,
+    SECTIONING_TAGS,
+    SKIP_NODE_TYPES,
+    Run,
+    attr,
+    has_letters,
+    inline_events,
+    is_always_chrome,
+    sup_text,
+    text_within,
+    to_int,
+)
 from .html_soup import make_soup
 from .html_tables import table_grid
 from .limits import check_html_elements
 from .model import BlockKind, Document, MediaType
-
 
 #: A tab's label is a few words; reading stops after this many characters or nodes (a tab
 #: wrapped around a whole page, or tabs nested in tabs, would otherwise be read again per tab).
@@ -58,7 +74,7 @@ def _label(tab: Tag) -> str:
     return clean_inline(text_within(tab, MAX_LABEL_CHARS, MAX_LABEL_NODES, " ")[0])
 
 
-def _mark_ancestors(nodes, marked: set[int], stop=None) -> None:
+def _mark_ancestors(nodes: Iterable[PageElement], marked: set[int], stop: Callable[[Tag], None] | None = None) -> None:
     """Add the ids of the ancestors of ``nodes`` to ``marked``; a walk stops at an ancestor
     already marked, so the whole costs linear time."""
     for n in nodes:
@@ -143,8 +159,11 @@ class _Page:
                 tabs.append(el)
             elif role == "tabpanel":
                 panels.append(el)
-            elif el.get("aria-controls") and (el.has_attr("aria-expanded") or attr(el, "data-toggle") == "collapse"
-                                              or attr(el, "data-bs-toggle") == "collapse"):
+            elif el.get("aria-controls") and (
+                el.has_attr("aria-expanded")
+                or attr(el, "data-toggle") == "collapse"
+                or attr(el, "data-bs-toggle") == "collapse"
+            ):
                 triggers.append(el)
             if attr(el, "aria-hidden").lower() == "true":
                 aria_hidden.append(el)
@@ -173,12 +192,12 @@ class _Page:
         for panel in panels:
             if id(panel) in self.tab_label or not attr(panel, "aria-labelledby").split():
                 continue
-            tab = self.ids.get(attr(panel, "aria-labelledby").split()[0])
-            if tab is not None and attr(tab, "role").lower() == "tab":
-                label = _label(tab)
+            by = self.ids.get(attr(panel, "aria-labelledby").split()[0])
+            if by is not None and attr(by, "role").lower() == "tab":
+                label = _label(by)
                 if label:
                     self.tab_label[id(panel)] = label
-                    self.used_tabs.add(id(tab))
+                    self.used_tabs.add(id(by))
         # a tablist is chrome when every tab in it labels a panel
         self.unused_tab_inside: set[int] = set()
         _mark_ancestors([t for t in tabs if id(t) not in self.used_tabs], self.unused_tab_inside)
@@ -190,6 +209,15 @@ class _Page:
             panel = self.ids.get(attr(t, "aria-controls").split()[0])
             if panel is not None and panel is not t and id(panel) in worded and not in_chrome(panel):
                 self.trigger_panel[id(t)] = panel
+        #: the first accordion trigger inside each element, in document order (a heading holding one
+        #: opens the trigger's panel): walks up stop at an element already known, so linear in all
+        self.first_trigger: dict[int, Tag] = {}
+        for t in triggers:
+            if id(t) in self.trigger_panel:
+                p = t.parent
+                while p is not None and id(p) not in self.first_trigger:
+                    self.first_trigger[id(p)] = t
+                    p = p.parent
         # layout tables also: headings inside (a grid cell holds no section title)
         _mark_ancestors(headings, set(), lambda p: self.layout_tables.add(id(p)) if p.name == "table" else None)
         # aria-hidden nodes with words are collapsed panels, not decoration
@@ -206,11 +234,37 @@ class _Page:
 class _Frame:
     """One open element of the iterative walk."""
 
-    __slots__ = ("tag", "children", "bold", "list_depth", "li", "li_done", "marker", "restore",
-                 "shift", "in_section", "ol_next", "outline", "first_block", "list_frame")
+    __slots__ = (
+        "bold",
+        "children",
+        "first_block",
+        "in_section",
+        "li",
+        "li_done",
+        "list_depth",
+        "list_frame",
+        "marker",
+        "ol_next",
+        "outline",
+        "restore",
+        "shift",
+        "tag",
+    )
 
-    def __init__(self, tag, children, *, bold=False, list_depth=0, li=False, marker="", restore=None,
-                 shift=0, in_section=False, ol_next=None):
+    def __init__(
+        self,
+        tag: Tag,
+        children: Iterator[PageElement],
+        *,
+        bold: bool = False,
+        list_depth: int = 0,
+        li: bool = False,
+        marker: str = "",
+        restore: Sections | None = None,
+        shift: int = 0,
+        in_section: bool = False,
+        ol_next: int | None = None,
+    ) -> None:
         self.tag = tag
         self.children = children
         self.bold = bold
@@ -222,8 +276,8 @@ class _Frame:
         self.shift = shift  # added to the level of headings inside (tab panels)
         self.in_section = in_section
         self.ol_next = ol_next  # next number of an <ol>
-        self.outline = None  # <section>/<article>: sections to restore if it held a whole section
-        self.list_frame = None  # the innermost open <ul>/<ol>/<li> frame (this one if it is one)
+        self.outline: Sections | None = None  # <section>/<article>: sections to restore if it held a whole section
+        self.list_frame: _Frame | None = None  # the innermost open <ul>/<ol>/<li> frame (this one if it is one)
         self.first_block = 0
 
 
@@ -240,11 +294,24 @@ def _ol_marker(n: int, kind: str) -> str:
             s = chr(ord("a") + r) + s
         return (s.upper() if kind == "A" else s) + "."
     if 0 < n <= MAX_ROMAN and kind in ("i", "I"):
-        s, m = "", n
-        for v, r in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-                     (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-            while v <= m:
-                s, m = s + r, m - v
+        s, left = "", n
+        for v, numeral in (
+            (1000, "m"),
+            (900, "cm"),
+            (500, "d"),
+            (400, "cd"),
+            (100, "c"),
+            (90, "xc"),
+            (50, "l"),
+            (40, "xl"),
+            (10, "x"),
+            (9, "ix"),
+            (5, "v"),
+            (4, "iv"),
+            (1, "i"),
+        ):
+            while v <= left:
+                s, left = s + numeral, left - v
         return (s.upper() if kind == "I" else s) + "."
     return f"{n}."
 
@@ -364,7 +431,7 @@ class _Walker:
         in_section = parent.in_section or name in SECTIONING_TAGS
         if m:
             self.flush()
-            trigger = next((t for t in tag.find_all(attrs={"aria-controls": True}) if id(t) in self.page.trigger_panel), None)
+            trigger = self.page.first_trigger.get(id(tag))
             snapshot = self.b.open_sections()
             self.emit_inline(tag, BlockKind.HEADING, max(1, int(m.group(1)) + parent.shift))
             if trigger is not None:
@@ -388,8 +455,14 @@ class _Walker:
             self.flush()
             self.emit_inline(tag, BlockKind.HEADING, self.b.current_level + 1)
             return
-        frame = _Frame(tag, iter(tag.children), bold=parent.bold or name in BOLD_TAGS,
-                       list_depth=parent.list_depth, shift=parent.shift, in_section=in_section)
+        frame = _Frame(
+            tag,
+            iter(tag.children),
+            bold=parent.bold or name in BOLD_TAGS,
+            list_depth=parent.list_depth,
+            shift=parent.shift,
+            in_section=in_section,
+        )
         frame.list_frame = frame if name in ("ul", "ol", "li") else parent.list_frame
         frame.restore = self._pending_scope.pop(id(tag), None)
         if name in BLOCK_TAGS:
@@ -403,7 +476,7 @@ class _Walker:
             frame.li = True
             frame.list_depth = max(parent.list_depth, 1)
             if owner is not None and owner.tag.name == "ol":
-                n = to_int(tag.get("value"), owner.ol_next)
+                n = to_int(tag.get("value"), owner.ol_next if owner.ol_next is not None else 1)
                 owner.ol_next = n + 1
                 frame.marker = _ol_marker(n, attr(owner.tag, "type") or "1")
             else:
@@ -427,7 +500,7 @@ class _Walker:
             frame.restore = snapshot if frame.restore is None else frame.restore
         self.stack.append(frame)
 
-    def _scope_panel(self, panel: Tag, snapshot) -> None:
+    def _scope_panel(self, panel: Tag, snapshot: Sections) -> None:
         """When ``panel`` ends, close the trigger's heading again."""
         self._pending_scope[id(panel)] = snapshot
 
@@ -452,10 +525,15 @@ def parse_html(data: str, source: str, doc_id: str, size_bytes: int) -> Document
     w = _Walker(page, root_is_main)
     w.walk(root)
     w.flush()
-    doc = w.b.build(doc_id=doc_id, source=source, media_type=MediaType.HTML, page_count=1,
-                    size_bytes=size_bytes,
-                    fallback_title=(soup.title.get_text(strip=True) if soup.title else "") or source,
-                    furniture=furniture(soup, page.metas, page.jsonld, page.links))
+    doc = w.b.build(
+        doc_id=doc_id,
+        source=source,
+        media_type=MediaType.HTML,
+        page_count=1,
+        size_bytes=size_bytes,
+        fallback_title=(soup.title.get_text(strip=True) if soup.title else "") or source,
+        furniture=furniture(soup, page.metas, page.jsonld, page.links),
+    )
     if not doc.blocks:
         raise input_error(source, "E120", "no text in the main content")
     return doc

@@ -4,6 +4,7 @@ footer, logo ``alt`` text and the hosts of links."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from urllib.parse import urlsplit
@@ -44,7 +45,7 @@ def _text_chunks(el: Tag) -> list[str]:
     return chunks
 
 
-def _jsonld_names(data, depth: int = 0) -> list[str]:
+def _jsonld_names(data: object, depth: int = 0) -> list[str]:
     out: list[str] = []
     if depth > MAX_JSONLD_DEPTH:
         return out
@@ -96,8 +97,7 @@ def _page_regions(soup: BeautifulSoup) -> tuple[list[Tag], list[Tag], list[Tag]]
         else:
             inner_region = region
         logo_here = LOGO_ANCESTORS + 1 if LOGO_RE.search(marker_text(el)) else max(logo - 1, 0)
-        if el.name == "img" and el.get("alt") and (
-                region == "banner" or logo_here or LOGO_RE.search(attr(el, "src"))):
+        if el.name == "img" and el.get("alt") and (region == "banner" or logo_here or LOGO_RE.search(attr(el, "src"))):
             alts.append(el)
         stack.append((iter(el.children), in_section or el.name in SECTIONING_TAGS, inner_region, logo_here))
     return regions["banner"], regions["footer"], alts
@@ -116,10 +116,8 @@ def furniture(soup: BeautifulSoup, metas: list[Tag], jsonld: list[Tag], links: l
         if key == "og:url":
             hosts.append(_host(attr(meta, "content")))
     for script in jsonld:
-        try:
+        with contextlib.suppress(ValueError, TypeError, RecursionError):
             out += _jsonld_names(json.loads(script.string or ""))
-        except (ValueError, TypeError, RecursionError):
-            pass
     banner, footer, alts = _page_regions(soup)
     for el in banner:
         out += _text_chunks(el)

@@ -4,20 +4,39 @@ and inline text with bold spans collected without recursion."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 from bs4 import Comment, NavigableString, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction, Script, Stylesheet, TemplateString
 
 #: Never content, wherever they are.
-DROP_TAGS = {"script", "style", "noscript", "template", "iframe", "svg", "canvas", "nav", "form",
-             "button", "select", "input", "textarea", "label", "object", "img", "link", "meta",
-             "head", "title"}
+DROP_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "canvas",
+    "nav",
+    "form",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "label",
+    "object",
+    "img",
+    "link",
+    "meta",
+    "head",
+    "title",
+}
 #: Page regions that are site chrome unless they sit inside a sectioning element (an article's
 #: own header with its title and date is content).
 REGION_TAGS = {"header", "footer"}
 SECTIONING_TAGS = {"article", "main", "section", "aside"}
-DROP_ROLES = {"navigation", "banner", "contentinfo", "search", "dialog", "alertdialog", "menu",
-              "menubar", "toolbar"}
+DROP_ROLES = {"navigation", "banner", "contentinfo", "search", "dialog", "alertdialog", "menu", "menubar", "toolbar"}
 #: class/id fragments that mark page furniture in common CMSs and consent managers.
 CHROME_MARKERS = re.compile(
     r"(cookie|consent|onetrust|gdpr|skip-link|visually-hidden|sr-only|screen-reader|breadcrumb|"
@@ -27,17 +46,56 @@ CHROME_MARKERS = re.compile(
 )
 #: Links that run a script or open a blank e-mail are page tools ("Print | Email"), not content.
 UI_HREF_RE = re.compile(r"^\s*(javascript:|mailto:\?)", re.IGNORECASE)
-BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "table", "h1", "h2",
-              "h3", "h4", "h5", "h6", "dl", "dt", "dd", "blockquote", "figure", "figcaption",
-              "pre", "address", "details", "summary", "fieldset", "caption", "body", "hr",
-              "header", "footer", "aside", "tr", "td", "th", "thead", "tbody", "tfoot", "center",
-              "html"}
+BLOCK_TAGS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "pre",
+    "address",
+    "details",
+    "summary",
+    "fieldset",
+    "caption",
+    "body",
+    "hr",
+    "header",
+    "footer",
+    "aside",
+    "tr",
+    "td",
+    "th",
+    "thead",
+    "tbody",
+    "tfoot",
+    "center",
+    "html",
+}
 HEADING_RE = re.compile(r"^h([1-6])$")
 HEADING_TAGS = {f"h{i}" for i in range(1, 7)}
 BOLD_TAGS = {"strong", "b"}
 SKIP_NODE_TYPES = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
 #: Strings that are never read as text (what ``get_text`` leaves out too).
-NON_TEXT_STRINGS = SKIP_NODE_TYPES + (Script, Stylesheet, TemplateString)
+NON_TEXT_STRINGS = (*SKIP_NODE_TYPES, Script, Stylesheet, TemplateString)
+#: Is an element chrome to skip (with all it holds)? The walker's answer, handed to the readers.
+IsChrome = Callable[[Tag], bool]
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -49,7 +107,7 @@ def attr(tag: Tag, name: str) -> str:
 
 
 def marker_text(tag: Tag) -> str:
-    return " ".join([attr(tag, "id")] + list(tag.get("class") or []))
+    return " ".join([attr(tag, "id"), *list(tag.get("class") or [])])
 
 
 def is_always_chrome(tag: Tag) -> bool:
@@ -62,16 +120,14 @@ def is_always_chrome(tag: Tag) -> bool:
     marker = marker_text(tag)
     if marker.strip() and CHROME_MARKERS.search(marker):
         return True
-    if name == "a" and UI_HREF_RE.match(attr(tag, "href")):
-        return True
-    return False
+    return bool(name == "a" and UI_HREF_RE.match(attr(tag, "href")))
 
 
 # -- inline text ------------------------------------------------------------------------------
 class Run:
     """Inline text being collected for one block, with bold spans (offsets into the text)."""
 
-    __slots__ = ("parts", "length", "spans")
+    __slots__ = ("length", "parts", "spans")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -115,7 +171,7 @@ class Run:
         spans = [(a, min(b, len(stripped))) for a, b in self.spans if a < len(stripped)]
         merged: list[tuple[int, int]] = []
         for a, b in spans:
-            if merged and stripped[merged[-1][1]:a].strip() == "":
+            if merged and stripped[merged[-1][1] : a].strip() == "":
                 merged[-1] = (merged[-1][0], b)
             else:
                 merged.append((a, b))
@@ -147,7 +203,7 @@ def text_within(tag: Tag, max_chars: int, max_nodes: int, sep: str = "") -> tupl
         if isinstance(node, Tag):
             stack.append(iter(node.children))
         elif isinstance(node, NavigableString) and not isinstance(node, NON_TEXT_STRINGS):
-            parts.append(str(node)[:max_chars - length + 1])
+            parts.append(str(node)[: max_chars - length + 1])
             length += len(node)
             if length > max_chars:
                 return sep.join(parts)[:max_chars], False
@@ -165,14 +221,14 @@ def has_letters(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
 
-def to_int(value, default: int) -> int:
+def to_int(value: object, default: int) -> int:
     try:
         return int(str(value).strip())
     except (TypeError, ValueError):
         return default
 
 
-def inline_events(tag: Tag, is_chrome):
+def inline_events(tag: Tag, is_chrome: IsChrome) -> Iterator[tuple[str, str, bool]]:
     """Yield ("text", str, bold) and ("break", "", False) for everything inside ``tag``,
     iteratively; block boundaries and ``<br>`` are breaks; chrome subtrees are skipped."""
     stack = [(iter(tag.children), tag.name in BOLD_TAGS, True)]

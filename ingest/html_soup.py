@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections import Counter
+from typing import Any
 
 from bs4 import BeautifulSoup
 from bs4.builder import ParserRejectedMarkup
@@ -39,9 +40,42 @@ FEED_CHUNK = 16 * 1024
 #: hands their whole body over as text).
 RAW_TEXT_TAGS = {"script", "style"}
 #: Left-out elements that separate the text around them (a space is kept for them).
-SEPARATING_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tr", "td", "th",
-                   "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "blockquote", "figure", "figcaption",
-                   "pre", "address", "details", "summary", "caption", "header", "footer", "aside", "br", "hr"}
+SEPARATING_TAGS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "pre",
+    "address",
+    "details",
+    "summary",
+    "caption",
+    "header",
+    "footer",
+    "aside",
+    "br",
+    "hr",
+}
 
 
 class _TooDeep(Exception):
@@ -54,39 +88,40 @@ class _GuardedLXMLBuilder(LXMLTreeBuilder):
     libxml2's own. libxml2 does not stop when a handler raises, so the markup is fed in chunks
     of ``FEED_CHUNK`` characters and the depth looked at between them."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.depth = 0
         self.too_deep = False
 
-    def feed(self, markup) -> None:  # bs4's LXMLTreeBuilder.feed, one chunk at a time
+    def feed(self, markup: Any) -> None:  # bs4's LXMLTreeBuilder.feed, one chunk at a time
+        assert self.soup is not None, "bs4 sets the soup before feeding"
         try:
             self.parser = self.parser_for(self.soup.original_encoding)
             for i in range(0, len(markup), FEED_CHUNK):
-                self.parser.feed(markup[i:i + FEED_CHUNK])
+                self.parser.feed(markup[i : i + FEED_CHUNK])
                 if self.too_deep:
                     raise _TooDeep()
             self.parser.close()
         except (UnicodeDecodeError, LookupError, etree.ParserError) as e:
             raise ParserRejectedMarkup(e) from e
 
-    def start(self, tag, attrib, nsmap={}):  # noqa: B006 — lxml's signature
+    def start(self, tag: Any, attrib: Any, nsmap: Any = {}) -> None:  # noqa: B006 — lxml's signature
         self.depth += 1
         if self.depth > MAX_HTML_DEPTH:
             self.too_deep = True
         if not self.too_deep:
             super().start(tag, attrib, nsmap)
 
-    def end(self, tag):
+    def end(self, tag: Any) -> None:
         self.depth -= 1
         if not self.too_deep:
             super().end(tag)
 
-    def data(self, data):
+    def data(self, data: Any) -> None:
         if not self.too_deep:
             super().data(data)
 
-    def comment(self, text):
+    def comment(self, text: Any) -> None:
         if not self.too_deep:
             super().comment(text)
 
@@ -96,7 +131,7 @@ class _NameCounts:
     the void elements it closed itself in a list and scans it at every end tag.)"""
 
     def __init__(self) -> None:
-        self._counts: Counter = Counter()
+        self._counts: Counter[str] = Counter()
 
     def append(self, name: str) -> None:
         self._counts[name] += 1
@@ -104,43 +139,44 @@ class _NameCounts:
     def remove(self, name: str) -> None:
         self._counts[name] -= 1
 
-    def __contains__(self, name) -> bool:
-        return self._counts.get(name, 0) > 0
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._counts[name] > 0
 
 
 class _CappedHTMLParser(BeautifulSoupHTMLParser):
     """BeautifulSoup's ``html.parser`` handler leaving out elements below ``MAX_HTML_DEPTH``."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.already_closed_empty_element = _NameCounts()
-        self.left_out: Counter = Counter()  # names of the left-out elements still open
+        self.already_closed_empty_element = _NameCounts()  # type: ignore[assignment]  # a list's protocol, O(1)
+        self.left_out: Counter[str] = Counter()  # names of the left-out elements still open
         self.left_out_total = 0
         self._silent = 0  # left-out raw-text elements open
 
     def _below_cut(self) -> bool:
         return len(self.soup.tagStack) > MAX_HTML_DEPTH
 
-    def handle_starttag(self, tag, attrs, handle_empty_element=True):
+    def handle_starttag(self, tag: Any, attrs: Any, handle_empty_element: bool = True) -> Any:
         if not self._below_cut():
             return super().handle_starttag(tag, attrs, handle_empty_element)
         self.left_out_total += 1
         if tag in SEPARATING_TAGS:
             self.handle_data(" ")
-        if tag in self.soup.builder.empty_element_tags:  # a void element has no end tag to wait for
+        if tag in (self.soup.builder.empty_element_tags or ()):  # a void element has no end tag to wait for
             return
         self.left_out[tag] += 1
         if tag in RAW_TEXT_TAGS:
             self._silent += 1
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: Any, attrs: Any) -> None:
         if not self._below_cut():
-            return super().handle_startendtag(tag, attrs)
+            super().handle_startendtag(tag, attrs)
+            return
         self.left_out_total += 1
         if tag in SEPARATING_TAGS:
             self.handle_data(" ")
 
-    def handle_endtag(self, tag, check_already_closed=True):
+    def handle_endtag(self, tag: Any, check_already_closed: bool = True) -> None:
         if self.left_out.get(tag):
             self.left_out[tag] -= 1
             if tag in RAW_TEXT_TAGS:
@@ -150,13 +186,13 @@ class _CappedHTMLParser(BeautifulSoupHTMLParser):
             return
         super().handle_endtag(tag, check_already_closed)
 
-    def handle_data(self, data):
+    def handle_data(self, data: Any) -> None:
         if not self._silent:
             super().handle_data(data)
 
 
 class _CappedHTMLParserBuilder(HTMLParserTreeBuilder):
-    def feed(self, markup, _parser_class=_CappedHTMLParser):
+    def feed(self, markup: Any, _parser_class: type[BeautifulSoupHTMLParser] = _CappedHTMLParser) -> None:
         super().feed(markup, _parser_class=_parser_class)
 
 

@@ -11,18 +11,18 @@ from __future__ import annotations
 from bs4 import Tag
 
 from .assemble import clean_inline
-from .html_nodes import Run, inline_events, to_int
+from .html_nodes import IsChrome, Run, inline_events, to_int
 from .model import TableRow
 
 #: HTML caps a colspan at 1000; a table wider than this is a layout accident, not a grid.
 MAX_TABLE_COLUMNS = 100
 
 
-def cell_text(cell: Tag, is_chrome) -> str:
+def cell_text(cell: Tag, is_chrome: IsChrome) -> str:
     """A cell's items (paragraphs, list items, lines split by ``<br>``) joined by newlines."""
     items: list[str] = []
     run = Run()
-    for kind, value, bold in inline_events(cell, is_chrome):
+    for kind, value, _bold in inline_events(cell, is_chrome):
         if kind == "text":
             run.add(value, False)
         elif kind == "sup":
@@ -50,7 +50,7 @@ def _table_rows(table: Tag) -> list[tuple[Tag, str]]:
     return out
 
 
-def table_grid(table: Tag, is_chrome) -> list[TableRow]:
+def table_grid(table: Tag, is_chrome: IsChrome) -> list[TableRow]:
     """Rows on a full grid: spanned cells repeated; a lone full-width cell is a one-cell row."""
     trs = _table_rows(table)
     # pass 1: place every cell
@@ -87,7 +87,7 @@ def table_grid(table: Tag, is_chrome) -> list[TableRow]:
     widths = [max(grid[r]) + 1 for r in range(len(trs)) if grid[r] and not _lone_cell(grid[r], origins[r])]
     ncols = max(widths) if widths else max((max(g) + 1 for g in grid if g), default=0)
     rows: list[TableRow] = []
-    for r, (tr, section) in enumerate(trs):
+    for r, (_tr, section) in enumerate(trs):
         if not grid[r]:
             continue
         cells_here = [c for _, _, c in origins[r]]
@@ -101,6 +101,6 @@ def table_grid(table: Tag, is_chrome) -> list[TableRow]:
     return rows
 
 
-def _lone_cell(row: dict[int, str], origins) -> bool:
+def _lone_cell(row: dict[int, str], origins: list[tuple[int, int, Tag]]) -> bool:
     """One cell written in this row, starting at column 0, and nothing carried from above."""
     return len(origins) == 1 and origins[0][0] == 0 and len(row) == origins[0][1]

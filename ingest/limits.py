@@ -21,6 +21,7 @@ named constant saying why its value was chosen:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import islice
 
 from .errors import input_error
@@ -113,7 +114,7 @@ def check_pdf_lines(data: bytes, source: str) -> None:
         raise input_error(source, "E142", f"a line longer than {MAX_PDF_LINE_BYTES:,} bytes")
 
 
-def check_pdf_pages(pages, source: str, max_pages: int) -> None:
+def check_pdf_pages(pages: Iterable[object], source: str, max_pages: int) -> None:
     """Refuse (E141) a PDF with more than ``max_pages`` pages; ``pages`` is an iterator over
     them (only ``max_pages + 1`` are looked at)."""
     if sum(1 for _ in islice(pages, max_pages + 1)) > max_pages:

@@ -17,8 +17,10 @@ Invariants (checked by tests):
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Optional
 
 
 class BlockKind(str, Enum):
@@ -76,6 +78,13 @@ class LineBox:
     bottom: float
     start: int
     end: int
+
+
+#: Shared shapes: bold spans are ``(start, end)`` offsets into a block's text; a table's row boxes
+#: hold each row's line boxes, offsets into that row's text.
+Spans = Sequence[tuple[int, int]]
+Boxes = Sequence[LineBox]
+RowBoxes = Optional[Sequence[Sequence[LineBox]]]
 
 
 @dataclass(frozen=True)
@@ -160,7 +169,7 @@ class Document:
 MAX_FURNITURE = 300
 
 
-def dedupe_furniture(items) -> tuple[str, ...]:
+def dedupe_furniture(items: Iterable[object]) -> tuple[str, ...]:
     """Whitespace-normalized, non-empty, first occurrence kept, at most ``MAX_FURNITURE``."""
     out: list[str] = []
     seen: set[str] = set()

@@ -29,10 +29,12 @@ import logging
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfpage import PDFPage
+from pdfplumber.pdf import PDF
 
 from .assemble import DocumentBuilder, is_continuation_line
 from .errors import InputError, input_error
@@ -67,8 +69,18 @@ MIN_INDENT_PAGES = 2
 #: Two lines whose sizes differ by more than this many points are not one block.
 SAME_SIZE_TOLERANCE = 0.6
 #: Metadata values that PDF producers write when nobody filled the field in: not a publisher.
-PLACEHOLDER_METADATA = {"", "(unspecified)", "unspecified", "anonymous", "untitled", "unknown", "none",
-                        "(anonymous)", "user", "administrator"}
+PLACEHOLDER_METADATA = {
+    "",
+    "(unspecified)",
+    "unspecified",
+    "anonymous",
+    "untitled",
+    "unknown",
+    "none",
+    "(anonymous)",
+    "user",
+    "administrator",
+}
 
 BULLET_RE = re.compile(r"^(?:[•◦▪▫‣∙●○■□►▸➢✓–·]|[-*o]|[†‡§‖¶]|\d{1,2}[.)]|[a-z][.)])\s+")
 DIGITS_RE = re.compile(r"\d+")
@@ -96,14 +108,14 @@ class PageItems:
     table_region: list[int] = field(default_factory=list)
 
 
-def _center_in(c: dict, bbox) -> bool:
+def _center_in(c: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
     x0, top, x1, bottom = bbox
     cx = (c["x0"] + c["x1"]) / 2
     cy = (c["top"] + c["bottom"]) / 2
-    return x0 <= cx <= x1 and top <= cy <= bottom
+    return bool(x0 <= cx <= x1 and top <= cy <= bottom)
 
 
-def _read_pages(pdf, source: str) -> list[PageItems]:
+def _read_pages(pdf: PDF, source: str) -> list[PageItems]:
     pages: list[PageItems] = []
     for number, page in enumerate(pdf.pages, start=1):
         items = PageItems(number=number, width=float(page.width), height=float(page.height))
@@ -210,9 +222,9 @@ class _Assembler:
         pages_at = {c: {pg for x, pg in bullets if abs(x - c) <= INDENT_TOLERANCE} for c in centers}
         supported = [c for c in centers if len(pages_at[c]) >= MIN_INDENT_PAGES]
         self.bullet_x = supported or centers
-        self.heading_sizes = sorted(set(round(s) for s in heading_sizes), reverse=True)
+        self.heading_sizes = sorted({round(s) for s in heading_sizes}, reverse=True)
         self.builder = DocumentBuilder(source)
-        self.open: dict | None = None  # the block being assembled
+        self.open: dict[str, Any] | None = None  # the block being assembled
 
     def _heading_kind(self, ln: Line) -> str | None:
         if len(ln.text) > MAX_HEADING_CHARS or ln.caption or BULLET_RE.match(ln.text):
@@ -236,11 +248,11 @@ class _Assembler:
         if o["kind"] is BlockKind.HEADING:
             self.builder.heading(o["text"], o["level"], o["page"], o["bold"], boxes=boxes)
         else:
-            self.builder.block(o["kind"], o["text"], o["page"], o["level"], o["bold"],
-                               marker=o["marker"], boxes=boxes)
+            self.builder.block(o["kind"], o["text"], o["page"], o["level"], o["bold"], marker=o["marker"], boxes=boxes)
 
     def _extend(self, ln: Line) -> None:
         o = self.open
+        assert o is not None, "a line extends the open block"
         sep = joiner(o["text"], ln.text)
         offset = len(o["text"]) + len(sep)
         o["text"] += sep + ln.text
@@ -254,9 +266,18 @@ class _Assembler:
         self.flush()
         text = ln.text[skip:]
         bold = [(max(a - skip, 0), b - skip) for a, b in ln.bold if b > skip]
-        self.open = dict(kind=kind, text=text, page=ln.page, level=level, bold=bold, last=ln, first=ln,
-                         marker=marker, lines=[(ln, 0, len(text), skip)],
-                         text_x0=_text_x0(ln, skip) if skip else ln.x0)
+        self.open = dict(
+            kind=kind,
+            text=text,
+            page=ln.page,
+            level=level,
+            bold=bold,
+            last=ln,
+            first=ln,
+            marker=marker,
+            lines=[(ln, 0, len(text), skip)],
+            text_x0=_text_x0(ln, skip) if skip else ln.x0,
+        )
 
     def _continues(self, ln: Line) -> bool:
         o = self.open
@@ -267,25 +288,32 @@ class _Assembler:
             return False
         if ln.region != prev.region:
             # the next column: a sentence cut at the column's foot runs on at the next one's head
-            return (o["kind"] in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and not ln.caption
-                    and not o["text"].rstrip().endswith(TERMINAL_PUNCT) and ln.text[:1].islower())
+            return (
+                o["kind"] in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
+                and not ln.caption
+                and not o["text"].rstrip().endswith(TERMINAL_PUNCT)
+                and ln.text[:1].islower()
+            )
         gap = ln.top - prev.bottom
         if gap > BLOCK_GAP_RATIO * max(ln.size, prev.size):
             return False
         if o["kind"] is BlockKind.LIST_ITEM:
             if o["marker"] in FOOTNOTE_MARKERS and abs(ln.x0 - o["first"].x0) <= INDENT_TOLERANCE:
                 return True
-            return abs(ln.x0 - o["text_x0"]) <= INDENT_TOLERANCE or abs(ln.x0 - prev.x0) <= INDENT_TOLERANCE and prev is not o["first"]
+            return abs(ln.x0 - o["text_x0"]) <= INDENT_TOLERANCE or (
+                abs(ln.x0 - prev.x0) <= INDENT_TOLERANCE and prev is not o["first"]
+            )
         if o["kind"] is BlockKind.HEADING:
-            return ln.all_bold == prev.all_bold
+            return bool(ln.all_bold == prev.all_bold)
         if o["kind"] is BlockKind.CAPTION:
-            return ln.caption
+            return bool(ln.caption)
         return not ln.caption and ln.x0 >= o["first"].x0 - INDENT_TOLERANCE
 
     def feed_page(self, p: PageItems) -> None:
         events: list[tuple[int, float, int, object]] = [(ln.region, ln.top, 1, ln) for ln in p.lines if not ln.chrome]
-        events += [(p.table_region[i] if i < len(p.table_region) else 0, t.bbox[1], 0, t)
-                   for i, t in enumerate(p.tables)]
+        events += [
+            (p.table_region[i] if i < len(p.table_region) else 0, t.bbox[1], 0, t) for i, t in enumerate(p.tables)
+        ]
         events.sort(key=lambda e: (e[0], e[1], e[2]))
         first_on_page = True
         slide_title_done = False
@@ -305,8 +333,12 @@ class _Assembler:
                 level = self._heading_level(ln, kind)
                 if self.deck:
                     level = 1 if not slide_title_done else max(2, level)
-                if self.open and self.open["kind"] is BlockKind.HEADING and self._continues(ln) \
-                        and self.open["level"] == level:
+                if (
+                    self.open
+                    and self.open["kind"] is BlockKind.HEADING
+                    and self._continues(ln)
+                    and self.open["level"] == level
+                ):
                     self._extend(ln)
                 else:
                     self._start(BlockKind.HEADING, ln, level)
@@ -329,8 +361,13 @@ class _Assembler:
         rows: list[TableRow] = list(t.rows)
         boxes = list(t.row_boxes)
         last = self.builder.last
-        if first_on_page and last is not None and last.kind is BlockKind.TABLE and \
-                last.rows and len(last.rows[-1].cells) == len(rows[0].cells):
+        if (
+            first_on_page
+            and last is not None
+            and last.kind is BlockKind.TABLE
+            and last.rows
+            and len(last.rows[-1].cells) == len(rows[0].cells)
+        ):
             head = last.rows[0]
             if rows[0].cells == head.cells:
                 rows, boxes = rows[1:], boxes[1:]
@@ -343,7 +380,7 @@ def _text_x0(ln: Line, skip: int) -> float:
     """x of the first character after the bullet: where wrapped lines of the item start."""
     for ch, c in zip(ln.text[skip:], ln.chars[skip:]):
         if c is not None and not ch.isspace():
-            return c["x0"]
+            return float(c["x0"])
     return ln.x0
 
 
@@ -351,14 +388,14 @@ def _merge_spans(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int
     spans = sorted(spans)
     out: list[tuple[int, int]] = []
     for a, b in spans:
-        if out and text[out[-1][1]:a].strip() == "":
+        if out and text[out[-1][1] : a].strip() == "":
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))
     return out
 
 
-def _classify_error(e: BaseException, source: str):
+def _classify_error(e: BaseException, source: str) -> InputError:
     """Map a pdfminer/pdfplumber exception (possibly wrapped) to an ``InputError``."""
     seen: list[BaseException] = []
     cur: BaseException | None = e
@@ -379,7 +416,7 @@ def _classify_error(e: BaseException, source: str):
     return input_error(source, "E110", detail[:200])
 
 
-def _metadata(pdf) -> dict[str, str]:
+def _metadata(pdf: PDF) -> dict[str, str]:
     """Title/Author/Subject of the PDF's info dictionary, placeholders left out."""
     out: dict[str, str] = {}
     try:
@@ -434,7 +471,13 @@ def parse_pdf(data: bytes, source: str, doc_id: str, max_pages: int = DEFAULT_MA
     asm = _Assembler(pages, deck, source)
     for p in pages:
         asm.feed_page(p)
-    doc = asm.builder.build(doc_id=doc_id, source=source, media_type=MediaType.PDF,
-                            page_count=len(pages), size_bytes=len(data),
-                            fallback_title=source.rsplit("/", 1)[-1], furniture=furniture)
+    doc = asm.builder.build(
+        doc_id=doc_id,
+        source=source,
+        media_type=MediaType.PDF,
+        page_count=len(pages),
+        size_bytes=len(data),
+        fallback_title=source.rsplit("/", 1)[-1],
+        furniture=furniture,
+    )
     return replace(doc, page_sizes=tuple((p.width, p.height) for p in pages))

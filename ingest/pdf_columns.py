@@ -116,7 +116,7 @@ def _find_gutter(items: list[_Item]) -> tuple[float, int, int] | None:
     if best is None:
         return None
     _, x, first, last = best
-    band = items[first:last + 1]
+    band = items[first : last + 1]
     left_edge = max((b for it in band for _, b in it.segs if b <= x), default=x)
     right_edge = min((a for it in band for a, _ in it.segs if a >= x), default=x)
     return (left_edge + right_edge) / 2, first, last
@@ -130,7 +130,7 @@ def _split(items: list[_Item], shift: float, budget: list[int], out: list[Region
         return
     budget[0] -= 1
     x, first, last = found
-    above, band, below = items[:first], items[first:last + 1], items[last + 1:]
+    above, band, below = items[:first], items[first : last + 1], items[last + 1 :]
     left: list[_Item] = []
     right: list[_Item] = []
     for it in band:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from pdfplumber.utils.text import chars_to_textmap
 
@@ -33,19 +33,19 @@ SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 SUPERSCRIPT_CHARS = set("⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_bold(fontname: str) -> bool:
     f = fontname.lower()
     return any(k in f for k in ("bold", "black", "heavy", "semibold", "demi"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_italic(fontname: str) -> bool:
     f = fontname.lower()
     return "italic" in f or "oblique" in f
 
 
-def is_grey(color) -> bool:
+def is_grey(color: object) -> bool:
     if color is None:
         return False
     comps = color if isinstance(color, (tuple, list)) else (color,)
@@ -77,7 +77,7 @@ def align_chars(text: str, chars: list[dict]) -> list[dict | None]:
 
 def spans(flags: list[bool]) -> list[tuple[int, int]]:
     out, start = [], None
-    for i, f in enumerate(flags + [False]):
+    for i, f in enumerate([*flags, False]):
         if f and start is None:
             start = i
         elif not f and start is not None:
@@ -119,8 +119,9 @@ class Line:
         """This line's box, for text placed at ``start:end`` of a block; the box begins at the
         character ``from_index`` of the line (after a bullet)."""
         x0 = next((c["x0"] for c in self.chars[from_index:] if c), self.x0)
-        return LineBox(self.page, round(x0, 2), round(self.top, 2), round(self.x1, 2),
-                       round(self.bottom, 2), start, end)
+        return LineBox(
+            self.page, round(x0, 2), round(self.top, 2), round(self.x1, 2), round(self.bottom, 2), start, end
+        )
 
 
 def _superscripts(text: list[str], chars: list[dict | None]) -> list[bool]:
@@ -134,8 +135,9 @@ def _superscripts(text: list[str], chars: list[dict | None]) -> list[bool]:
         if c is None or not c["text"].strip():
             continue
         ref = None
-        for j in list(range(i - 1, max(-1, i - 1 - SUPERSCRIPT_LOOKAROUND), -1)) + \
-                list(range(i + 1, min(n, i + 1 + SUPERSCRIPT_LOOKAROUND))):
+        for j in list(range(i - 1, max(-1, i - 1 - SUPERSCRIPT_LOOKAROUND), -1)) + list(
+            range(i + 1, min(n, i + 1 + SUPERSCRIPT_LOOKAROUND))
+        ):
             r = chars[j]
             if r is not None and r["text"].strip() and c["size"] <= SUPERSCRIPT_SIZE_RATIO * r["size"]:
                 ref = r
@@ -194,9 +196,19 @@ def make_line(text: str, chars: list[dict | None], page: int) -> Line | None:
     caption = all(is_italic(c["fontname"]) for c in visible) and all(
         is_grey(c.get("non_stroking_color")) for c in visible
     )
-    return Line(text=text, page=page, x0=min(c["x0"] for c in ink), top=min(c["top"] for c in ink),
-                x1=max(c["x1"] for c in ink), bottom=max(c["bottom"] for c in ink), size=size,
-                bold=bold, all_bold=all_bold, caption=caption, chars=out_c)
+    return Line(
+        text=text,
+        page=page,
+        x0=min(c["x0"] for c in ink),
+        top=min(c["top"] for c in ink),
+        x1=max(c["x1"] for c in ink),
+        bottom=max(c["bottom"] for c in ink),
+        size=size,
+        bold=bold,
+        all_bold=all_bold,
+        caption=caption,
+        chars=out_c,
+    )
 
 
 def lines_from_chars(chars: list[dict], page: int) -> list[Line]:

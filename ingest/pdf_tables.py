@@ -10,6 +10,9 @@ into the row's text (cells joined by ``" | "``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from pdfplumber.page import Page
 
 from .assemble import clean_inline
 from .model import LineBox, TableRow
@@ -32,11 +35,11 @@ class PageTable:
     row_boxes: list[tuple[LineBox, ...]]  # offsets into " | ".join(row.cells)
 
 
-def _center_in(c: dict, bbox) -> bool:
+def _center_in(c: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
     x0, top, x1, bottom = bbox
     cx = (c["x0"] + c["x1"]) / 2
     cy = (c["top"] + c["bottom"]) / 2
-    return x0 <= cx <= x1 and top <= cy <= bottom
+    return bool(x0 <= cx <= x1 and top <= cy <= bottom)
 
 
 def _cell(chars: list[dict], page: int) -> tuple[str, list[tuple[Line, int, int]]]:
@@ -70,7 +73,7 @@ def _colors(chars: list[dict]) -> set:
     return out
 
 
-def page_tables(page, number: int) -> list[PageTable]:
+def page_tables(page: Page, number: int) -> list[PageTable]:
     """The page's ruled tables (at least 2 rows and 2 columns, not the whole page)."""
     edges = len(page.lines) + len(page.rects) + len(page.curves)
     if edges < 2:

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .assemble import DocumentBuilder, clean_inline, is_continuation_line
 from .limits import check_text_lines
@@ -59,7 +60,7 @@ def _inline(text: str) -> tuple[str, list[tuple[int, int]]]:
     out, spans, pos = [], [], 0
     length = 0
     for m in BOLD_RE.finditer(text):
-        before = text[pos:m.start()]
+        before = text[pos : m.start()]
         out.append(before)
         length += len(before)
         inner = m.group(1)
@@ -91,10 +92,10 @@ def _cell(text: str) -> str:
     return clean_inline(_inline(text)[0])
 
 
-def _paragraphs(lines: list[str]):
+def _paragraphs(lines: list[str]) -> Iterator[list[str]]:
     """Group raw lines into (kind, payload) runs separated by blank lines."""
     run: list[str] = []
-    for raw in lines + [""]:
+    for raw in [*lines, ""]:
         if raw.strip():
             run.append(raw.rstrip("\n"))
         elif run:
@@ -132,16 +133,24 @@ def parse_text(data: str, source: str, doc_id: str, size_bytes: int) -> Document
         b.heading(_inline(subject)[0], 1, 1)
     lines = lines[used:]
     # a rule after a blank line only separates; right under a text line it underlines a heading
-    lines = [ln for i, ln in enumerate(lines)
-             if not (THEMATIC_BREAK_RE.match(ln) and (i == 0 or not lines[i - 1].strip()))]
+    lines = [
+        ln for i, ln in enumerate(lines) if not (THEMATIC_BREAK_RE.match(ln) and (i == 0 or not lines[i - 1].strip()))
+    ]
     runs = list(_paragraphs(lines))
     for i, run in enumerate(runs):
         nxt = runs[i + 1] if i + 1 < len(runs) else None
         last = b.last
         prev_caps = last is not None and last.kind is BlockKind.HEADING and last.level == 1
         _emit_run(b, run, nxt, prev_caps)
-    return b.build(doc_id=doc_id, source=source, media_type=MediaType.TEXT, page_count=1,
-                   size_bytes=size_bytes, fallback_title=source.rsplit("/", 1)[-1], furniture=furniture)
+    return b.build(
+        doc_id=doc_id,
+        source=source,
+        media_type=MediaType.TEXT,
+        page_count=1,
+        size_bytes=size_bytes,
+        fallback_title=source.rsplit("/", 1)[-1],
+        furniture=furniture,
+    )
 
 
 def _is_heading_line(line: str) -> bool:
@@ -190,15 +199,16 @@ def _emit_run(b: DocumentBuilder, run: list[str], nxt: list[str] | None, prev_ca
             b.heading(text, level, 1, bold)
             return
     if all("\t" in ln for ln in run):
-        rows = [TableRow(cells=tuple(_cell(c) for c in ln.split("\t")), page=1, header=i == 0)
-                for i, ln in enumerate(run)]
+        rows = [
+            TableRow(cells=tuple(_cell(c) for c in ln.split("\t")), page=1, header=i == 0) for i, ln in enumerate(run)
+        ]
         b.table(rows)
         return
     widths = sorted({len(m.group(1).expandtabs(4)) for ln in run if (m := BULLET_RE.match(ln))})
     indents = {w: depth for depth, w in enumerate(widths, start=1)}  # indent width -> list depth
     para: list[str] = []
 
-    def flush_para():
+    def flush_para() -> None:
         if para:
             text, bold = _inline(" ".join(p.strip() for p in para))
             b.block(BlockKind.PARAGRAPH, text, 1, 0, bold)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import time
+from pathlib import Path
 
 import pytest
 
@@ -42,7 +43,7 @@ def corpus() -> list[CorpusFile]:
 def test_every_mutation_is_deterministic_and_gives_bytes(corpus):
     ctx = Ctx(kind="", corpus=corpus, max_bytes=64 * 1024)
     for kind in ("pdf", "html", "text"):
-        data = next(open(f.path, "rb").read() for f in corpus if f.kind == kind)
+        data = next(Path(f.path).read_bytes() for f in corpus if f.kind == kind)
         for name in sorted(set(KIND_LIGHT[kind] + KIND_HEAVY[kind])):
             ctx.kind = kind
             first = OPS[name](data, random.Random(7), ctx)
@@ -63,10 +64,12 @@ def test_generated_structure_bombs_are_refused_or_read():
     ctx = Ctx(kind="pdf", max_bytes=1024 * 1024, max_pages=20)
     for name, gen in sorted(GENERATORS.items()):
         data, suffix = gen(random.Random(1), ctx)
+        code = None
         try:
             parse_bytes(data, "bomb" + suffix, options=IngestOptions(max_pages=ctx.max_pages))
         except InputError as e:
-            assert e.code in ("E141", "E142", "E112"), name
+            code = e.code
+        assert code in (None, "E141", "E142"), name
 
 
 def test_the_pdf_writer_makes_pdfs_ingest_reads():
@@ -87,7 +90,7 @@ class _Spins:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("extractor,outcome", [(_Crashes(), "crash"), (_Spins(), "hang")], ids=["crash", "hang"])
+@pytest.mark.parametrize(("extractor", "outcome"), [(_Crashes(), "crash"), (_Spins(), "hang")], ids=["crash", "hang"])
 def test_the_runner_tells_a_crash_from_a_hang(corpus, extractor, outcome):
     recipe = {"id": 1, "kind": "text", "base": {"file": str(SEEDS / "002_0269d5baffaabe18.txt")}, "ops": []}
     [(_, res)] = list(run_cases([recipe], corpus, extractor, jobs=1, time_limit=1.0))
@@ -103,7 +106,9 @@ def test_a_bounded_sample_neither_crashes_nor_hangs(corpus):
     """Issue 18 part 5, in the suite: the first inputs of a fixed sequence, for ``SAMPLE_SECONDS``."""
     extractor = prepare_parent()
     deadline = time.monotonic() + SAMPLE_SECONDS
-    recipes = (r for r in make_cases(10_000, 18, corpus, max_bytes=SAMPLE_MAX_BYTES, batch=20) if time.monotonic() < deadline)
+    recipes = (
+        r for r in make_cases(10_000, 18, corpus, max_bytes=SAMPLE_MAX_BYTES, batch=20) if time.monotonic() < deadline
+    )
     summary = Summary(time_limit=SAMPLE_TIME_LIMIT)
     bad = []
     for recipe, res in run_cases(recipes, corpus, extractor, jobs=2, time_limit=SAMPLE_TIME_LIMIT):

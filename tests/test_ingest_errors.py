@@ -88,7 +88,11 @@ def test_batch_goes_on_past_bad_documents(tmp_path):
     _write(tmp_path, "good.md", b"# Memo\n\nAll groups.\n")
     outcomes = list(ingest_paths([tmp_path]))
     assert sorted((os.path.basename(o.path), o.ok) for o in outcomes) == [
-        ("empty.pdf", False), ("good.md", True), ("junk.html", False), ("truncated.pdf", False)]
+        ("empty.pdf", False),
+        ("good.md", True),
+        ("junk.html", False),
+        ("truncated.pdf", False),
+    ]
 
 
 def test_cli_exit_status_and_summary_name_the_failures(tmp_path):

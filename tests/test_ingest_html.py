@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import DATA, ROOT, WEBPAGE, parsed
 from ingest import BlockKind, InputError, parse_bytes
@@ -39,18 +40,25 @@ def test_no_navigation_cookie_banner_or_footer_text():
 
 def test_acute_residential_treatment_table_has_its_rows():
     doc = parsed(WEBPAGE)
-    t = next(b for b in doc.blocks if b.kind is BlockKind.TABLE
-             and b.section_path[-1] == "Acute residential treatment (sub-acute care)")
+    t = next(
+        b
+        for b in doc.blocks
+        if b.kind is BlockKind.TABLE and b.section_path[-1] == "Acute residential treatment (sub-acute care)"
+    )
     assert t.rows[0].cells == ("Plan type", "Admission type", "Requirement") and t.rows[0].header
     body = [r.cells for r in t.rows[1:]]
     assert body[0] == ("Commercial HMO/POS and PPO", "Mental health", "Notification within 72 hours of admission.")
-    assert [r[0] for r in body] == ["Commercial HMO/POS and PPO", "Commercial HMO/POS and PPO",
-                                    "Medicare Advantage", "Federal Employee Program"]
+    assert [r[0] for r in body] == [
+        "Commercial HMO/POS and PPO",
+        "Commercial HMO/POS and PPO",
+        "Medicare Advantage",
+        "Federal Employee Program",
+    ]
 
 
 def test_text_inside_collapsed_accordion_panels_is_present():
     soup = BeautifulSoup(WEBPAGE.read_text(), "lxml")
-    hidden = [p for p in soup.select(".accordion__panel[hidden]")]
+    hidden = list(soup.select(".accordion__panel[hidden]"))
     assert len(hidden) > 10
     doc = parsed(WEBPAGE)
     for panel in hidden:
@@ -74,9 +82,28 @@ def test_section_titles_are_headings():
     assert "Genetic Testing" in h2 and "Home Health Care" in h2
 
 
-_html_chunks = st.sampled_from(["<p>", "</p>", "<ul><li>", "</li></ul>", "<table><tr><td>", "</td></tr></table>",
-                                "<h2>", "</h2>", "<strong>", "</strong>", "<script>x</script>", "<main>", "<div hidden>",
-                                "&amp;", "\x00", "—", " ", "\n"])
+_html_chunks = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<ul><li>",
+        "</li></ul>",
+        "<table><tr><td>",
+        "</td></tr></table>",
+        "<h2>",
+        "</h2>",
+        "<strong>",
+        "</strong>",
+        "<script>x</script>",
+        "<main>",
+        "<div hidden>",
+        "&amp;",
+        "\x00",
+        "—",
+        " ",
+        "\n",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -88,7 +115,7 @@ def test_html_ingest_never_raises_anything_but_input_error(parts):
     except InputError:
         return
     for b in doc.blocks:
-        assert doc.text[b.start:b.end] == b.text
+        assert doc.text[b.start : b.end] == b.text
 
 
 # -- structure of other payers' pages (hand-written fixtures in tests/data/ingest/) -------------
@@ -134,11 +161,17 @@ def test_bare_accordion_button_is_a_heading_over_its_panel():
 
 def test_tab_labels_become_headings_over_their_panels():
     doc = _doc("tabs.html")
-    assert _path_of(doc, "Acme Review manages imaging for commercial members.") == \
-        ("Programs by line of business", "Commercial", "Imaging program")
+    assert _path_of(doc, "Acme Review manages imaging for commercial members.") == (
+        "Programs by line of business",
+        "Commercial",
+        "Imaging program",
+    )
     # a panel whose own heading is an h2: the label goes one level above it (h2 → level 3)
-    assert _path_of(doc, "Acme Review manages imaging for Medicare Advantage members.") == \
-        ("Programs by line of business", "Medicare Advantage", "Imaging program")
+    assert _path_of(doc, "Acme Review manages imaging for Medicare Advantage members.") == (
+        "Programs by line of business",
+        "Medicare Advantage",
+        "Imaging program",
+    )
     inner = [b for b in doc.blocks if b.text == "Imaging program"]
     assert [b.level for b in inner] == [3, 3]
     # label found through the panel's aria-labelledby, and a bootstrap-style href="#id" tab
@@ -157,7 +190,10 @@ def test_table_spans_expand_to_a_full_grid():
         (("Program", "Reviewed by", "Plan", "Members"), True),
         (("Radiology",), True),  # a group label spanning every column: one cell
         (("Advanced imaging\nReviewed by Acme Review", "Acme Review", "Commercial", "Most members¹"), False),
-        (("Advanced imaging\nReviewed by Acme Review", "Acme Review", "Medicare Advantage", "All members\nHMO\nPPO"), False),
+        (
+            ("Advanced imaging\nReviewed by Acme Review", "Acme Review", "Medicare Advantage", "All members\nHMO\nPPO"),
+            False,
+        ),
         (("Sleep studies", "Plan", "Commercial", ""), False),  # a short row is padded
         (("Medicaid requirements are in the state manual.",), False),  # a full-width note
     ]
@@ -184,8 +220,12 @@ def test_aside_in_the_article_is_content_a_sidebar_is_not():
 def test_list_items_carry_their_marker():
     doc = _doc("asides_lists.html")
     items = [(b.marker, b.level, b.text) for b in doc.blocks if b.kind is BlockKind.LIST_ITEM]
-    assert items == [("3.", 1, "Log in to the portal."), ("4.", 1, "Open the request form"),
-                     ("a.", 2, "Choose the service"), ("b.", 2, "Attach notes")]
+    assert items == [
+        ("3.", 1, "Log in to the portal."),
+        ("4.", 1, "Open the request form"),
+        ("a.", 2, "Choose the service"),
+        ("b.", 2, "Attach notes"),
+    ]
     # the rest of a list item's paragraphs follow it as paragraphs
     assert next(b for b in doc.blocks if b.text == "Use your own account.").kind is BlockKind.PARAGRAPH
     seed = parsed(WEBPAGE)
@@ -197,10 +237,13 @@ def test_furniture_names_the_publisher():
     doc = _doc("faq_panels.html")
     f = doc.furniture
     assert f[0] == "Imaging review questions | Northwind Health Providers"  # <title>
-    for expected in ("Northwind Health",  # meta author and the logo's alt text
-                     "Northwind Health Provider Portal",  # og:site_name
-                     "Northwind Health is an independent licensee of the Example Association.",
-                     "providers.northwind.example", "www.example-association.org"):
+    for expected in (
+        "Northwind Health",  # meta author and the logo's alt text
+        "Northwind Health Provider Portal",  # og:site_name
+        "Northwind Health is an independent licensee of the Example Association.",
+        "providers.northwind.example",
+        "www.example-association.org",
+    ):
         assert expected in f
     assert "independent licensee" not in doc.text
     assert len(f) == len(set(f))
@@ -214,11 +257,15 @@ def test_furniture_is_capped():
     assert len(doc.furniture) == MAX_FURNITURE
 
 
-@pytest.mark.parametrize("html", [
-    "<html><body>" + "<div>" * 5000 + "deep text" + "</div>" * 5000 + "</body></html>",
-    "<html><body>" + "<ul><li>item" * 4000 + "</li></ul>" * 4000 + "</body></html>",
-    "<html><body><p>" + "lorem ipsum dolor sit amet " * 200_000 + "</p></body></html>",
-], ids=["5000-nested-divs", "4000-deep-list", "5MB-paragraph"])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body>" + "<div>" * 5000 + "deep text" + "</div>" * 5000 + "</body></html>",
+        "<html><body>" + "<ul><li>item" * 4000 + "</li></ul>" * 4000 + "</body></html>",
+        "<html><body><p>" + "lorem ipsum dolor sit amet " * 200_000 + "</p></body></html>",
+    ],
+    ids=["5000-nested-divs", "4000-deep-list", "5MB-paragraph"],
+)
 def test_fuzz_report_deep_or_huge_pages_parse_fast_and_keep_their_text(html):
     """Regression (fuzz report): nesting depth used to raise RecursionError, and descendant
     searches at every level made the walk quadratic. Elements below ``MAX_HTML_DEPTH`` are read
@@ -271,7 +318,8 @@ def test_devset_two_row_header_and_group_rows():
     t = next(b for b in doc.blocks if b.kind is BlockKind.TABLE)
     assert [r.cells for r in t.rows[:2]] == [
         ("Program", "Reviewed by", "Lines of business", "Lines of business", "Effective date", "Notes"),
-        ("Program", "Reviewed by", "Plan", "Members included", "Effective date", "Notes")]
+        ("Program", "Reviewed by", "Plan", "Members included", "Effective date", "Notes"),
+    ]
     groups = [r.cells[0] for r in t.rows if len(r.cells) == 1]
     assert groups[:2] == ["Radiology and cardiology", "Therapy and medications"]
     assert all(len(r.cells) == 6 for r in t.rows if len(r.cells) != 1)

@@ -3,13 +3,14 @@ E141 (page limit) or E142 (too deep or too large a structure), never by Python r
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ingest import BlockKind, IngestOptions, InputError, MediaType, ingest_file, parse_bytes
-from ingest import limits
+from ingest import BlockKind, IngestOptions, InputError, MediaType, ingest_file, limits, parse_bytes
 from ingest.assemble import DocumentBuilder
 
 
@@ -17,20 +18,29 @@ def minimal_pdf(pages: int = 1, tree_depth: int = 0, text: str = "Prior authoriz
     """A well-formed PDF of ``pages`` pages sharing one content stream, under a page tree
     ``tree_depth`` /Pages nodes deep."""
     content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
-            3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-            4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"}
-    chain = [2] + list(range(5, 5 + tree_depth))
+    objs = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    }
+    chain = [2, *list(range(5, 5 + tree_depth))]
     first_page = 5 + tree_depth
     page_ids = list(range(first_page, first_page + pages))
     for pid in page_ids:
-        objs[pid] = (b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-                     b" /Resources << /Font << /F1 3 0 R >> >> >>" % chain[-1])
+        objs[pid] = (
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 3 0 R >> >> >>" % chain[-1]
+        )
     for k, node in enumerate(chain):
         kids = [chain[k + 1]] if k + 1 < len(chain) else page_ids
         parent = b" /Parent %d 0 R" % chain[k - 1] if k else b""
-        objs[node] = (b"<< /Type /Pages" + parent + b" /Kids [" + b" ".join(b"%d 0 R" % i for i in kids)
-                      + b"] /Count %d >>" % pages)
+        objs[node] = (
+            b"<< /Type /Pages"
+            + parent
+            + b" /Kids ["
+            + b" ".join(b"%d 0 R" % i for i in kids)
+            + b"] /Count %d >>" % pages
+        )
     out = bytearray(b"%PDF-1.4\n")
     offsets = {}
     for i in sorted(objs):
@@ -92,8 +102,9 @@ def test_a_pdf_line_of_megabytes_is_e142_at_once():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 40), st.sampled_from([b"\n", b"\r", b"\r\n"])), max_size=12),
-       st.integers(1, 30))
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.sampled_from([b"\n", b"\r", b"\r\n"])), max_size=12), st.integers(1, 30)
+)
 def test_has_long_line_agrees_with_splitting_the_lines(runs, limit):
     data = b"".join(b"x" * n + sep for n, sep in runs)
     naive = any(len(line) > limit for line in data.replace(b"\r", b"\n").split(b"\n"))
@@ -140,8 +151,7 @@ def test_headings_past_the_deepest_level_are_read_at_that_level():
     b.heading("Top", 1, 1)
     b.heading("Very deep", limits.MAX_HEADING_LEVEL + 50, 1)
     b.block(BlockKind.PARAGRAPH, "Body.", 1)
-    doc = b.build(doc_id="x", source="x", media_type=MediaType.TEXT, page_count=1, size_bytes=1,
-                  fallback_title="x")
+    doc = b.build(doc_id="x", source="x", media_type=MediaType.TEXT, page_count=1, size_bytes=1, fallback_title="x")
     heading = next(bl for bl in doc.blocks if bl.text == "Very deep")
     assert heading.level == limits.MAX_HEADING_LEVEL
     assert doc.blocks[-1].section_path == ("Top", "Very deep")
@@ -161,16 +171,20 @@ def test_a_document_of_more_blocks_than_the_limit_is_e142(monkeypatch):
     assert _code(b"\n\n".join(b"Paragraph %d." % i for i in range(200)), "blocks.md") == "E142"
 
 
-@pytest.mark.parametrize("line", ["[" * 200_000, "[a](" * 50_000, "#" * 6 + " " + "#" * 200_000 + "x",
-                                  "From: " + "a" * 200_000 + "\nTo: b\n"])
+@pytest.mark.parametrize(
+    "line",
+    ["[" * 200_000, "[a](" * 50_000, "#" * 6 + " " + "#" * 200_000 + "x", "From: " + "a" * 200_000 + "\nTo: b\n"],
+)
 def test_markdown_lines_that_made_regexes_backtrack_are_read_in_linear_time(line):
     """Regression (fuzz): a line of '[' or '[a](' and a heading of '#'s backtracked in quadratic time."""
     start = time.perf_counter()
+    code = None
     try:
         parse_bytes(line.encode(), "hostile.md")
     except InputError as e:
-        assert e.code == "E130"  # nothing but markup or mail headers: no text
+        code = e.code
     assert time.perf_counter() - start < 5
+    assert code in (None, "E130")  # E130: nothing but markup or mail headers, no text
 
 
 def test_a_deep_markdown_list_keeps_its_depths():
@@ -216,5 +230,5 @@ def test_split_points_cover_the_text_within_the_limit(text, limit):
     pieces = split_points(text, limit)
     assert all(b - a <= limit for a, b in pieces)
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
-    for (_, b), (a, _) in zip(pieces, pieces[1:]):
+    for (_, b), (a, _) in itertools.pairwise(pieces):
         assert b <= a and set(text[b:a]) <= {" "}  # only the spaces at a cut are left out

@@ -101,7 +101,9 @@ def test_slide_is_one_section_headed_by_its_title():
 def test_slide_screenshot_descriptions_are_captions():
     doc = parsed(DECK_KC)
     captions = [b for b in doc.blocks if b.kind is BlockKind.CAPTION]
-    assert captions and all(b.text.startswith(("The screenshot", "Screenshot", "The image")) or len(b.text) > 20 for b in captions)
+    assert captions and all(
+        b.text.startswith(("The screenshot", "Screenshot", "The image")) or len(b.text) > 20 for b in captions
+    )
     assert any(c.text.startswith("The screenshot shows a web form") for c in captions)
 
 
@@ -117,7 +119,7 @@ def test_offsets_and_order_invariants(path):
     assert len(doc.doc_id) == 64
     for i, b in enumerate(doc.blocks):
         assert b.index == i
-        assert doc.text[b.start:b.end] == b.text
+        assert doc.text[b.start : b.end] == b.text
         assert 1 <= b.page <= doc.page_count
         for a, z in b.bold:
             assert 0 <= a < z <= len(b.text)
@@ -133,9 +135,15 @@ TWO_COLUMNS = INGEST_DATA / "two_columns.pdf"
 FOOTNOTES = INGEST_DATA / "footnotes.pdf"
 DEVSET = Path(os.environ.get("PAYERKG_DEVSET", ROOT.parent / "shared" / "devset" / "docs"))
 needs_devset = pytest.mark.skipif(not DEVSET.is_dir(), reason="development corpus not available")
-SINGLE_COLUMN_DEVSET = ["a02_premera_grid.pdf", "a04_priority_deck.pdf", "a05_bcbsil_bulletin_2022.pdf",
-                        "b01_molina_manual.pdf", "b03_floridablue_bulletin.pdf", "b05_excellus_palist.pdf",
-                        "b08_aetna_bulletin.pdf"]
+SINGLE_COLUMN_DEVSET = [
+    "a02_premera_grid.pdf",
+    "a04_priority_deck.pdf",
+    "a05_bcbsil_bulletin_2022.pdf",
+    "b01_molina_manual.pdf",
+    "b03_floridablue_bulletin.pdf",
+    "b05_excellus_palist.pdf",
+    "b08_aetna_bulletin.pdf",
+]
 
 
 def _block(doc, start):
@@ -150,7 +158,9 @@ def test_two_columns_are_read_one_after_the_other():
     assert first.text.endswith("Requests go through the Acme portal or by phone.")
     # a sentence cut at the foot of the left column runs on at the head of the right one
     runon = _block(doc, "Titration studies follow the same rule")
-    assert runon.text.endswith("why the repeat study is needed for the member and which settings were already tried at home.")
+    assert runon.text.endswith(
+        "why the repeat study is needed for the member and which settings were already tried at home."
+    )
     assert {bx.x0 < 300 for bx in runon.boxes} == {True, False}  # its lines sit in both columns
     # the full-width banner stays first; the footer goes to furniture
     assert doc.blocks[1].text == "Northwind Health news for network providers"
@@ -185,11 +195,18 @@ def test_devset_single_column_pages_are_not_split(name):
 def test_devset_two_column_newsletter():
     doc = parsed(DEVSET / "a07_wellmark_newsletter.pdf")
     headings = [b.text for b in doc.blocks if b.kind is BlockKind.HEADING]
-    assert headings == ["Provider News", "eviCore to review molecular and genetic testing",
-                        "Orientation sessions for the molecular testing program", "Opioid medication management program",
-                        "Where to find molecular testing medical policies", "Caring for members of other Blue plans",
-                        "Claims reminder: corrected claims"]
-    assert _block(doc, "Wellmark has chosen eviCore").text.endswith("for dates of service on or after October 16, 2023.")
+    assert headings == [
+        "Provider News",
+        "eviCore to review molecular and genetic testing",
+        "Orientation sessions for the molecular testing program",
+        "Opioid medication management program",
+        "Where to find molecular testing medical policies",
+        "Caring for members of other Blue plans",
+        "Claims reminder: corrected claims",
+    ]
+    assert _block(doc, "Wellmark has chosen eviCore").text.endswith(
+        "for dates of service on or after October 16, 2023."
+    )
     assert _block(doc, "The program applies to members").text.endswith("added the program to their plan.")
     assert _regions(DEVSET / "a07_wellmark_newsletter.pdf") == [3]  # banner, left, right
 
@@ -241,8 +258,11 @@ def test_seed_bullet_markers():
 
 def test_running_headers_and_metadata_go_to_furniture():
     doc = parsed(FOOTNOTES)
-    assert doc.furniture[:3] == ("Northwind Health", "Review list | Revised May 2025",
-                                 "An independent licensee of the Example Association")
+    assert doc.furniture[:3] == (
+        "Northwind Health",
+        "Review list | Revised May 2025",
+        "An independent licensee of the Example Association",
+    )
     assert "Services that need review" in doc.furniture  # metadata Title
     assert not any("Page" in f for f in doc.furniture)  # page numbers identify nobody
     assert "Review list" not in doc.text
@@ -264,7 +284,9 @@ def test_cell_items_split_on_type_size_and_header_band_by_colour():
     assert t.rows[1].cells[0] == "Advanced imaging\nCodes: 70450-70498, 72125-72159"
 
 
-@pytest.mark.parametrize("path", SEED_ORIGINALS[:2] + SEED_ORIGINALS[3:] + [TWO_COLUMNS, FOOTNOTES], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", SEED_ORIGINALS[:2] + SEED_ORIGINALS[3:] + [TWO_COLUMNS, FOOTNOTES], ids=lambda p: p.name
+)
 def test_line_boxes_locate_every_line(path):
     doc = parsed(path)
     with pdfplumber.open(path) as pdf:
@@ -285,7 +307,7 @@ def test_line_boxes_locate_every_line(path):
             bx = b.boxes[0]
             page = pdf.pages[bx.page - 1]
             inside = page.crop((bx.x0 - 1, bx.top - 1, bx.x1 + 1, bx.bottom + 1)).extract_text()
-            word = b.text[bx.start:bx.end].split()[0].strip("¹²³⁴⁵")
+            word = b.text[bx.start : bx.end].split()[0].strip("¹²³⁴⁵")
             assert word in inside.replace("\n", " "), (word, inside)
 
 
@@ -294,5 +316,5 @@ def test_table_boxes_map_a_cell_quote_to_its_line():
     t = next(b for b in doc.blocks if b.kind is BlockKind.TABLE)
     a = t.text.index("Medicare Advantage¹")
     boxes = [bx for bx in t.boxes if bx.start < a + len("Medicare Advantage¹") and bx.end > a]
-    assert [t.text[bx.start:bx.end] for bx in boxes] == ["Commercial; Medicare", "Advantage¹"]
+    assert [t.text[bx.start : bx.end] for bx in boxes] == ["Commercial; Medicare", "Advantage¹"]
     assert boxes[0].top < boxes[1].top and all(bx.page == 1 for bx in boxes)

@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import BULLETIN, BULLETIN_TXT, PHARMACY, PHARMACY_TXT, ROOT, parsed
 from ingest import BlockKind, InputError, parse_bytes
@@ -16,7 +17,7 @@ def _titles(doc):
     return [b.text for b in doc.blocks if b.kind is BlockKind.HEADING and b.level == 2]
 
 
-@pytest.mark.parametrize("pdf,txt", [(BULLETIN, BULLETIN_TXT), (PHARMACY, PHARMACY_TXT)])
+@pytest.mark.parametrize(("pdf", "txt"), [(BULLETIN, BULLETIN_TXT), (PHARMACY, PHARMACY_TXT)])
 def test_pdf_and_text_conversion_agree_on_vendor_sections_and_list_depths(pdf, txt):
     p, t = parsed(pdf), parsed(txt)
     pt, tt = _titles(p), _titles(t)
@@ -25,21 +26,29 @@ def test_pdf_and_text_conversion_agree_on_vendor_sections_and_list_depths(pdf, t
     # only extra titles allowed are after that last PDF title.
     assert tt[: len(pt)] == pt
     assert pt[-1] == "About this document"
-    assert [b.text[:60] for b in p.blocks if b.kind is BlockKind.LIST_ITEM] == \
-        [b.text[:60] for b in t.blocks if b.kind is BlockKind.LIST_ITEM]
-    assert [b.level for b in p.blocks if b.kind is BlockKind.LIST_ITEM] == \
-        [b.level for b in t.blocks if b.kind is BlockKind.LIST_ITEM]
+    assert [b.text[:60] for b in p.blocks if b.kind is BlockKind.LIST_ITEM] == [
+        b.text[:60] for b in t.blocks if b.kind is BlockKind.LIST_ITEM
+    ]
+    assert [b.level for b in p.blocks if b.kind is BlockKind.LIST_ITEM] == [
+        b.level for b in t.blocks if b.kind is BlockKind.LIST_ITEM
+    ]
 
 
 def test_markdown_features():
-    md = ("# Title\n\nIntro paragraph.\n\n## Section A\n\n- **Exception:** one\n  - nested **bold** item\n"
-          "- second [link](http://x) item\n\nA\tB\n1\t2\n")
+    md = (
+        "# Title\n\nIntro paragraph.\n\n## Section A\n\n- **Exception:** one\n  - nested **bold** item\n"
+        "- second [link](http://x) item\n\nA\tB\n1\t2\n"
+    )
     doc = parse_bytes(md.encode(), "memo.md")
     kinds = [(b.kind, b.level, b.text) for b in doc.blocks]
     assert kinds[0] == (BlockKind.HEADING, 1, "Title")
     assert (BlockKind.HEADING, 2, "Section A") in kinds
     items = [b for b in doc.blocks if b.kind is BlockKind.LIST_ITEM]
-    assert [(b.level, b.text) for b in items] == [(1, "Exception: one"), (2, "nested bold item"), (1, "second link item")]
+    assert [(b.level, b.text) for b in items] == [
+        (1, "Exception: one"),
+        (2, "nested bold item"),
+        (1, "second link item"),
+    ]
     assert items[0].bold_text() == ["Exception:"] and items[1].bold_text() == ["bold"]
     table = next(b for b in doc.blocks if b.kind is BlockKind.TABLE)
     assert [r.cells for r in table.rows] == [("A", "B"), ("1", "2")]
@@ -54,14 +63,19 @@ def test_text_ingest_never_raises_anything_but_input_error(s):
     except InputError:
         return
     for b in doc.blocks:
-        assert doc.text[b.start:b.end] == b.text
+        assert doc.text[b.start : b.end] == b.text
 
 
 def test_list_items_carry_their_marker():
     md = "Intro.\n\n- dash item\n* star item\n+ plus item\n1. first\n2) second\n"
     doc = parse_bytes(md.encode(), "memo.md")
     assert [(b.marker, b.text) for b in doc.blocks if b.kind is BlockKind.LIST_ITEM] == [
-        ("-", "dash item"), ("*", "star item"), ("+", "plus item"), ("1.", "first"), ("2)", "second")]
+        ("-", "dash item"),
+        ("*", "star item"),
+        ("+", "plus item"),
+        ("1.", "first"),
+        ("2)", "second"),
+    ]
     assert all(b.marker == "" for b in doc.blocks if b.kind is not BlockKind.LIST_ITEM)
 
 
@@ -102,7 +116,9 @@ def test_a_note_line_is_not_an_email_header():
 def test_setext_headings():
     doc = parse_bytes(b"Big Title\n=========\n\nIntro text.\n\nSection\n-------\n\nBody.\n", "memo.md")
     assert [(b.kind, b.level, b.text) for b in doc.blocks if b.kind is BlockKind.HEADING] == [
-        (BlockKind.HEADING, 1, "Big Title"), (BlockKind.HEADING, 2, "Section")]
+        (BlockKind.HEADING, 1, "Big Title"),
+        (BlockKind.HEADING, 2, "Section"),
+    ]
     assert doc.blocks[-1].section_path == ("Big Title", "Section")
 
 
