@@ -118,7 +118,13 @@ def execute(
         longest = max((len(b.text) for b in doc.blocks), default=0)
         if progress:
             progress(
-                {"stage": "extract", "ingest_s": res["ingest_s"], "blocks": len(doc.blocks), "longest_block": longest}
+                {
+                    "stage": "extract",
+                    "ingest_s": res["ingest_s"],
+                    "blocks": len(doc.blocks),
+                    "text_chars": len(doc.text),
+                    "longest_block": longest,
+                }
             )
         t1 = time.perf_counter()
         ext = extractor.extract(doc)

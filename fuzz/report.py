@@ -27,8 +27,23 @@ def crash_class(res: Result) -> str:
     return f"{res['exc']} at {frame.split(':')[0]}:{frame.split(' ')[-1]}"
 
 
+#: A document this large takes extraction longer than the time limit at its linear rate (about 1,500
+#: small blocks or 100 KB of mention-dense prose a second on one core): a hang in extracting it is
+#: reported as such, apart from the hangs no size explains.
+LARGE_DOC_BLOCKS = 10_000
+LARGE_DOC_CHARS = 1_000_000
+
+
+def is_large(res: Result) -> bool:
+    """Was the input a document too large to extract within the limit at the linear rate?"""
+    return bool(res.get("blocks", 0) > LARGE_DOC_BLOCKS or res.get("text_chars", 0) > LARGE_DOC_CHARS)
+
+
 def hang_class(recipe: Recipe, res: Result) -> str:
-    """Where a hang was stopped (ingest or extract) and what made the input."""
+    """Where a hang was stopped (ingest or extract) and what made the input; hangs extracting a large
+    document are one class."""
+    if res.get("stage") == "extract" and is_large(res):
+        return f"in extract: a large document (over {LARGE_DOC_BLOCKS:,} blocks or {LARGE_DOC_CHARS:,} characters)"
     what = " ".join(op for op, _ in recipe["ops"]) or describe(recipe)
     return f"in {res.get('stage', '?')}: {what}"
 
