@@ -123,6 +123,7 @@ ConflictFmt = Annotated[ConflictFormat, typer.Option("--format", "-f")]
 DiffFmt = Annotated[
     DiffFormat, typer.Option("--format", "-f", help="md for people, html for a browser, json for tools.")
 ]
+AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Who handled it on this day (YYYY-MM-DD).")]
 ExportFmt = Annotated[
     ExportFormat,
     typer.Option("--format", "-f", help="jsonl/parquet: coverage_rules; graphml/json: the knowledge graph."),
@@ -207,18 +208,22 @@ def query(sql: Sql, db: Db = None, fmt: RowsFmt = RowsFormat.table) -> None:
 @_reports_errors
 def who(
     service: Service, payer: Payer = None, line_of_business: Lob = None, segment: SegmentOpt = None,
-    group: Group = None, db: Db = None, fmt: RowsFmt = RowsFormat.table,
+    group: Group = None, db: Db = None, fmt: RowsFmt = RowsFormat.table, as_of: AsOf = None,
 ) -> None:  # fmt: skip
     """Which vendor handles a service for a member, with scope, exceptions and the quoted source.
 
-    Example:
+    --as-of: who handled it that day (earlier versions of documents included). Examples:
 
         payerkg who --service "<service>" -l "<line of business>" --segment fully_insured --group "<group name or number>"
+
+        payerkg who --service "<service>" --payer "<payer>" --as-of 2025-03-01
 
     The README shows worked examples on the seeds. Exit status 1 when no rule answers.
     """
     with knowledge.open(db) as k:
-        answer = k.who(service, payer=payer, line_of_business=line_of_business, segment=segment, group=group)
+        answer = k.who(
+            service, payer=payer, line_of_business=line_of_business, segment=segment, group=group, as_of=as_of
+        )
     render.who(out, err, answer, fmt.value)
     raise typer.Exit(0 if answer.findings else SOME_FAILED)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
@@ -79,9 +80,11 @@ class Knowledge:
         line_of_business: Optional[str] = None,
         segment: Optional[str] = None,
         group: Optional[str] = None,
+        as_of: date | str | None = None,
     ) -> Answer:
-        """Which vendor handles ``service`` for a member (names may be aliases, former names, group numbers)."""
-        q = Question(service=service, payer=payer, line_of_business=line_of_business, segment=segment, group=group)
+        """Which vendor handles ``service`` for a member (names may be aliases, former names, group numbers);
+        with ``as_of`` (a date or YYYY-MM-DD), who handled it that day, earlier versions of documents included."""
+        q = Question(service, payer, line_of_business, segment, group, as_of=day(as_of, "as-of date"))
         return who(self.warehouse, q, self.vocab)
 
     def conflicts(self) -> list[Conflict]:
@@ -120,6 +123,16 @@ class Knowledge:
 def open(db: str | Path | None = None, config: ConfigLike = None) -> Knowledge:
     """Open a built database (default: ``$PAYERKG_DB`` or ``payerkg.duckdb``) for reading."""
     return Knowledge(db, config)
+
+
+def day(value: date | str | None, name: str = "date") -> Optional[date]:
+    """``value`` as a date (None stays None). Raises ``ArgumentError`` for text that is not YYYY-MM-DD."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ArgumentError(f"{name}: expected a date as YYYY-MM-DD, not {value!r}") from None
 
 
 def migrate(db: str | Path | None = None, config: ConfigLike = None) -> Optional[int]:

@@ -7,10 +7,11 @@
 --     "Select groups: X, Y" and "X and Y only" both mean the subset {X, Y}.
 -- Two statements are about the same thing when payer, vendor, program type, requirement, service,
 -- line of business, segment and conditions agree. They conflict when they come from different
--- documents (or different sections of one) whose validity overlaps (effective dates equal or not
--- both stated) and disagree on breadth (kind `scope`), exceptions or inclusions. Two vendors that
--- each claim all of the same payer/service/line/segment with no exceptions conflict too
--- (kind `vendor_overlap`). Different payers never conflict: payer is part of every comparison.
+-- documents (or different sections of one) whose validity overlaps (their intervals effective_from
+-- to effective_to in coverage_rules: a rule that a later one ends is superseded, not in conflict) and
+-- disagree on breadth (kind `scope`), exceptions or inclusions. Two vendors that each claim all of the
+-- same payer/service/line/segment with no exceptions conflict too (kind `vendor_overlap`). Different
+-- payers never conflict: payer is part of every comparison.
 
 -- pk_norm is extract.vocabulary.comparison_key in SQL: "SM" written after a lower-case letter and
 -- the marks ® ™ ℠ © ¹ ² ³ * dropped, lower case, every run of other characters one space.
@@ -32,18 +33,32 @@ CREATE OR REPLACE MACRO pk_breadth(scope, exceptions) AS
          WHEN scope = 'most' THEN 'most'
          ELSE 'subset' END;
 
+-- pk_claim_key is what a statement says (warehouse.diff.claim_key): equal keys, the same claim, however
+-- worded (coverage_rules_as_of leaves a claim that a later version states again to that version).
+CREATE OR REPLACE MACRO pk_claim_key(payer, vendor, program_type, service, line_of_business, segment, scope,
+                                     exceptions, inclusions, requirement, conditions, effective_from) AS
+    md5(concat_ws(chr(31), payer, vendor, program_type, service, line_of_business, segment,
+                  pk_breadth(scope, exceptions), array_to_string(pk_norm_list(exceptions), chr(30)),
+                  array_to_string(pk_norm_list(inclusions), chr(30)), requirement, pk_norm(conditions),
+                  coalesce(CAST(effective_from AS VARCHAR), '')));
+
+-- Two validity intervals [from, to) overlap; NULL from is "always before", NULL to "still in force".
+CREATE OR REPLACE MACRO pk_overlap(from_a, to_a, from_b, to_b) AS
+    (from_a IS NULL OR to_b IS NULL OR from_a < to_b) AND (from_b IS NULL OR to_a IS NULL OR from_b < to_a);
+
 -- One row per active statement with its comparison keys.
 CREATE OR REPLACE VIEW rule_claims AS
 SELECT s.rule_id, s.doc_id, s.payer, s.vendor, s.program_type, s.requirement, s.service, s.line_of_business,
-       s.segment, s.scope, s.exceptions, s.inclusions, s.effective_from, s.page, s.quote,
+       s.segment, s.scope, s.exceptions, s.inclusions, s.effective_from, c.effective_to, s.page, s.quote,
        coalesce(s.section, '') AS section,
        pk_norm(s.conditions) AS cond_key,
        pk_norm_list(s.exceptions) AS exc_key,
        pk_norm_list(s.inclusions) AS inc_key,
-       pk_breadth(s.scope, s.exceptions) AS breadth
+       pk_breadth(s.scope, s.exceptions) AS breadth,
+       pk_claim_key(s.payer, s.vendor, s.program_type, s.service, s.line_of_business, s.segment, s.scope,
+                    s.exceptions, s.inclusions, s.requirement, s.conditions, s.effective_from) AS claim_key
 FROM statements s
-JOIN documents d USING (doc_id)
-WHERE d.status = 'active';
+JOIN coverage_rules c USING (rule_id);
 
 CREATE OR REPLACE VIEW conflicts AS
 WITH pairs AS (
@@ -62,7 +77,7 @@ WITH pairs AS (
      AND a.requirement = b.requirement AND a.service = b.service
      AND a.line_of_business = b.line_of_business AND a.segment = b.segment AND a.cond_key = b.cond_key
      AND (a.doc_id < b.doc_id OR (a.doc_id = b.doc_id AND a.section <> b.section AND a.rule_id < b.rule_id))
-     AND (a.effective_from IS NULL OR b.effective_from IS NULL OR a.effective_from = b.effective_from)
+     AND pk_overlap(a.effective_from, a.effective_to, b.effective_from, b.effective_to)
      AND (a.breadth <> b.breadth OR a.exc_key <> b.exc_key OR a.inc_key <> b.inc_key)
 ),
 -- the same two claims stated again elsewhere in the same two documents are one contradiction
@@ -86,7 +101,7 @@ vendor_overlaps AS (
     JOIN claims_all b
       ON a.payer = b.payer AND a.program_type = b.program_type AND a.service = b.service
      AND a.line_of_business = b.line_of_business AND a.segment = b.segment AND a.vendor < b.vendor
-     AND (a.effective_from IS NULL OR b.effective_from IS NULL OR a.effective_from = b.effective_from)
+     AND pk_overlap(a.effective_from, a.effective_to, b.effective_from, b.effective_to)
     QUALIFY row_number() OVER (PARTITION BY a.payer, a.service, a.line_of_business, a.segment, a.vendor, b.vendor
                                ORDER BY a.rule_id, b.rule_id) = 1
 ),
