@@ -24,10 +24,10 @@ from .formats import ConflictFormat, DiffFormat, ExportFormat, ExtractFormat, In
 from .lazy import OnFirstUse
 
 if TYPE_CHECKING:
-    from . import config, knowledge, pipeline, render, site
+    from . import config, knowledge, pipeline, render, render_answers, site
 else:  # imported when a command first uses them (payerkg/lazy.py)
-    config, knowledge, pipeline, render, site = (
-        OnFirstUse(f"payerkg.{m}") for m in ("config", "knowledge", "pipeline", "render", "site")
+    config, knowledge, pipeline, render, render_answers, site = (
+        OnFirstUse(f"payerkg.{m}") for m in ("config", "knowledge", "pipeline", "render", "render_answers", "site")
     )
 
 app = typer.Typer(
@@ -124,6 +124,9 @@ DiffFmt = Annotated[
     DiffFormat, typer.Option("--format", "-f", help="md for people, html for a browser, json for tools.")
 ]
 AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Who handled it on this day (YYYY-MM-DD).")]
+Ack = Annotated[Optional[str], typer.Option("--ack", help="Acknowledge this conflict (id, or its first 6+ chars).")]
+Note = Annotated[Optional[str], typer.Option("--note", help="With --ack: why the conflict is acknowledged.")]
+ShowAll = Annotated[bool, typer.Option("--all", help="Show acknowledged conflicts too (with their notes).")]
 ExportFmt = Annotated[
     ExportFormat,
     typer.Option("--format", "-f", help="jsonl/parquet: coverage_rules; graphml/json: the knowledge graph."),
@@ -230,15 +233,25 @@ def who(
 
 @app.command()
 @_reports_errors
-def conflicts(db: Db = None, fmt: ConflictFmt = ConflictFormat.table) -> None:
+def conflicts(
+    db: Db = None, fmt: ConflictFmt = ConflictFormat.table, ack: Ack = None, note: Note = None,
+    show_all: ShowAll = False,
+) -> None:  # fmt: skip
     """Contradictions across documents of one payer, with both statements (document, page, quote).
 
-    Example:
+    Open ones; --all adds acknowledged ones. --ack ID --note TEXT acknowledges one until either
+    statement changes (rebuilds keep it). Examples:
 
         payerkg conflicts --format md > conflicts.md
+
+        payerkg conflicts --ack 3f2a9c --note "the bulletin is older; the page is current"
     """
+    if note is not None and ack is None:
+        raise typer.BadParameter("goes with --ack ID: the conflict to acknowledge", param_hint="--note")
+    if ack is not None:
+        return render_answers.acknowledged(err, knowledge.acknowledge(ack, note or "", db))
     with knowledge.open(db) as k:
-        found = k.conflicts()
+        found = k.conflicts(acknowledged=show_all)
     render.conflicts(out, found, fmt.value)
 
 

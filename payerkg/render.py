@@ -27,6 +27,7 @@ from warehouse.report import render_conflicts_markdown, render_diff
 from warehouse.who import Answer
 
 from .pipeline import BuildReport
+from .render_answers import conflict_table, conflicts_summary
 
 if TYPE_CHECKING:
     from extract import Extraction
@@ -235,7 +236,7 @@ def build_summary(err: Console, report: BuildReport) -> None:
         err,
         f"rules: {r.rules} active ({r.new_rules} loaded now); {r.changes} rule changes recorded; new vendors: {vendors}",
     )
-    line(err, f"conflicts: {r.conflicts} across documents" + (" (payerkg conflicts)" if r.conflicts else ""))
+    line(err, conflicts_summary(r))
     if r.unexplained:
         line(
             err,
@@ -284,9 +285,6 @@ def who(out: Console, err: Console, answer: Answer, fmt: str) -> None:
         line(out, f"[{n}] {Path(f.source).name} p{f.page}: “{f.quote}”{why}")
 
 
-CONFLICT_TABLE = ["kind", "payer", "vendor", "service", "line_of_business", "segment"]
-
-
 def conflicts(out: Console, found: Sequence[Conflict], fmt: str) -> None:
     if fmt == "json":
         dicts = [c.to_dict() for c in found]
@@ -294,17 +292,7 @@ def conflicts(out: Console, found: Sequence[Conflict], fmt: str) -> None:
     elif fmt == "md":
         out.out(render_conflicts_markdown(found), highlight=False)
     else:
-        rows(
-            out,
-            "table",
-            ["#", *CONFLICT_TABLE],
-            [[n] + [getattr(c, k) for k in CONFLICT_TABLE] for n, c in enumerate(found, 1)],
-            title=f"{len(found)} conflicts",
-        )
-        for n, c in enumerate(found, 1):
-            line(out, f"[{n}] {c.detail}")
-            line(out, f"    A {Path(c.source_a).name} p{c.page_a}: “{c.quote_a}”")
-            line(out, f"    B {Path(c.source_b).name} p{c.page_b}: “{c.quote_b}”")
+        conflict_table(out, found)
 
 
 def diff_text(d: Diff, fmt: str) -> str:

@@ -40,7 +40,7 @@ class SiteInfo:
     built_at: Optional[datetime]
     documents: int
     rules: int
-    conflicts: int
+    conflicts: int  # open ones (not acknowledged)
     validation: Optional[ValidationReport]
 
 
@@ -125,7 +125,8 @@ def report(db: str | Path | None = None, out: str | Path | None = None, config: 
     cache.prune(d.doc_id for d in docs)
 
     rules = {r.rule_id: r for d in docs for r in d.rules}
-    info = SiteInfo(cfg.db.name, build_id, built_at, len(docs), len(rules), len(conflicts), validation)
+    opened = sum(not c.acknowledged for c in conflicts)
+    info = SiteInfo(cfg.db.name, build_id, built_at, len(docs), len(rules), opened, validation)
     tables = matrices(rules.values())
     by_id = {d.doc_id: d for d in docs}
     common = dict(site=info, by_id=by_id)
