@@ -215,7 +215,8 @@ def who(
 ) -> None:  # fmt: skip
     """Which vendor handles a service for a member, with scope, exceptions and the quoted source.
 
-    --as-of: who handled it that day (earlier versions of documents included). Examples:
+    Rows that say the same thing are one, most specific first, then a one-line answer. --as-of:
+    who handled it that day (earlier versions of documents included). Examples:
 
         payerkg who --service "<service>" -l "<line of business>" --segment fully_insured --group "<group name or number>"
 

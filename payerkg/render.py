@@ -27,6 +27,7 @@ from warehouse.report import render_conflicts_markdown, render_diff
 from warehouse.who import Answer
 
 from .pipeline import BuildReport
+from .render_answers import answer as grouped_answer
 from .render_answers import conflict_table, conflicts_summary
 
 if TYPE_CHECKING:
@@ -267,7 +268,6 @@ def migrated(err: Console, db: Path, migrated_from: Optional[int], version: int)
 
 
 WHO_COLUMNS = "verdict vendor service payer line_of_business segment scope exceptions inclusions conditions source page quote".split()  # noqa: SIM905
-WHO_TABLE = ["verdict", "vendor", "service", "line_of_business", "segment", "scope", "source", "page"]
 
 
 def who(out: Console, err: Console, answer: Answer, fmt: str) -> None:
@@ -276,13 +276,7 @@ def who(out: Console, err: Console, answer: Answer, fmt: str) -> None:
         rows(out, fmt, WHO_COLUMNS, data)
         return
     line(err, "[bold]" + ", ".join(f"{k}={v}" for k, v in answer.resolved.items() if v and k != "services") + "[/bold]")
-    vendors = answer.vendors
-    line(out, f"Handled by: {', '.join(vendors) if vendors else 'no vendor found for this member'}")
-    idx = [WHO_COLUMNS.index(c) for c in WHO_TABLE]
-    rows(out, "table", [*WHO_TABLE, "#"], [[r[i] for i in idx] + [n] for n, r in enumerate(data, 1)])
-    for n, f in enumerate(answer.findings, 1):
-        why = f" — {f.vendor} instead of {f.instead_of}: “{f.exception_quote}”" if f.verdict == "redirected" else ""
-        line(out, f"[{n}] {Path(f.source).name} p{f.page}: “{f.quote}”{why}")
+    grouped_answer(out, answer)
 
 
 def conflicts(out: Console, found: Sequence[Conflict], fmt: str) -> None:

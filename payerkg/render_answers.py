@@ -1,5 +1,5 @@
-"""Rendering for people of conflict triage (``payerkg/render.py`` holds the rest). Data goes to ``out``
-(stdout); confirmations and summaries to ``err`` (stderr)."""
+"""Rendering for people of ``who``'s grouped answer and of conflict triage (``payerkg/render.py`` holds
+the rest). Data goes to ``out`` (stdout); confirmations and summaries to ``err`` (stderr)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,38 @@ from rich.table import Table
 
 from warehouse.conflicts import Conflict
 from warehouse.model import LoadResult
+from warehouse.who import Answer
 
 
 def _say(console: Console, text: str) -> None:
     """Plain text: document words in square brackets are not rich markup."""
     console.print(text, markup=False, highlight=False)
+
+
+def answer(out: Console, a: Answer) -> None:
+    """``who`` for people: one row per group of findings that say the same thing, most specific to the
+    question first, with the verdict and its conditions; the sentences they rest on; a one-line answer."""
+    explained = a.explained()
+    groups = explained.groups
+    if groups:
+        dated = any(g.validity for g in groups)  # columns only some answers need
+        broader = any(g.first.via for g in groups)
+        t = Table(show_lines=False)
+        for column in ("#", "verdict", "vendor", "for", *(["valid"] * dated), *(["via"] * broader), "sources"):
+            t.add_column(column, overflow="fold")
+        for n, g in enumerate(groups, 1):
+            pages = dict.fromkeys(f"{Path(src).name} p{page}" for src, page, _ in g.sources)
+            extra = [g.validity] * dated + [g.first.via or ""] * broader
+            t.add_row(str(n), g.label, g.vendor, g.members, *extra, "; ".join(pages))
+        out.print(t)
+        for n, g in enumerate(groups, 1):
+            for src, page, quote in g.sources:
+                _say(out, f"[{n}] {Path(src).name} p{page}: “{quote}”")
+            f = g.first
+            if f.verdict == "redirected":
+                _say(out, f"    {f.vendor} instead of {f.instead_of}: “{f.exception_quote}”")
+    when = f" (as of {a.question.as_of.isoformat()})" if a.question.as_of else ""
+    _say(out, f"Answer{when}: {explained.sentence}")
 
 
 CONFLICT_TABLE = ["kind", "payer", "vendor", "service", "line_of_business", "segment", "status"]

@@ -18,13 +18,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from extract import Segment, Vocabulary
 from graph import resolve as entity
 
 from .connection import Warehouse
 from .errors import ArgumentError
+
+if TYPE_CHECKING:
+    from .answer import Explained
 
 FUNDED = {Segment.FULLY_INSURED.value, Segment.SELF_FUNDED.value}
 
@@ -85,6 +88,13 @@ class Answer:
             key=lambda f: (f.via is not None, f.verdict != "redirected"),
         )
         return list(dict.fromkeys(f.vendor for f in ranked))
+
+    def explained(self) -> Explained:
+        """The findings grouped by what they say, most specific first, and a one-line answer
+        (``warehouse.answer``)."""
+        from .answer import explain
+
+        return explain(self)
 
 
 def _segment(value: Optional[str]) -> Optional[str]:
