@@ -26,6 +26,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/payerkg build seeds/ --db payerkg.duckdb
 	$(BIN)/payerkg query "select payer, vendor, count(*) as rules from coverage_rules group by all order by payer, rules desc" --db payerkg.duckdb
+	@printf '\npayerkg is installed in $(VENV)/. Put it on your PATH (in each new shell), then see README "CLI":\n\n  source $(VENV)/bin/activate\n'
 
 # the whole suite (CI runs it)
 test: $(TSTAMP)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Optional
 from .drafts import VendorRef
 from .patterns import (
     ACTIVE_RE,
+    ADMINISTERED_PLANS_RE,
     AUTH_WORD_RE,
     CARE_MANAGEMENT_RE,
     CONTRACT_RE,
@@ -109,6 +110,8 @@ class AgentReader:
                 return
         # passive: "… is reviewed by V"
         for m in PASSIVE_RE.finditer(s):
+            if any(p.end() == m.end() for p in ADMINISTERED_PLANS_RE.finditer(s)):
+                continue  # "… except plans administered by Acme Benefits": who the members are
             agent = (
                 next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None)
                 or self.payer_at(ann, m.end(), payer)

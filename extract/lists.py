@@ -77,6 +77,8 @@ class ListReader(ItemShapes):
             return  # a list of pages, manuals and chapters to read: it states no rule
         if lead is not None and lead.lead == "details":
             return  # what the rule its lead-in stated covers: CPT families, modalities, settings
+        if any(t.profiles for t in topic.chain()) and role not in ("services", "members", "excluded"):
+            return  # a partner program's parts ("coaching", "a care team"), not services it reviews
         top = min(b.level for b in items)
         stack: list[ItemCtx] = []
         if lead is not None and lead.lead == "services_label":

@@ -24,6 +24,7 @@ from .patterns import (
     ANAPHOR_RE,
     AUTH_WORD_RE,
     GENERIC_HEADING_RE,
+    HEADING_LABEL_MAX_WORDS,
     HEADING_SPLIT_RE,
     LEGEND_RE,
     NO_LONGER_RE,
@@ -273,18 +274,19 @@ class OwnRequirements(WalkState):
         ):
             claim.vendor = VendorRef(sec.name, v.stated, sec.new, sec.in_house)
 
-    def heading_label(self, topic: Topic) -> Optional[str]:
+    def heading_label(self, topic: Topic, company_ok: bool = False) -> Optional[str]:
         """A section heading that is a short name ("Partial hospitalizations"): what a requirement
-        sentence directly under it is about, even when the name has no service word."""
+        sentence directly under it is about, even when the name has no service word. ``company_ok``
+        where the heading cannot be the company (it files one: "Women's Health › Corvid")."""
         text = REQUIREMENT_HEADING_RE.sub("", NUMBERING_RE.sub("", normalize(topic.heading)).strip(" :.?")).strip()
         text = re.sub(r"\s*\([^()]*\)\s*$", "", text)  # "Chronic conditions (Medicare Advantage)"
         if (
             not text
-            or len(text.split()) > 6
+            or len(text.split()) > HEADING_LABEL_MAX_WORDS
             or VERB_RE.search(text)
             or GENERIC_HEADING_RE.match(text)
             or LEGEND_RE.match(text)
-            or self.names_a_company(topic)
+            or (not company_ok and self.names_a_company(topic))
             or self.res.members.lobish(text, strict=True)
             or self.res.annotate(text).of("VENDOR", "PAYER", "PORTAL")
         ):

@@ -43,6 +43,7 @@ from .patterns import (
     NOT_EFFECTIVE_RE,
     NOT_REQUIRED_RE,
     ONLY_ELECTED_RE,
+    REFERENCE_LEAD_RE,
     SERVICE_LEAD_RE,
 )
 from .requirements import RequirementReader
@@ -84,6 +85,14 @@ class Claim:
     @property
     def delegates(self) -> bool:
         return self.vendor is not None
+
+
+#: "… commercial members, except …": members with exceptions named inline
+INLINE_EXCEPT_RE = re.compile(r",?\s*\b(?:except(?:\s+for)?|excluding|but\s+not)\s+", re.I)
+#: what may stand between a line of business and its "except"
+MEMBER_GAP_RE = re.compile(
+    r"\s*(?:members?|plans?|groups?|accounts?|enrollees|employers?|customers|business)?\s*,?\s*", re.I
+)
 
 
 #: A sentence whose verb is the start of something: its "on <date>" is when that starts.
@@ -154,7 +163,7 @@ class ProseReader:
             claim.cues.append("continues")
         if (
             (s.rstrip().endswith(":") or re.search(r"\bfollowing\b|\bbelow\b", s, re.I))
-            and re.search(r"\b(?:documents?|pages?|chapters?|manuals?|websites?|links?|resources)\b", s, re.I)
+            and REFERENCE_LEAD_RE.search(s)
             and not claim.vendor
         ):
             claim.lead = "references"
@@ -193,9 +202,13 @@ class ProseReader:
             claim.membership_only = True
             if INCLUDES_START_RE.match(s):
                 claim.members = [m for m in claim.members if m.segment is not Segment.GROUP]
-        if NONE_RE.search(s) and not claim.vendor:
+        none = NONE_RE.search(s)
+        if none and not claim.vendor:
+            # "… commercial members (does not apply to federal employee members)": only the aside's members are out
+            aside = _aside_around(s, none.start())
             for m in claim.members:
-                m.scope = Scope.NONE
+                if aside is None or (m.lob is not None and m.lob.stated and m.lob.stated in aside):
+                    m.scope = Scope.NONE
         return claim
 
     # -- slots ---------------------------------------------------------------------------------------
@@ -291,6 +304,25 @@ class ProseReader:
             )
             if sc and sc.group(1).lower() in ("most", "some", "select", "certain"):
                 m.scope = {"most": Scope.MOST, "some": Scope.SOME}.get(sc.group(1).lower(), Scope.SELECT)
+        return self._inline_exceptions(s, lobs, out)
+
+    def _inline_exceptions(self, s: str, lobs: list[tuple[Lob, int, int]], out: list[Member]) -> list[Member]:
+        """ "Commercial members, except Line B and plans administered by X": the line before "except" is
+        most of its members, with the named exceptions; a line named after it is one of them."""
+        for m in INLINE_EXCEPT_RE.finditer(s):
+            before = [(lob, b) for lob, _, b in lobs if b <= m.start()]
+            if not before or not MEMBER_GAP_RE.fullmatch(s[before[-1][1] : m.start()]):
+                continue  # "… for all services except X": an exception of the service, not of members
+            stop = re.search(r"[;)]|\.(?:\s|$)", s[m.end() :])
+            refs = self.res.clauses.exception_list(s[m.end() : m.end() + stop.start() if stop else len(s)])
+            if not refs:
+                continue
+            inside = {id(lob) for lob, a, _ in lobs if a >= m.end()}
+            out = [x for x in out if x.lob is None or id(x.lob) not in inside]
+            for x in out:
+                x.exceptions.extend(r for r in refs if r not in x.exceptions)
+                if x.scope is Scope.ALL:
+                    x.scope = Scope.MOST
         return out
 
     def _excluded(self, s: str) -> list:
@@ -325,3 +357,13 @@ class ProseReader:
         if any(CARE_MANAGEMENT_RE.search(x) for x in claim.services):
             return Requirement.CARE_MANAGEMENT
         return None
+
+
+def _aside_around(s: str, pos: int) -> Optional[str]:
+    """The parenthesised aside ``pos`` stands in, when the sentence says more outside it."""
+    open_ = s.rfind("(", 0, pos)
+    if open_ < 0 or s.rfind(")", 0, pos) > open_:
+        return None
+    close = s.find(")", pos)
+    aside = s[open_ : close + 1 if close >= 0 else len(s)]
+    return aside if s.replace(aside, " ").strip(" .;,") else None

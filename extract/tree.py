@@ -22,7 +22,7 @@ from ingest import Block, BlockKind, Document
 from .drafts import Draft, Source, VendorRef
 from .lob import Lob
 from .members import Member
-from .model import Requirement
+from .model import Requirement, Scope
 
 
 @dataclass
@@ -117,6 +117,7 @@ class Topic:
     vendor: Optional[VendorRef] = None
     lob: Optional[Lob] = None
     lobs: list[Lob] = field(default_factory=list)  # when the heading names several lines
+    lob_scope: Scope = Scope.ALL  # "…, for select Medicare Advantage members": how many of the heading's line
     services: list[ProgramService] = field(default_factory=list)
     members: list[ProgramMember] = field(default_factory=list)
     effective: Optional[date] = None
@@ -130,6 +131,7 @@ class Topic:
     vendor_from_child: bool = False
     vendor_stated: bool = False  # the heading or a "Managed by:" label named the vendor: the section is its
     vendor_home: Optional[Topic] = None  # the subsection the vendor was taken from
+    profiles: bool = False  # the section profiles a partner's care program: its lists are what the program holds
 
     def chain(self) -> Iterator[Topic]:
         t: Optional[Topic] = self

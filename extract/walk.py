@@ -36,6 +36,7 @@ from .patterns import (
     LEGEND_RE,
     MANAGED_BY_RE,
     MEMBER_LEAD_RE,
+    NOTE_SCOPES_RE,
     NUMBERING_RE,
     ONLY_ELECTED_RE,
     REQUIREMENT_HEADING_RE,
@@ -43,16 +44,17 @@ from .patterns import (
     SKIP_HEADING_RE,
     VERB_RE,
 )
+from .profiles import ProgramProfiles
 from .prose import Claim, ProseReader
 from .resources import Resources
 from .similarity import same_vendor
-from .text import normalize, sentences
+from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, normalize, sentences
 from .tree import Exclusion, ProgramMember, ProgramService, Section, Topic, build_tree
 
 _log = logging.getLogger(__name__)
 
 
-class DocumentWalk(OwnRequirements, Emitting, Pairing):
+class DocumentWalk(OwnRequirements, Emitting, Pairing, ProgramProfiles):
     def __init__(self, doc: Document, res: Resources, payer: str):
         self.doc = doc
         self.res = res
@@ -165,9 +167,13 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
                 and self.res.members.lobish(part, strict=True)
                 and not self.res.annotate(part).of("VENDOR", "DEPT")
             ):
-                lob = self.res.lobs.name(re.sub(r"^\s*for\s+", "", part, flags=re.IGNORECASE), self.payer)
+                named_part = re.sub(r"^\s*for\s+", "", part, flags=re.IGNORECASE)
+                scoped = self.res.clauses.scope_re.match(named_part)  # "for |select| Medicare Advantage members"
+                lob = self.res.lobs.name(named_part[scoped.end() :] if scoped else named_part, self.payer)
                 if lob is not None and not lob.default:
                     topic.lob = lob
+                    if scoped:
+                        topic.lob_scope = self.res.clauses.scope_words[scoped.group(1).lower()]
                     # "Commercial and Medicare Advantage members": a heading that names several lines
                     named = [x for x, _, _ in self.res.members.in_sentence(part, self.payer) if not x.default]
                     topic.lobs = named if len(named) > 1 else []
@@ -224,6 +230,15 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
         for a, e in sentences(text):
             claim = self.prose.read(text, a, e, self.payer, topic.find_vendor() or self.heading_vendor(topic))
             self.same_vendor_as_section(claim, topic)
+            self.profile(claim, text, topic)
+            if (
+                a == 0
+                and claim.vendor is None
+                and claim.members
+                and NOTE_SCOPES_RE.search(text, a, e)
+                and _notes_a_sentence(b, siblings)
+            ):
+                claim.membership_only = True  # "*Commercial members, except …" under "Members 18 and older* have …"
             same = next(
                 (
                     c
@@ -370,6 +385,8 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             if self.outside_named_program(claim, src, topic):
                 return
             for m in claim.members:
+                if not (claim.negated or claim.ended) and self.refines_line(topic, m, src):
+                    continue
                 topic.members.append(
                     ProgramMember(
                         m,
@@ -408,3 +425,13 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
                         negated=claim.negated or claim.ended,
                     ),
                 )
+
+
+def _notes_a_sentence(b: Block, siblings: list[Block]) -> bool:
+    """``b`` is a note ("*Commercial members only") whose marker stands in an earlier block of its section."""
+    marker = b.text.lstrip()[:1]
+    return (
+        bool(marker)
+        and marker in FOOTNOTE_SYMBOLS + SUPERSCRIPTS
+        and any(x.index < b.index and marker in x.text.lstrip()[1:] for x in siblings)
+    )

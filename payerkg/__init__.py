@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         NoDatabaseError,
         PayerkgError,
         QueryError,
+        RetirementRefusedError,
         SchemaVersionError,
         WarehouseError,
     )
@@ -63,6 +64,7 @@ _NAMES = {
             "NoDatabaseError",
             "PayerkgError",
             "QueryError",
+            "RetirementRefusedError",
             "SchemaVersionError",
             "WarehouseError",
         )
@@ -80,6 +82,7 @@ __all__ = [
     "NoDatabaseError",
     "PayerkgError",
     "QueryError",
+    "RetirementRefusedError",
     "Rows",
     "SchemaVersionError",
     "SiteReport",

@@ -13,6 +13,7 @@ from warehouse.errors import (
     LoadError,
     NoDatabaseError,
     QueryError,
+    RetirementRefusedError,
     SchemaVersionError,
     WarehouseError,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "NoDatabaseError",
     "PayerkgError",
     "QueryError",
+    "RetirementRefusedError",
     "SchemaVersionError",
     "WarehouseError",
 ]

@@ -24,10 +24,11 @@ from extract import Vocabulary
 from ingest import InputError, expand_paths
 from warehouse import LoadBatch, LoadHooks, LoadResult, ParsedDocument, Warehouse
 from warehouse.model import OnStep
+from warehouse.notices import Notice, document_notices
 from warehouse.report import write_validation_report
 from warehouse.validate import ValidationReport, validate_build
 
-from . import __version__
+from . import __version__, decisions
 from .config import BuildConfig
 from .parsing import Unchanged, process_all
 
@@ -47,7 +48,8 @@ class Progress(Protocol):
 @dataclass(frozen=True)
 class BuildReport:
     """What a build did. ``failures`` are the inputs that could not be used (the rest was built);
-    ``validation`` is None only when the database has never been validated."""
+    ``validation`` is None only when the database has never been validated; ``notices`` name the
+    documents of this build's inputs that gave no rules, no payer, or sentences it could not read."""
 
     db: Path
     result: LoadResult
@@ -56,6 +58,7 @@ class BuildReport:
     validation: Optional[ValidationReport]
     validation_html: Optional[Path]
     migrated_from: Optional[int] = None  # the schema version the build migrated the database from
+    notices: tuple[Notice, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -95,6 +98,7 @@ def build(
     *,
     progress: Optional[Progress] = None,
     on_step: Optional[OnStep] = None,
+    prune: bool = False,
 ) -> BuildReport:
     """Build ``paths`` (default: the config's inputs, ``seeds/``) into the database ``db`` (default: the
     config's, ``$PAYERKG_DB`` or ``payerkg.duckdb``).
@@ -102,7 +106,9 @@ def build(
     Unchanged documents (same bytes, same vocabulary and extractor) are not parsed again; documents
     gone from under the inputs are retired. ``on_step`` is called at each step of the load, inside
     its transaction (raising there rolls the build back). Raises ``LoadError`` when the load fails
-    (the database is unchanged) and ``SchemaVersionError`` for a database newer than this payerkg.
+    (the database is unchanged), ``RetirementRefusedError`` (a ``LoadError``) when it would retire
+    more than half of the active documents under the inputs and ``prune`` is not set, and
+    ``SchemaVersionError`` for a database newer than this payerkg.
     """
     cfg = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
     inputs = [str(p) for p in (paths if paths is not None else cfg.inputs)]
@@ -138,8 +144,15 @@ def build(
         elif outcome.document.doc_id not in seen:  # a second copy of the same bytes is the same document
             seen.add(outcome.document.doc_id)
             parsed.append(outcome)
+    decisions.build(parsed, unchanged)
     batch = LoadBatch(
-        inputs=inputs, parsed=parsed, unchanged=unchanged, failures=failures, vocab=vocab, extract_sig=signature
+        inputs=inputs,
+        parsed=parsed,
+        unchanged=unchanged,
+        failures=failures,
+        vocab=vocab,
+        extract_sig=signature,
+        prune=prune,
     )
     validations: list[ValidationReport] = []
 
@@ -152,6 +165,7 @@ def build(
         html = None
         if validation is not None:
             html = write_validation_report(wh.con, validation, cfg.db, validation_report_path(cfg.db))
+        notices = document_notices(wh.con, [p.document.doc_id for p in parsed] + list(unchanged))
     return BuildReport(
         db=cfg.db,
         result=result,
@@ -160,6 +174,7 @@ def build(
         validation=validation,
         validation_html=html,
         migrated_from=migrated_from,
+        notices=tuple(notices),
     )
 
 

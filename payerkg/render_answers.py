@@ -1,5 +1,6 @@
 """Rendering for people of ``who``'s grouped answer and of conflict triage (``payerkg/render.py`` holds
-the rest). Data goes to ``out`` (stdout); confirmations and summaries to ``err`` (stderr)."""
+the rest). Data goes to ``out`` (stdout); confirmations and summaries to ``err`` (stderr). Tables fit
+the terminal (``payerkg.tables``) and may cut a long cell; the lines under a table say it all."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from warehouse.conflicts import Conflict
 from warehouse.model import LoadResult
 from warehouse.who import Answer
+
+from . import tables
 
 
 def _say(console: Console, text: str) -> None:
@@ -20,25 +22,27 @@ def _say(console: Console, text: str) -> None:
 
 
 def answer(out: Console, a: Answer) -> None:
-    """``who`` for people: one row per group of findings that say the same thing, most specific to the
-    question first, with the verdict and its conditions; the sentences they rest on; a one-line answer."""
+    """``who`` for people: a table with one row per group of findings that say the same thing, most
+    specific to the question first; under it each group in full (its verdict with its conditions, the
+    vendor, the members) with the sentences it rests on; last, ``Answer: `` and the one-line answer."""
     explained = a.explained()
     groups = explained.groups
     if groups:
         dated = any(g.validity for g in groups)  # columns only some answers need
         broader = any(g.first.via for g in groups)
-        t = Table(show_lines=False)
-        for column in ("#", "verdict", "vendor", "for", *(["valid"] * dated), *(["via"] * broader), "sources"):
-            t.add_column(column, overflow="fold")
+        columns = ["#", "verdict", "vendor", "for", *(["valid"] * dated), *(["via"] * broader), "sources"]
+        data = []
         for n, g in enumerate(groups, 1):
             pages = dict.fromkeys(f"{Path(src).name} p{page}" for src, page, _ in g.sources)
             extra = [g.validity] * dated + [g.first.via or ""] * broader
-            t.add_row(str(n), g.label, g.vendor, g.members, *extra, "; ".join(pages))
-        out.print(t)
+            data.append([n, g.label, g.vendor, g.members, *extra, "; ".join(pages)])
+        out.print(tables.table(columns, data, out.width))
         for n, g in enumerate(groups, 1):
-            for src, page, quote in g.sources:
-                _say(out, f"[{n}] {Path(src).name} p{page}: “{quote}”")
             f = g.first
+            when = f" ({g.validity})" if g.validity else ""
+            _say(out, f"[{n}] {g.label} · {g.vendor} · {g.members}{when}")
+            for src, page, quote in g.sources:
+                _say(out, f"    {Path(src).name} p{page}: “{quote}”")
             if f.verdict == "redirected":
                 _say(out, f"    {f.vendor} instead of {f.instead_of}: “{f.exception_quote}”")
     when = f" (as of {a.question.as_of.isoformat()})" if a.question.as_of else ""
@@ -49,16 +53,14 @@ CONFLICT_TABLE = ["kind", "payer", "vendor", "service", "line_of_business", "seg
 
 
 def conflict_table(out: Console, found: Sequence[Conflict]) -> None:
-    """Conflicts for people: each with its id (for ``--ack``), both quotes, and the note of an
-    acknowledged one."""
+    """Conflicts for people: how many, a table, then each with its id (for ``--ack``), its detail, both
+    quotes, and the note of an acknowledged one."""
     acknowledged = sum(c.acknowledged for c in found)
-    title = f"{len(found)} conflicts" + (f" ({acknowledged} acknowledged)" if acknowledged else "")
-    t = Table(title=title, show_lines=False)
-    for column in ("#", "id", *CONFLICT_TABLE):
-        t.add_column(column, overflow="fold")
-    for n, c in enumerate(found, 1):
-        t.add_row(str(n), c.conflict_id, *(str(getattr(c, k)) for k in CONFLICT_TABLE))
-    out.print(t)
+    _say(out, f"{len(found)} conflicts" + (f" ({acknowledged} acknowledged)" if acknowledged else ""))
+    if not found:
+        return
+    data = [[n, c.conflict_id, *(getattr(c, k) for k in CONFLICT_TABLE)] for n, c in enumerate(found, 1)]
+    out.print(tables.table(["#", "id", *CONFLICT_TABLE], data, out.width))
     for n, c in enumerate(found, 1):
         _say(out, f"[{n}] {c.conflict_id} {c.detail}")
         _say(out, f"    A {Path(c.source_a).name} p{c.page_a}: “{c.quote_a}”")
@@ -69,6 +71,7 @@ def conflict_table(out: Console, found: Sequence[Conflict]) -> None:
 
 
 def acknowledged(err: Console, c: Conflict) -> None:
+    """The confirmation of ``payerkg conflicts --ack``."""
     _say(
         err,
         f"acknowledged conflict {c.conflict_id} ({c.kind}: {c.vendor} · {c.service} · {c.line_of_business} · "

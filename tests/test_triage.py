@@ -88,7 +88,8 @@ def test_the_cli_lists_open_conflicts_and_acknowledges_one(corpus: Corpus, db_pa
     load(db_path, corpus.batch())
     [c] = conflicts(db_path)
     runner, db = CliRunner(), ["--db", str(db_path)]
-    listed = runner.invoke(app, ["conflicts", *db])
+    table = ["--format", "table"]  # piped output is TSV otherwise
+    listed = runner.invoke(app, ["conflicts", *db, *table])
     assert listed.exit_code == 0 and c.conflict_id in listed.output and "1 conflicts" in listed.output
 
     no_note = runner.invoke(app, ["conflicts", "--ack", c.conflict_id, *db])
@@ -100,8 +101,8 @@ def test_the_cli_lists_open_conflicts_and_acknowledges_one(corpus: Corpus, db_pa
 
     ack = runner.invoke(app, ["conflicts", "--ack", c.conflict_id[:6], "--note", "checked with the plan", *db])
     assert ack.exit_code == 0 and f"acknowledged conflict {c.conflict_id}" in ack.output
-    assert "0 conflicts" in runner.invoke(app, ["conflicts", *db]).output
-    every = runner.invoke(app, ["conflicts", "--all", *db]).output
+    assert "0 conflicts" in runner.invoke(app, ["conflicts", *db, *table]).output
+    every = runner.invoke(app, ["conflicts", "--all", *db, *table]).output
     assert "1 conflicts (1 acknowledged)" in every and "checked with the plan" in every
     records = runner.invoke(app, ["conflicts", "--all", "--format", "json", *db]).output
     assert '"status": "acknowledged"' in records and '"note": "checked with the plan"' in records

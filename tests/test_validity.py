@@ -210,11 +210,12 @@ def test_who_as_of_names_the_vendor_before_and_after_a_planted_switch(tmp_path):
     assert after.vendors == ["Tailspin Heart Management"]
     assert {f.verdict for f in after.findings if f.vendor == "Northwind Cardiac Review"} == {"does-not-manage"}
     assert today.vendors == ["Tailspin Heart Management"]  # without --as-of: the active version only
-    run = CliRunner().invoke(app, ["who", "-s", "outpatient cardiology", "--as-of", "2025-06-30", "--db", str(db)])
+    run = CliRunner().invoke(
+        app, ["who", "-s", "outpatient cardiology", "--as-of", "2025-06-30", "--db", str(db), "-f", "table"]
+    )
     assert run.exit_code == 0, run.output
     assert run.output.strip().splitlines()[-1] == (
         "Answer (as of 2025-06-30): Northwind Cardiac Review handles it for all Commercial members until 2025-07-01."
     )
     bad = CliRunner().invoke(app, ["who", "-s", "outpatient cardiology", "--as-of", "June 30", "--db", str(db)])
     assert bad.exit_code == 2 and "expected a date as YYYY-MM-DD" in bad.output and "Traceback" not in bad.output
-

@@ -137,7 +137,7 @@ def test_who_for_high_tech_imaging_prints_conditions_and_no_duplicate_rows(seed_
     Medicare Advantage members; most commercial HMO/POS, PPO and Medicare Advantage HMO members in the
     elective outpatient setting) and excludes the Federal Employee Program."""
     db = seed_build[1]
-    args = ["who", "-s", "high-tech imaging", "--payer", BCBSMA, "--db", str(db)]
+    args = ["who", "-s", "high-tech imaging", "--payer", BCBSMA, "--db", str(db), "--format", "table"]
     run = CliRunner().invoke(app, args)
     assert run.exit_code == 0, run.output
     with Warehouse(db, read_only=True) as wh:
@@ -148,9 +148,13 @@ def test_who_for_high_tech_imaging_prints_conditions_and_no_duplicate_rows(seed_
     assert len(keys) == len(set(keys))  # no duplicate row
     conditions = {f.conditions for f in findings if f.conditions}
     assert conditions and all(any(c in g.label for g in answer.groups) for c in conditions)  # next to the verdict
-    quotes = [line for line in run.output.splitlines() if line.startswith("[")]
+    printed = run.stdout.splitlines()
+    heads = [line for line in printed if line.startswith("[")]  # each group in full, its conditions too
+    assert heads == [f"[{n}] {g.label} · {g.vendor} · {g.members}" for n, g in enumerate(answer.groups, 1)]
+    assert all(any(c in h for h in heads) for c in conditions)
+    quotes = [line for line in printed if line.startswith("    ")]
     assert len(quotes) == len(set(quotes)) == sum(len(g.sources) for g in answer.groups)
-    last = run.output.strip().splitlines()[-1]
+    last = printed[-1]
     assert last == f"Answer: {answer.sentence}"
     assert last.startswith(
         "Answer: Carelon Medical Benefits Management handles it for all Commercial and Medicare Advantage"
