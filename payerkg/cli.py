@@ -280,15 +280,15 @@ def migrate(db: o.Db = None) -> None:
 
 @app.command()
 @_reports_errors
-def report(out_dir: o.SiteOut = None, db: o.Db = None) -> None:
+def report(out_dir: o.SiteOut = None, db: o.Db = None, stale_days: o.StaleDays = None) -> None:
     """A static HTML review site, opened from file://: coverage matrix, quoted documents, conflicts, changes.
 
-    Per payer the vendor × line-of-business matrix, each document with its rules' quotes highlighted,
-    conflicts side by side, recent changes. Example:
+    Per payer the vendor × line-of-business matrix, each document with its rules' quotes highlighted
+    (stale when its own date is older than --stale-days), conflicts side by side, changes. Example:
 
         payerkg report --out review/
     """
-    render.site_written(err, site.report(config=config.BuildConfig.from_env(db=db), out=out_dir))
+    render.site_written(err, site.report(out=out_dir, config=config.BuildConfig.from_env(db=db, stale_days=stale_days)))
 
 
 def main(argv: Optional[list[str]] = None) -> None:

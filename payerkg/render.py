@@ -233,6 +233,7 @@ def site_written(err: Console, s: SiteReport) -> None:
         return f"{count} {word}{'' if count == 1 else 's'}"
 
     missing = f"; {n(len(s.missing_sources), 'PDF')} not found, shown as text: {', '.join(s.missing_sources)}"
+    stale = f"; {n(len(s.stale), 'document')} older than {s.stale_days} days marked stale: {', '.join(s.stale)}"
     line(err, f"report → {s.index}: {n(len(s.pages), 'page')} ({n(s.documents, 'document')}, {n(s.rules, 'rule')}, "
               f"{n(s.conflicts, 'conflict')}); page images {s.images_rendered} rendered, {s.images_reused} reused; "
-              f"{s.seconds:.1f} s" + (missing if s.missing_sources else ""))  # fmt: skip
+              f"{s.seconds:.1f} s" + (missing if s.missing_sources else "") + (stale if s.stale else ""))  # fmt: skip

@@ -219,3 +219,34 @@ def test_who_as_of_names_the_vendor_before_and_after_a_planted_switch(tmp_path):
     )
     bad = CliRunner().invoke(app, ["who", "-s", "outpatient cardiology", "--as-of", "June 30", "--db", str(db)])
     assert bad.exit_code == 2 and "expected a date as YYYY-MM-DD" in bad.output and "Traceback" not in bad.output
+
+
+# -- stale documents in the review site ------------------------------------------------------------
+def test_the_review_site_marks_documents_older_than_the_staleness_window(corpus, db_path, tmp_path, monkeypatch):
+    import payerkg
+
+    recent = date.today() - timedelta(days=30)
+    corpus.put(Memo("Old page", [Line(ALL_FI)], source="old.md", extra="\nUpdated April 13, 2017\n"))
+    fresh = f"\nUpdated {recent:%B} {recent.day}, {recent.year}\n"
+    corpus.put(Memo("Fresh page", [Line(ALL_FI, vendor=QUILLON)], source="fresh.md", extra=fresh))
+    corpus.put(Memo("Undated page", [Line(ALL_FI, service="sleep studies")], source="undated.md"))
+    load(db_path, corpus.batch())
+
+    site = payerkg.report(db_path, tmp_path / "site")  # the default window: a year
+    assert (site.stale_days, [Path(s).name for s in site.stale]) == (365, ["old.md"])
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert index.count('<span class="tag stale" title=') == 1 and "2017-04-13" in index
+    assert recent.isoformat() in index and "undated" in index
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "site").glob("doc-*.html")}
+    noted = [name for name, html in pages.items() if 'class="note stale-note"' in html]
+    assert len(noted) == 1 and "dates itself 2017-04-13, more than 365 days before" in pages[noted[0]]
+
+    month = payerkg.report(db_path, tmp_path / "site", config={"stale_days": 20})  # the fresh page is stale too
+    assert sorted(Path(s).name for s in month.stale) == ["fresh.md", "old.md"]
+    monkeypatch.setenv("PAYERKG_STALE_DAYS", "100000")
+    assert payerkg.report(db_path, tmp_path / "site").stale == ()
+    run = CliRunner().invoke(
+        app, ["report", "--db", str(db_path), "--out", str(tmp_path / "site"), "--stale-days", "40"]
+    )
+    assert run.exit_code == 0, run.output
+    assert "1 document older than 40 days marked stale" in run.stderr and "old.md" in run.stderr
