@@ -21,8 +21,9 @@ from datetime import date
 from typing import Optional
 
 from .agents import AgentReader
-from .clauses import PLACE_LIST_RE, POPULATION_HEAD_RE, Clause
+from .clauses import Clause
 from .drafts import VendorRef
+from .groups import PLACE_LIST_RE, POPULATION_HEAD_RE
 from .lob import Lob
 from .members import Member
 from .model import Requirement, Scope, Segment
