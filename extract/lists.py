@@ -23,7 +23,7 @@ from .members import Member
 from .model import ExceptionRef, Scope, Segment
 from .patterns import ACTIVE_RE, EXCEPT_RE, GENERIC_HEADING_RE, LABEL_MAX_WORDS, VERB_RE
 from .prose import Claim
-from .services import REFERENCE_RE
+from .service_names import REFERENCE_RE
 from .text import normalize
 from .tree import ProgramMember, ProgramService, Topic
 

@@ -25,7 +25,7 @@ from .model import Requirement, Scope, Segment
 from .patterns import ENDED_RE, EXCEPT_RE, NOT_REQUIRED_RE
 from .prose import Claim
 from .requirements import CONDITION_RE
-from .services import split_qualifier
+from .service_names import split_qualifier
 from .table_layout import Grid, TableLayout
 from .table_notes import MARK_RE, Footnote, MarkMeaning, TableNotes
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold, normalize, sentences
