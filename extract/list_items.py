@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Optional
 
 from ingest import Block
 
+from .claim import Claim
 from .drafts import Source, VendorRef
 from .model import Scope, Segment
 from .patterns import LABEL_MAX_WORDS
-from .prose import Claim
 from .text import normalize
 from .tree import Exclusion, ProgramMember, Topic
 

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Optional
 
 from ingest import Block, BlockKind
 
+from .claim import Claim
 from .drafts import Draft, Source, VendorRef
 from .list_items import ItemShapes
 from .members import Member
 from .model import ExceptionRef, Scope, Segment
 from .patterns import ACTIVE_RE, EXCEPT_RE, GENERIC_HEADING_RE, LABEL_MAX_WORDS, VERB_RE
-from .prose import Claim
 from .service_names import REFERENCE_RE
 from .text import normalize
 from .tree import ProgramMember, ProgramService, Topic

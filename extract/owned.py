@@ -16,6 +16,7 @@ from typing import Optional
 
 from ingest import Block
 
+from .claim import Claim
 from .drafts import Source, VendorRef
 from .lob import Lob
 from .members import Member
@@ -32,7 +33,6 @@ from .patterns import (
     REQUIREMENT_HEADING_RE,
     VERB_RE,
 )
-from .prose import Claim
 from .similarity import similar
 from .text import fold, normalize
 from .tree import ProgramService, Topic

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Optional
 from ingest import Block
 from ingest.model import TableRow as Row
 
+from .claim import Claim
 from .drafts import Source, VendorRef
 from .lob import Lob
 from .members import Member
 from .model import Requirement, Scope, Segment
 from .patterns import ENDED_RE, EXCEPT_RE, NOT_REQUIRED_RE
-from .prose import Claim
 from .requirements import CONDITION_RE
 from .service_names import split_qualifier
 from .table_layout import Grid, TableLayout

@@ -19,6 +19,7 @@ from typing import Optional
 
 from ingest import Block, BlockKind, Document
 
+from .claim import Claim
 from .drafts import Draft, Source, VendorRef
 from .emitting import Emitting
 from .lob import Lob
@@ -45,7 +46,7 @@ from .patterns import (
     VERB_RE,
 )
 from .profiles import ProgramProfiles
-from .prose import Claim, ProseReader
+from .prose import ProseReader
 from .resources import Resources
 from .similarity import same_vendor
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, normalize, sentences

@@ -17,8 +17,9 @@ from .resources import Resources
 from .tree import ProgramService, Topic
 
 if TYPE_CHECKING:
+    from .claim import Claim
     from .lists import ListReader
-    from .prose import Claim, ProseReader
+    from .prose import ProseReader
     from .tables import TableReader
 
 
