@@ -20,15 +20,7 @@ from .groups import GroupReader
 from .lob import LobNamer
 from .model import ExceptionRef, Scope, Segment
 from .nlp import Annotator
-from .patterns import (
-    EFFECTIVE_CUE_RE,
-    EXCEPT_RE,
-    INCLUDES_RE,
-    NONE_RE,
-    ONLY_ELECTED_RE,
-    ONLY_RE,
-    REFERENCE_RE,
-)
+from .patterns import EFFECTIVE_CUE_RE, EXCEPT_RE, INCLUDES_RE, NONE_RE, ONLY_ELECTED_RE, ONLY_RE, REFERENCE_RE
 from .text import dates_in, normalize
 from .vocabulary import Vocabulary
 
