@@ -13,12 +13,12 @@ from typing import Optional
 
 from ingest import Block
 
+from .claim import Claim
 from .drafts import Source
 from .lob import Lob
 from .members import Member
 from .model import Scope, Segment
 from .patterns import ONLY_ELECTED_RE
-from .prose import Claim
 from .similarity import compound, similar
 from .text import fold
 from .tree import ProgramMember, Topic

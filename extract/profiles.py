@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .claim import Claim
 from .drafts import VendorRef
 from .model import Requirement
 from .patterns import AUTH_WORD_RE, HEADING_SPLIT_RE, NUMBERING_RE, SERVICES_REFERRED_RE
-from .prose import Claim
 from .text import fold, normalize
 from .tree import Topic
 from .vendors import PROPER_RE, VendorMention
