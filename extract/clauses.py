@@ -24,8 +24,6 @@ from .patterns import EFFECTIVE_CUE_RE, EXCEPT_RE, INCLUDES_RE, NONE_RE, ONLY_EL
 from .text import dates_in, normalize
 from .vocabulary import Vocabulary
 
-SCOPE_ORDER = {"all": Scope.ALL, "every": Scope.ALL, "each": Scope.ALL}
-
 
 @dataclass
 class Clause:

@@ -99,7 +99,7 @@ class ProgramProfiles(WalkState):
                     and _unpossessed(mention.ref.stated) == mention.ref.stated
                     and not NAME_END_RE.match(s, mention.end)
                 ):
-                    mention = None  # "access to Learn to Live": a name the words around it do not close
+                    mention = None  # "access to Talk to Heal": a name the words around it do not close
             if mention is not None and not mention.ref.in_house:
                 return self.as_section_company(mention.ref, heading), shift + mention.end
         if heading is None:

@@ -63,21 +63,6 @@ GENERIC_RE = re.compile(
 )
 
 
-#: A vocabulary name replaces a stated one only when it shares more than this share of its words.
-CANONICAL_OVERLAP = 0.5
-#: Words that do not change which service a name means ("widget scan procedures" is "widget scan").
-FILLER = {"procedures", "procedure", "services", "service", "program", "programs", "and", "the", "of", "for"}
-#: Abbreviations that stand for words of a canonical name ("PT, OT and ST").
-ABBREVIATIONS = {
-    "pt": ("physical", "therapy"),
-    "ot": ("occupational", "therapy"),
-    "st": ("speech", "therapy"),
-    "msk": ("musculoskeletal",),
-    "nicu": ("neonatal", "intensive", "care"),
-    "lab": ("laboratory",),
-}
-
-
 #: A pointer to a page, manual or list ("… page on our ereferrals website", "… chapter of the Provider Manual").
 REFERENCE_RE = re.compile(
     r"\b(?:page|pages|website|websites|web\s+site|manuals?|chapters?|sections?|faqs?|"
