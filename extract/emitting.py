@@ -64,6 +64,7 @@ class Emitting(WalkState):
             and topic.services
             and len(topic.services) == 1
             and not ps.listed
+            and not (ps.emitted and ps.home is not None and ps.home.profiles)  # a partner profiled below
             and same_vendor(topic.services[0].vendor, ps.vendor, none_ok=True)
         ):
             # the heading named the program; the sentence says what it covers ("Laboratory Management

@@ -248,6 +248,7 @@ class Pairing(WalkState):
                 topic.vendor is not None
                 and (services or members)
                 and (parent.vendor is None or parent.vendor_from_child)
+                and not topic.profiles  # a partner profiled in its own section speaks for none of its siblings
             ):
                 # a section's vendor speaks for its parent only while no sibling section names another one
                 if len(parent.child_vendors) == 1:

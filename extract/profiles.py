@@ -45,7 +45,7 @@ NAME_END_RE = re.compile(
     r"\s*(?:$|[,.;:(’'*]|(?:for|program|app|platform|and|through|to\s+(?:help|get|manage))\b)", re.I
 )
 #: the program a sentence names: "… is a |diabetes management| program", "…, a |self-guided online support| program"
-PROGRAM_NAME_RE = re.compile(r"\b(?:is|are|,)\s+(?:an?|the)\s+(?P<name>[^.;,]{3,60}?)\s+(?:program|service)s?\b", re.I)
+PROGRAM_NAME_RE = re.compile(r"\b(?:is|are|,)\s+(?:an?|the)\s+(?P<name>[^.;]{3,60}?)\s+(?:program|service)s?\b", re.I)
 #: "… care team for |back and joint pain|": what the partner's care is for
 FOR_RE = re.compile(r"\bfor\s+(?P<name>[^.;,()*]{3,60})", re.I)
 
