@@ -22,6 +22,10 @@ from .table_notes import MARK_RE, Footnote, MarkMeaning, TableNotes
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold
 from .tree import Topic
 
+#: where a members cell's line stops naming its line and starts a clause about them
+INCLUDING_RE = re.compile(r"\(?\s*\b(?:including|includes|incl\.)\s+(?P<who>[^()]+?)\s*(?:\)|$)", re.I)
+MEMBER_CLAUSE_RE = re.compile(r"\s+(?:who|whose|with|that|living|residing)\s+|\s*\(", re.I)
+
 #: A note about the document's own changes ("… were added in this update"), not a condition of the rule.
 #: "Note: …" at the start of a line inside a cell.
 NOTE_LINE_RE = re.compile(r"^\s*(?:\*\s*)?notes?\s*:\s*", re.I)
@@ -36,6 +40,15 @@ class TableRows(TableCells):
     """Row-reading steps of ``TableReader``."""
 
     notes: TableNotes
+
+    def _line_head(self, line: str) -> Optional[str]:
+        """What of a members cell's line names a line of business first: the whole line when a dash or
+        colon follows the line's name ("Northwind commercial — All fully insured groups"), the name
+        alone when a clause follows it ("Commercial HMO/POS members who have a Massachusetts PCP")."""
+        head = MEMBER_CLAUSE_RE.split(line)[0]
+        if head != line and self.res.members.lobish(head, strict=True):
+            return head
+        return line if self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True) else None
 
     def _plain_row(
         self,
@@ -63,15 +76,26 @@ class TableRows(TableCells):
         if (
             member_texts
             and not members
-            and any(
-                self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True)
-                for line in member_texts[0].split("\n")
-            )
+            and any(self._line_head(line) is not None for line in member_texts[0].split("\n"))
         ):
             # "For these groups …" cells whose lines name a line first: "Northwind commercial — All fully insured groups"
-            for line in member_texts[0].split("\n"):
-                if self.res.members.lobish(re.split(r"\s+[—–-]\s+|:\s", line)[0], strict=True):
-                    members += self.res.members.unit(line, self.walk.payer, lob_context=True)
+            lines = member_texts[0].split("\n")
+            for n, line in enumerate(lines):
+                head = self._line_head(line)
+                if head is not None:
+                    named = self.res.members.unit(head, self.walk.payer, lob_context=True)
+                    if head != line:
+                        # "Commercial HMO/POS members who have a Massachusetts PCP (including New England
+                        # Health Plan members)": what follows the line's name includes or qualifies them
+                        rest = " ".join([line[len(head) :], *lines[n + 1 :]]).strip()
+                        included = INCLUDING_RE.search(rest)
+                        for m in named:
+                            if included:
+                                m.inclusions.append(included.group("who").strip())
+                            condition = INCLUDING_RE.sub("", rest).strip(" ,;")
+                            if condition:
+                                m.conditions.append(re.sub(r"^(?:who|whose|with|that)\s+", "members who ", condition))
+                    members += named
                 elif NOTE_LINE_RE.match(line):
                     # "Note: Zephyr manages these services for members age 19 and older."
                     qualifiers = [*qualifiers, NOTE_LINE_RE.sub("", line).strip()]
