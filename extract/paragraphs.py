@@ -92,7 +92,11 @@ class Paragraphs(WalkState):
             )
             self.resolve_anaphora(claim, same or last, text)
             history.append(claim)
-            if last is not None and (self.modifies_last(claim, last, b, text) or self.retarget(last, claim, b, topic)):
+            if last is not None and (
+                self.modifies_last(claim, last, b, text)
+                or self.extends_last(claim, last, b, topic)
+                or self.retarget(last, claim, b, topic)
+            ):
                 self.used.add((b.index, a))
                 continue
             self.apply(claim, b, topic)
@@ -149,6 +153,29 @@ class Paragraphs(WalkState):
             if claim.effective:
                 d.effective = claim.effective
         return True
+
+    def extends_last(self, claim: Claim, last: Claim, b: Block, topic: Topic) -> bool:
+        """ "This program will also be offered to Medicare Advantage members starting on January 1": the
+        rules the sentence before stated, for more members (from the date given)."""
+        s = b.text[claim.start : claim.end]
+        if claim.vendor is not None or claim.services or not claim.members or claim.negated or not ALSO_RE.search(s):
+            return False
+        targets = [d for d in self.drafts if d.source.block is b and d.source.start == last.start]
+        if not targets:
+            return False
+        src = Source(b, b.page, claim.start, claim.end)
+        for d in {(d.vendor.name, d.service): d for d in targets}.values():
+            for m in claim.members:
+                self.emit(d.vendor, d.service, m, src, topic, "also", claim.effective, d.requirement)
+        return True
+
+
+#: "this program will also be offered to …", "is also available to …": more members for the rule before
+ALSO_RE = re.compile(
+    r"\b(?:this|the|that)\s+(?:program|service|benefit|offering)\b[^.;]*\balso\b|"
+    r"\balso\s+(?:be\s+)?(?:offered|available|open|apply|applies)\s+to\b",
+    re.I,
+)
 
 
 def _notes_a_sentence(b: Block, siblings: list[Block]) -> bool:
