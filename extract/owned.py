@@ -23,7 +23,7 @@ from .members import Member
 from .model import Requirement, Scope, Segment
 from .patterns import ANAPHOR_RE, AUTH_WORD_RE, NO_LONGER_RE
 from .similarity import similar
-from .text import fold
+from .text import fold, normalize
 from .tree import ProgramService, Topic
 from .walk_state import WalkState
 
@@ -43,6 +43,12 @@ ADMINISTERS_RE = re.compile(
 #: "V will issue a prior authorization number": V decides the requests
 ISSUES_RE = re.compile(
     r"\bissu(?:e|es|ed|ing)\s+(?:the\s+|a\s+|an\s+)?(?:prior\s+)?authori[sz]ations?\b", re.IGNORECASE
+)
+
+
+#: a requirement said of the plans a table after it lists
+THESE_PLANS_RE = re.compile(
+    r"\b(?:in|of|for)\s+(?:these|the\s+following|the\s+below)\s+plans\b|\bplans\s+below\b", re.I
 )
 
 
@@ -84,7 +90,12 @@ class OwnRequirements(WalkState):
                 return  # a vendor's section restating the requirement of rules it stated
         if not names:
             return
-        known = [ps for ps in topic.services if ps.vendor is None or ps.vendor.name == vendor.name]
+        known = [
+            ps
+            for ps in topic.services
+            if (ps.vendor is None or ps.vendor.name == vendor.name)
+            and not (ps.origin == "heading" and ps.vendor is None and not ps.used)  # only a heading named it
+        ]
 
         def same(n: str, ps: ProgramService) -> bool:
             return any(similar(n, x) for x in [ps.name, *ps.aliases])
@@ -96,7 +107,7 @@ class OwnRequirements(WalkState):
                 if any(same(n, ps) for n in names):
                     ps.effective = ps.effective or claim.effective
             return
-        lines: list[Optional[Lob]] = list(topic.find_lobs()) or [None]
+        lines: list[Optional[Lob]] = list(topic.find_lobs()) or self.plans_table_after(src) or [None]
         members = claim.members or [Member(lob, Segment.ALL, claim.scope_hint or Scope.ALL) for lob in lines]
         req = Requirement.NOT_REQUIRED if claim.not_required else claim.requirement
         for name in names:
@@ -109,6 +120,29 @@ class OwnRequirements(WalkState):
             )
             for m in members:
                 self.emit(v, name, m, src, topic, "requirement", claim.effective, req, conditions=claim.conditions)
+
+    def plans_table_after(self, src: Source) -> list[Optional[Lob]]:
+        """ "Many, but not all, members in these plans need an authorization …" over a table whose first
+        column names the plans ("Plan name": "HMO/POS plans", "HMO Blue", …): the plan group each row
+        names first."""
+        if not THESE_PLANS_RE.search(src.quote):
+            return []
+        b = src.block
+        for x in self.doc.blocks[b.index + 1 : b.index + 3]:
+            if x.section_path != b.section_path:
+                return []
+            if x.kind.value != "table" or not x.rows or not re.search(r"\bplans?\b", x.rows[0].cells[0], re.I):
+                continue
+            out: list[Optional[Lob]] = []
+            for row in x.rows[1:]:
+                first = normalize(row.cells[0].split("\n")[0]) if row.cells else ""
+                first = re.sub(r"\s*\([^()]*\)\s*$", "", first)  # "… Plans (some account exclusions apply)"
+                first = re.sub(r"\s+(?:plans?|products?)$", "", first, flags=re.I)
+                for m in self.res.members.unit(first, self.payer, lob_context=True) if first else []:
+                    if m.lob is not None and not m.lob.default and all(m.lob.name != o.name for o in out if o):
+                        out.append(m.lob)
+            return out
+        return []
 
     def section_services(self, topic: Topic, vendor: Optional[VendorRef] = None) -> list[str]:
         """What "Prior authorization is required." or "For these services, we require …" is about: the
