@@ -58,7 +58,7 @@ NONE_RE = re.compile(
     r"\bnot\s+included\b(?!\s*:)|\bexcluded\b|\bnot\s+(?:a\s+)?part\s+of\b|\bnot\s+in\s+(?:the|this|these)\s+program|"
     r"\bnot\s+(?:covered|eligible|participating)\b|\bdoes\s+not\s+apply|\bdo\s+not\s+apply|\bdoesn't\s+apply|"
     r"\bneither\s+program\b|\boutside\s+(?:of\s+)?(?:this|the|these)\s+(?:program|requirement)|^(?:—|–|-|n/?a|none|no)$|"
-    r"\bnot\s+subject\s+to\b",
+    r"\bnot\s+subject\s+to\b|\bnot\s+(?:typically\s+|usually\s+)?an?\s+(?:covered\s+)?benefit\s+(?:for|of|under)\b",
     re.I,
 )
 REFERENCE_RE = re.compile(r"^(?:to\s+(?:determine|find\s+out|learn|check)\b|(?:see|refer\s+to|visit|check)\b)", re.I)
