@@ -22,21 +22,30 @@ from .errors import ConfigError
 
 DEFAULT_DB = Path("payerkg.duckdb")
 DEFAULT_INPUTS = (Path("seeds"),)
+#: a document older than this many days (by its own date, ``documents.published_on``) is marked stale in
+#: the review site: payers review their prior-authorization lists at least once a year, so a page not
+#: updated for a year may no longer say what applies
+DEFAULT_STALE_DAYS = 365
 
 #: environment variable → setting; the values are parsed by the setting's type
-ENV = {"PAYERKG_DB": "db", "PAYERKG_VOCAB": "vocab", "PAYERKG_WORKERS": "workers", "PAYERKG_MAX_BYTES": "max_bytes"}
+ENV = {
+    "PAYERKG_DB": "db", "PAYERKG_VOCAB": "vocab", "PAYERKG_WORKERS": "workers", "PAYERKG_MAX_BYTES": "max_bytes",
+    "PAYERKG_STALE_DAYS": "stale_days",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class BuildConfig:
     """How payerkg builds and reads. Invariants (checked on construction): ``workers`` ≥ 0 (0: one
-    per CPU), ``max_bytes`` > 0, ``vocab`` (None: the packaged vocabulary) names an existing file."""
+    per CPU), ``max_bytes`` > 0, ``stale_days`` > 0 (the review site's staleness window), ``vocab``
+    (None: the packaged vocabulary) names an existing file."""
 
     db: Path = DEFAULT_DB
     vocab: Optional[Path] = None
     workers: int = 1
     max_bytes: int = DEFAULT_MAX_BYTES
     inputs: tuple[Path, ...] = DEFAULT_INPUTS
+    stale_days: int = DEFAULT_STALE_DAYS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "db", Path(self.db))
@@ -49,6 +58,8 @@ class BuildConfig:
             raise ConfigError(f"workers must be 0 (one per CPU) or more, not {self.workers!r}")
         if not isinstance(self.max_bytes, int) or self.max_bytes <= 0:
             raise ConfigError(f"max_bytes must be a positive number of bytes, not {self.max_bytes!r}")
+        if not isinstance(self.stale_days, int) or self.stale_days <= 0:
+            raise ConfigError(f"stale_days must be a positive number of days, not {self.stale_days!r}")
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **settings: Any) -> BuildConfig:
@@ -94,7 +105,7 @@ class BuildConfig:
 
 
 def _parse(var: str, name: str, raw: str) -> Any:
-    if name in ("workers", "max_bytes"):
+    if name in ("workers", "max_bytes", "stale_days"):
         try:
             return int(raw)
         except ValueError:
