@@ -69,10 +69,10 @@ def test_a_pdf_within_the_page_limit_is_read():
 
 
 def test_a_pdf_over_the_page_limit_is_e141_before_any_page_is_laid_out():
-    start = time.perf_counter()
+    start = time.process_time()
     assert _code(minimal_pdf(pages=2_001), "long.pdf") == "E141"  # the default limit is 2,000
     assert _code(minimal_pdf(pages=4), "four.pdf", max_pages=3) == "E141"
-    assert time.perf_counter() - start < 10
+    assert time.process_time() - start < 10
 
 
 def test_the_page_limit_comes_from_the_environment(tmp_path, monkeypatch):
@@ -96,9 +96,9 @@ def test_a_pdf_line_of_megabytes_is_e142_at_once():
     line took minutes)."""
     pdf = minimal_pdf()
     data = pdf + b"%" + b"A" * (limits.MAX_PDF_LINE_BYTES + 10) + b"\n"
-    start = time.perf_counter()
+    start = time.process_time()
     assert _code(data, "line.pdf") == "E142"
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
 
 
 @settings(max_examples=300, deadline=None)
@@ -119,9 +119,9 @@ def test_divs_nested_tens_of_thousands_deep_keep_their_text_in_linear_time(depth
     """Regression (issue 18): 5,000-20,000 nested <div>s overflowed the stack, then took time
     growing with the square of the depth."""
     html = "<html><body>" + "<div>level " * depth + "the deepest text" + "</div>" * depth + "</body></html>"
-    start = time.perf_counter()
+    start = time.process_time()
     doc = parse_bytes(html.encode(), "deep.html")
-    assert time.perf_counter() - start < 10
+    assert time.process_time() - start < 10
     assert "the deepest text" in doc.text
     assert doc.text.split().count("level") == depth
 
@@ -177,13 +177,13 @@ def test_a_document_of_more_blocks_than_the_limit_is_e142(monkeypatch):
 )
 def test_markdown_lines_that_made_regexes_backtrack_are_read_in_linear_time(line):
     """Regression (fuzz): a line of '[' or '[a](' and a heading of '#'s backtracked in quadratic time."""
-    start = time.perf_counter()
+    start = time.process_time()
     code = None
     try:
         parse_bytes(line.encode(), "hostile.md")
     except InputError as e:
         code = e.code
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
     assert code in (None, "E130")  # E130: nothing but markup or mail headers, no text
 
 

@@ -1,0 +1,78 @@
+"""One regression test per crasher or hanger the fuzzer found (issue 18 part 5), named after it; the
+inputs are in ``tests/data/fuzz/`` (gzipped when large), each found by ``make fuzz`` as the docstring
+says. ``make fuzz`` found no crasher; these are its hangs, and the fuzz report's crash classes that
+issue 18 lists, rebuilt small.
+
+Each input must be read and extracted, or refused with an ``InputError``, within ``BUDGET_S``
+seconds of CPU time (the fuzz limit is 20 s of CPU; these took minutes before the fix). CPU time,
+not the clock: the suite shares its cores.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+from extract import Extractor
+from ingest import InputError, parse_bytes
+from ingest.limits import MAX_BLOCK_CHARS
+
+pytestmark = pytest.mark.slow  # each extracts a hostile document: seconds
+
+FUZZ = DATA / "fuzz"
+BUDGET_S = 10.0
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def _run(extractor: Extractor, path: Path, name: str | None = None) -> float:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    start = time.process_time()
+    with contextlib.suppress(InputError):
+        extractor.extract(parse_bytes(data, name or path.name.removesuffix(".gz")))
+    return time.process_time() - start
+
+
+def test_fuzz_hang_spacy_token_of_brackets(extractor):
+    """``make fuzz`` case 282 (seed 1): seed 001's text with 10,000 ``](`` on one line. spaCy strips a
+    token's suffixes one at a time, searching the whole token each time: the 20,000-character token
+    took over a minute. Fixed by blanking runs of more than ``MAX_TOKEN_CHARS`` without a space."""
+    assert _run(extractor, FUZZ / "hang_spacy_token_of_brackets.txt") < BUDGET_S
+
+
+def test_fuzz_hang_run_on_sentence_in_nested_sections(extractor):
+    """``make fuzz`` case 192 (seed 1): seed 002 with 5,000 nested ``<span>``/``<b>`` levels, each
+    with a few words and no sentence end. Below the depth cut they read as one 141,000-character
+    sentence, and reading each vocabulary mention walked the text before it: over a minute. Fixed
+    by reading a sentence longer than ``MAX_SENTENCE_CHARS`` in pieces."""
+    assert _run(extractor, FUZZ / "hang_run_on_sentence_in_nested_sections.html.gz") < BUDGET_S
+
+
+def test_fuzz_report_recursion_error_in_the_html_walker(extractor, tmp_path):
+    """Issue 18's fuzz report: ``RecursionError`` in the HTML walker (two frames a level, tripping at
+    about 500 nested elements), also from ``_Walker.inline``."""
+    path = tmp_path / "deep.html"
+    path.write_text("<html><body>" + "<ul><li>item <b>" * 4_000 + "deep" + "</b></li></ul>" * 4_000 + "</body></html>")
+    assert _run(extractor, path) < BUDGET_S
+
+
+def test_fuzz_report_spacy_e088_on_a_block_over_a_million_characters(extractor):
+    """Issue 18's fuzz report: spaCy ``E088`` (text of length N exceeds maximum of 1000000) for any
+    block over a million characters. Ingest now cuts blocks at ``MAX_BLOCK_CHARS``, and the annotator
+    feeds spaCy slices of ``MAX_SLICE``, so neither is refused by spaCy's ``max_length``."""
+    text = "eviCore reviews imaging. " * 48_000  # 1.2 million characters
+    doc = parse_bytes(f"<html><body><main><p>{text}</p></main></body></html>".encode(), "long.html")
+    assert len(doc.text) > 1_000_000 and max(len(b.text) for b in doc.blocks) <= MAX_BLOCK_CHARS
+    start = time.process_time()
+    mentions = extractor.res.annotate(text).of("VENDOR")
+    assert len(mentions) == 48_000 and time.process_time() - start < 3 * BUDGET_S
