@@ -12,7 +12,8 @@ time limit and an address-space cap (``run.py``). Outcomes:
 * ``ok``          — a Document that keeps its invariants, and an extraction;
 * ``input-error`` — ``InputError``: a clean refusal, counted by code;
 * ``crash``       — any other exception, a broken Document invariant, or death by a signal;
-* ``hang``        — the time limit passed (the child is killed).
+* ``hang``        — the time limit passed (the child is killed);
+* ``stopped``     — the wall-clock backstop passed before the CPU limit (a crowded machine).
 
 ``report.py`` sums them up, saves every crasher and hanger with its recipe, and shrinks one to a
 regression file (``--minimize``); regressions live in ``tests/data/fuzz/`` (``tests/test_fuzz.py``).

@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         max_pages=args.max_pages,
     ):
         summary.add(recipe, res)
-        bad = res["outcome"] in ("crash", "hang")
+        bad = res["outcome"] in ("crash", "hang", "stopped")
         if args.save and bad:
             save_case(args.save, recipe, res, corpus)
         if log:

@@ -14,6 +14,7 @@ from pathlib import Path
 from .cases import Recipe, describe, materialize
 from .check import Result
 from .corpus import DEFAULT_TIME_LIMIT, CorpusFile
+from .run import WALL_FACTOR
 
 #: Saved inputs larger than this are stored gzipped.
 GZIP_OVER_BYTES = 1024 * 1024
@@ -67,6 +68,7 @@ class Summary:
     logs: Counter[str] = field(default_factory=Counter)
     slowest: list[tuple[float, int, str]] = field(default_factory=list)
     slow_by_wall: int = 0  # finished within the CPU limit, but took longer than it by the clock
+    stopped: list[tuple[int, str, float]] = field(default_factory=list)  # the clock backstop: (id, case, cpu)
 
     def add(self, recipe: Recipe, res: Result) -> None:
         self.n += 1
@@ -78,13 +80,16 @@ class Summary:
             self.crashes[crash_class(res)].append((recipe["id"], describe(recipe), res.get("frame", "")))
         elif o == "hang":
             self.hangs[hang_class(recipe, res)].append((recipe["id"], describe(recipe)))
-        if o != "hang" and res.get("wall_s", 0) > self.time_limit:
+        elif o == "stopped":
+            self.stopped.append((recipe["id"], describe(recipe), res.get("cpu_s", 0.0)))
+        if o not in ("hang", "stopped") and res.get("wall_s", 0) > self.time_limit:
             self.slow_by_wall += 1
         if res.get("printed"):
             self.printed.append((recipe["id"], describe(recipe), res["printed"][:120]))
         self.logs.update(res.get("log", {}))
         if o == "ok":
-            self.slowest = sorted([*self.slowest, (res["seconds"], recipe["id"], describe(recipe))], reverse=True)[:5]
+            cpu = float(res.get("cpu_s") or res["seconds"])
+            self.slowest = sorted([*self.slowest, (cpu, recipe["id"], describe(recipe))], reverse=True)[:5]
 
     def text(self, jobs: int, seed: int, clock: str = "cpu") -> str:
         secs = time.monotonic() - self.started
@@ -107,6 +112,12 @@ class Summary:
             lines.append(
                 f"  over {self.time_limit:g} s by the clock only (a busy machine): {self.slow_by_wall:,} inputs"
             )
+            lines.append(
+                f"  stopped by the clock backstop ({WALL_FACTOR:g}× the limit) under {self.time_limit:g} s of CPU: "
+                f"{len(self.stopped):,} inputs"
+            )
+            for cid, d, cpu in self.stopped[:5]:
+                lines.append(f"    case {cid} ({d}): {cpu:.1f} s of CPU")
         lines.append(f"  printed to stdout/stderr directly: {len(self.printed):,} inputs")
         for cid, d, text in self.printed[:5]:
             lines.append(f"    case {cid} ({d}): {text!r}")
@@ -114,7 +125,9 @@ class Summary:
             records = " · ".join(f"{k} {v:,}" for k, v in self.logs.most_common())
             lines.append(f"  library log records (WARNING+, through logging): {records}")
         if self.slowest:
-            lines.append("  slowest ok: " + " · ".join(f"{s:.1f} s case {cid} ({d})" for s, cid, d in self.slowest))
+            lines.append(
+                "  slowest ok (CPU): " + " · ".join(f"{s:.1f} s case {cid} ({d})" for s, cid, d in self.slowest)
+            )
         return "\n".join(lines)
 
 

@@ -8,7 +8,8 @@ its stdout and stderr sent to a file, so a library that prints (rather than logg
 The time limit is on the child's CPU time by default (``clock="cpu"``, read from ``/proc``): the run
 shares its cores with whatever else the machine does, and an input's own cost is what the limit is
 about. A wall-clock backstop of ``WALL_FACTOR`` times the limit stops a child that sleeps or
-thrashes; each result also carries its wall time, so the summary can count inputs slow by the clock.
+thrashes, or that a crowded machine gives too little CPU: its outcome is ``stopped`` (CPU time under
+the limit), not ``hang``. Each result carries its CPU and wall time.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from extract import Extractor
 
 #: A child is stopped after this many times the limit of wall-clock time, whatever its CPU time.
-WALL_FACTOR = 3.0
+WALL_FACTOR = 5.0
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -86,6 +87,8 @@ def _child(
         if printed:
             res["printed"] = printed.decode("utf-8", "replace")
         res["log"] = dict(counter.counts)
+        usage = resource.getrusage(resource.RUSAGE_SELF)  # this child's own, counted from the fork
+        res["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 3)
         os.close(out)
         out_path.unlink()
     except BaseException as e:  # e.g. MemoryError while building the input
@@ -126,14 +129,19 @@ class _Running:
     started: float
     buf: bytearray = field(default_factory=bytearray)
 
-    def over(self, now: float, time_limit: float, clock: str) -> float | None:
-        """The seconds that put this child over its limit, or None while it is within it."""
+    def over(self, now: float, time_limit: float, clock: str, wall_factor: float = WALL_FACTOR) -> Result | None:
+        """The outcome of a child past its limit (``hang``) or the backstop (``stopped``), with its
+        CPU and wall seconds; None while it is within both."""
         wall = now - self.started
-        if wall > time_limit * WALL_FACTOR:
-            return wall
-        used = cpu_seconds(self.pid) if clock == "cpu" else None
-        used = wall if used is None else used
-        return used if used > time_limit else None
+        cpu = cpu_seconds(self.pid)
+        used = cpu if clock == "cpu" and cpu is not None else wall
+        if used > time_limit:
+            outcome = "hang"
+        elif wall > time_limit * wall_factor:
+            outcome = "stopped"
+        else:
+            return None
+        return {"outcome": outcome, "seconds": round(used, 1), "cpu_s": round(cpu or 0.0, 1), "wall_s": round(wall, 1)}
 
 
 def run_cases(
@@ -146,10 +154,12 @@ def run_cases(
     mem_limit: int = DEFAULT_MEM_LIMIT,
     clock: str = "cpu",
     max_pages: int = FUZZ_MAX_PAGES,
+    wall_factor: float = WALL_FACTOR,
 ) -> Iterator[tuple[Recipe, Result]]:
     """Run every recipe in a forked child, at most ``jobs`` at once; yield ``(recipe, result)`` in
     the order they finish. A child over ``time_limit`` seconds (of ``clock``: ``cpu`` or ``wall``) is
-    killed and its result is a ``hang``."""
+    killed and its result is a ``hang``; one past ``wall_factor`` times the limit by the clock first
+    is killed and ``stopped``."""
     workdir = Path(tempfile.mkdtemp(prefix="payerkg-fuzz-"))
     running: dict[int, _Running] = {}
     it = iter(recipes)
@@ -185,15 +195,14 @@ def run_cases(
                 yield r.recipe, _finish(r, status, time.monotonic() - r.started)
             now = time.monotonic()
             for fd, r in list(running.items()):
-                used = r.over(now, time_limit, clock)
-                if used is None:
+                verdict = r.over(now, time_limit, clock, wall_factor)
+                if verdict is None:
                     continue
                 os.kill(r.pid, signal.SIGKILL)
                 os.waitpid(r.pid, 0)
                 os.close(fd)
                 del running[fd]
-                wall = round(now - r.started, 1)
-                yield r.recipe, {**_progress(r.buf), "outcome": "hang", "seconds": round(used, 1), "wall_s": wall}
+                yield r.recipe, {**_progress(r.buf), **verdict}
     finally:
         for r in running.values():
             os.kill(r.pid, signal.SIGKILL)
