@@ -69,6 +69,13 @@ class Draft:
         return (self.payer, self.vendor.name, self.service, self.lob, self.segment, self.requirement)
 
 
+def _ref_order(r: ExceptionRef) -> tuple[str, str, str, str]:
+    """Exceptions in a stable order. Not ``ExceptionRef``'s own: its optional fields are None or a
+    string, and two refs to one group, one naming its alternate vendor, would compare None with a
+    string (a fuzz crasher, tests/data/fuzz/crash_exception_refs_of_one_group.txt)."""
+    return (r.name, r.group_number or "", r.alternate_vendor or "", r.quote)
+
+
 def finish(
     drafts: list[Draft],
     doc_id: str,
@@ -86,7 +93,10 @@ def finish(
     for d in drafts:
         row_payer = d.payer or payer
         refs = tuple(
-            sorted({replace(r, quote=quotes.find(r.name, d.source.block) or r.quote) for r in d.exceptions if r.name})
+            sorted(
+                {replace(r, quote=quotes.find(r.name, d.source.block) or r.quote) for r in d.exceptions if r.name},
+                key=_ref_order,
+            )
         )
         program = d.program or (
             ProgramType.CARE_MANAGEMENT

@@ -58,6 +58,16 @@ def test_fuzz_hang_run_on_sentence_in_nested_sections(extractor):
     assert _run(extractor, FUZZ / "hang_run_on_sentence_in_nested_sections.html.gz") < BUDGET_S
 
 
+def test_fuzz_crash_exception_refs_of_one_group(extractor):
+    """``make fuzz`` case 394 (seed 18): seed 001's text with odd line separators and a zero-width
+    space inside "members", so one group is excepted twice — once plainly, once naming Express
+    Scripts as its vendor. Sorting the two compared ``alternate_vendor`` None with a string:
+    ``TypeError`` in ``extract/drafts.py``. Exceptions are now sorted by a key."""
+    doc = parse_bytes((FUZZ / "crash_exception_refs_of_one_group.txt").read_bytes(), "case394.txt")
+    statements = extractor.extract(doc).statements
+    assert any(ref.alternate_vendor for st in statements for ref in st.exception_refs)
+
+
 def test_fuzz_report_recursion_error_in_the_html_walker(extractor, tmp_path):
     """Issue 18's fuzz report: ``RecursionError`` in the HTML walker (two frames a level, tripping at
     about 500 nested elements), also from ``_Walker.inline``."""
