@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup, Tag
 
 from .assemble import clean_inline
 from .html_nodes import DROP_TAGS, REGION_TAGS, SECTIONING_TAGS, Run, attr, inline_events, marker_text
+from .model import MAX_FURNITURE_CHARS
 
 #: Meta tags that name the publisher.
 FURNITURE_META = ("author", "og:site_name", "application-name", "publisher", "copyright", "dc.publisher")
@@ -32,16 +33,18 @@ def _text_chunks(el: Tag) -> list[str]:
     def skip(t: Tag) -> bool:
         return t.name in DROP_TAGS or attr(t, "role").lower() in ("navigation", "search")
 
+    def take() -> None:
+        # furniture keeps MAX_FURNITURE_CHARS of a chunk: a banner of megabytes is not cleaned whole
+        t = clean_inline(run.take()[0][: 4 * MAX_FURNITURE_CHARS])
+        if t:
+            chunks.append(t)
+
     for kind, value, _ in inline_events(el, skip):
         if kind in ("text", "sup"):
             run.add(value, False)
         else:
-            t = clean_inline(run.take()[0])
-            if t:
-                chunks.append(t)
-    t = clean_inline(run.take()[0])
-    if t:
-        chunks.append(t)
+            take()
+    take()
     return chunks
 
 

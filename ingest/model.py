@@ -167,14 +167,18 @@ class Document:
 #: Furniture is only used to find a document's publisher; a few hundred strings are plenty, and
 #: the cap keeps a link-farm page from bloating every Document.
 MAX_FURNITURE = 300
+#: Longest furniture string kept (the longest in the seeds and the devset, a footer's legal line,
+#: has 491 characters): a banner or footer of megabytes would otherwise be annotated whole.
+MAX_FURNITURE_CHARS = 1_000
 
 
 def dedupe_furniture(items: Iterable[object]) -> tuple[str, ...]:
-    """Whitespace-normalized, non-empty, first occurrence kept, at most ``MAX_FURNITURE``."""
+    """Whitespace-normalized, non-empty, first occurrence kept, at most ``MAX_FURNITURE`` strings
+    of at most ``MAX_FURNITURE_CHARS`` characters."""
     out: list[str] = []
     seen: set[str] = set()
     for raw in items:
-        text = " ".join(str(raw).split())
+        text = " ".join(str(raw)[: 4 * MAX_FURNITURE_CHARS].split())[:MAX_FURNITURE_CHARS].rstrip()
         key = text.casefold()
         if not text or key in seen:
             continue

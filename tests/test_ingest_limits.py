@@ -4,6 +4,7 @@ E141 (page limit) or E142 (too deep or too large a structure), never by Python r
 from __future__ import annotations
 
 import itertools
+import re
 import time
 
 import pytest
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 
 from ingest import BlockKind, IngestOptions, InputError, MediaType, ingest_file, limits, parse_bytes
 from ingest.assemble import DocumentBuilder
+from ingest.html_nodes import collapse_space, has_letters
+from ingest.model import MAX_FURNITURE_CHARS
 
 
 def minimal_pdf(pages: int = 1, tree_depth: int = 0, text: str = "Prior authorization applies.") -> bytes:
@@ -232,3 +235,27 @@ def test_split_points_cover_the_text_within_the_limit(text, limit):
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
     for (_, b), (a, _) in itertools.pairwise(pieces):
         assert b <= a and set(text[b:a]) <= {" "}  # only the spaces at a cut are left out
+
+
+# -- huge text nodes ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["\t", ". ", "a\u00a0", "\u3000-"])
+def test_a_text_node_of_megabytes_is_read_in_linear_time(unit):
+    """Regression (make fuzz seed 18 case 332, a 45 MB node in seed 002's footer): each text node was
+    searched for a letter character by character and its spaces collapsed by a regex call per run,
+    then the footer text became one furniture string annotated whole: 33 s of ingest, then a hang."""
+    node = unit * (8_000_000 // len(unit))
+    html = f"<html><body><main><p>Body text.</p></main><footer><p>{node}</p></footer></body></html>"
+    start = time.process_time()
+    doc = parse_bytes(html.encode(), "huge.html")
+    assert time.process_time() - start < 10
+    assert "Body text." in doc.text
+    assert all(len(f) <= MAX_FURNITURE_CHARS for f in doc.furniture)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000ab.é_"))
+def test_collapse_space_and_has_letters_agree_with_their_slow_forms(text):
+    assert collapse_space(text) == re.sub(r"\s+", " ", text)
+    assert has_letters(text) == any(c.isalnum() for c in text)
