@@ -207,10 +207,16 @@ class DocumentBuilder:
             self._stack.pop()
 
     # -- adding pieces ---------------------------------------------------------------------
-    def _append(self, block_kwargs: dict) -> Block:
-        self._size += 1 + sum(len(r.cells) for r in block_kwargs.get("rows", ()))
-        if self._size > MAX_BLOCKS:
+    def reserve(self, n: int) -> None:
+        """Raise E142 now if ``n`` more blocks or table cells would pass ``MAX_BLOCKS`` (a reader
+        about to build a large table asks first)."""
+        if self._size + n > MAX_BLOCKS:
             raise input_error(self.source, "E142", f"more than {MAX_BLOCKS:,} blocks and table cells")
+
+    def _append(self, block_kwargs: dict) -> Block:
+        n = 1 + sum(len(r.cells) for r in block_kwargs.get("rows", ()))
+        self.reserve(n)
+        self._size += n
         text = block_kwargs["text"]
         if self._parts:
             self._offset += 1  # the "\n" joining blocks
