@@ -42,7 +42,10 @@ from .limits import DEFAULT_MAX_PAGES, check_pdf_lines, check_pdf_pages
 from .model import BlockKind, Document, MediaType, TableRow
 from .pdf_columns import reading_order
 from .pdf_lines import Line, joiner, lines_from_chars, text_pieces
+from .pdf_patches import apply as _patch_pdfminer
 from .pdf_tables import PageTable, page_tables
+
+_patch_pdfminer()  # a linear decompress_corrupted (see pdf_patches)
 
 _log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ E141 (page limit) or E142 (too deep or too large a structure), never by Python r
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import time
 
@@ -298,3 +299,56 @@ def test_a_text_table_of_more_cells_than_the_limit_is_e142_before_it_is_built(mo
     monkeypatch.setattr("ingest.assemble.MAX_BLOCKS", 1_000)
     data = ("a\t<b>b</b>\n" * 600).encode()
     assert _code(data, "table.md") == "E142"
+
+
+# -- pdfminer's corrupted streams ------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300), st.integers(1, 3), st.sampled_from(["cut", "flip", "twice", "garbage"]),
+       st.integers(0, 10_000), st.integers(1, 9))  # fmt: skip
+def test_decompress_corrupted_gives_what_pdfminers_gives(raw, times, how, where, chunk):
+    import zlib
+
+    from ingest import pdf_patches
+
+    data = zlib.compress(raw * times)
+    if how == "cut":
+        data = data[: -(1 + where % 5)]
+    elif how == "flip":
+        i = where % len(data)
+        data = data[:i] + bytes([data[i] ^ 0xFF]) + data[i + 1 :]
+    elif how == "twice":
+        data += data
+    else:
+        data += b"garbage"
+
+    def run(f):
+        try:
+            return f(data)
+        except zlib.error:
+            return "error"
+
+    logging.getLogger("pdfminer").disabled = True
+    try:
+        expected = run(pdf_patches.PDFMINER_DECOMPRESS_CORRUPTED)
+        old, pdf_patches.CHUNK = pdf_patches.CHUNK, chunk
+        try:
+            assert run(pdf_patches.decompress_corrupted) == expected
+        finally:
+            pdf_patches.CHUNK = old
+    finally:
+        logging.getLogger("pdfminer").disabled = False
+
+
+def test_a_flate_stream_with_trailing_data_is_read_in_linear_time():
+    """Regression (make fuzz seed 18 case 741: seed 003 with a range repeated 1,000 times): pdfminer
+    read a Flate stream zlib refused a byte at a time into a growing bytes object; 53 s of ingest."""
+    import zlib
+
+    from ingest import pdf_patches
+
+    data = zlib.compress(b"BT (x) Tj ET\n" * 400_000) + b"trailing"
+    start = time.process_time()
+    assert len(pdf_patches.decompress_corrupted(data)) == 13 * 400_000
+    assert time.process_time() - start < 2
