@@ -15,7 +15,7 @@ white space.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
@@ -146,16 +146,20 @@ def split_points(text: str, limit: int = MAX_BLOCK_CHARS) -> list[tuple[int, int
     return out
 
 
-def _piece_spans(spans: Spans, a: int, b: int) -> tuple[tuple[int, int], ...]:
-    return tuple((max(x, a) - a, min(y, b) - a) for x, y in spans if x < b and y > a)
-
-
-def _piece_boxes(boxes: Boxes, a: int, b: int) -> tuple[LineBox, ...]:
-    return tuple(
-        LineBox(bx.page, bx.x0, bx.top, bx.x1, bx.bottom, max(bx.start, a) - a, min(bx.end, b) - a)
-        for bx in boxes
-        if bx.start < b and bx.end > a
-    )
+def _by_piece(ranges: list[tuple[int, int]], pieces: list[tuple[int, int]]) -> list[list[int]]:
+    """For each piece ``(a, b)``, the indices of the ``ranges`` that overlap it. Found by bisection
+    on the starts and on the running maximum of the ends, so a text cut into many pieces with many
+    bold spans costs about ranges + pieces, not their product."""
+    order = sorted(range(len(ranges)), key=lambda i: ranges[i][0])
+    starts = [ranges[i][0] for i in order]
+    reach: list[int] = []  # reach[k]: the furthest end among the first k + 1 ranges by start
+    for i in order:
+        reach.append(max(ranges[i][1], reach[-1]) if reach else ranges[i][1])
+    out = []
+    for a, b in pieces:
+        lo, hi = bisect_right(reach, a), bisect_left(starts, b)
+        out.append([order[k] for k in range(lo, hi) if ranges[order[k]][1] > a])
+    return out
 
 
 def is_continuation_line(text: str) -> bool:
@@ -300,7 +304,15 @@ class DocumentBuilder:
                 )
             )
         block = None
-        for i, (a, b) in enumerate(split_points(text)):
+        pieces = split_points(text)
+        bold_in = _by_piece([(x, y) for x, y in bold], pieces)
+        boxes_in = _by_piece([(bx.start, bx.end) for bx in boxes], pieces)
+        for i, (a, b) in enumerate(pieces):
+            piece_bold = tuple((max(bold[k][0], a) - a, min(bold[k][1], b) - a) for k in bold_in[i])
+            piece_boxes = tuple(
+                LineBox(bx.page, bx.x0, bx.top, bx.x1, bx.bottom, max(bx.start, a) - a, min(bx.end, b) - a)
+                for bx in (boxes[k] for k in boxes_in[i])
+            )
             block = self._append(
                 dict(
                     kind=kind,
@@ -308,9 +320,9 @@ class DocumentBuilder:
                     page=page,
                     section_path=self.section_path,
                     level=level,
-                    bold=_piece_spans(bold, a, b),
+                    bold=piece_bold,
                     marker=marker if i == 0 else "",
-                    boxes=_piece_boxes(boxes, a, b),
+                    boxes=piece_boxes,
                 )
             )
         return block
