@@ -380,3 +380,49 @@ def test_a_line_of_millions_of_asterisks_is_read_in_linear_time_and_memory():
     doc = parse_bytes(b"Title\n\n" + b"*" * 10_000_000 + b"\n\nAfter.", "stars.md")
     assert time.process_time() - start < 15
     assert doc.blocks[-1].text == "After." and all(len(b.bold) <= 1 for b in doc.blocks)
+
+
+def _tokens(data: bytes) -> list:
+    import io
+
+    from pdfminer.psparser import PSEOF, PSBaseParser
+
+    parser = PSBaseParser(io.BytesIO(data))
+    out = []
+    try:
+        while len(out) < 10_000:
+            out.append(parser.nexttoken())
+    except PSEOF:
+        pass
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([b"(", b")", b"\\", b"<", b">", b"0", b"a", b"f", b" ", b"/", b"%", b"\n", b"\r", b"12"]),
+        max_size=300,
+    ).map(b"".join)
+)
+def test_pdf_strings_read_in_place_give_pdfminers_tokens(data):
+    from ingest import pdf_patches
+
+    pdf_patches.restore()
+    try:
+        expected = _tokens(data)
+    finally:
+        pdf_patches.apply()
+    assert _tokens(data) == expected
+
+
+@pytest.mark.parametrize(
+    "string", [b"(" + b"(x" * 200_000 + b")" * 200_001, b"(" + b"\\n" * 200_000 + b")", b"<" + b"0a " * 300_000 + b">"]
+)
+def test_a_pdf_string_of_many_pieces_is_read_in_linear_time(string):
+    """Regression (make fuzz seed 18 case 1685, seed 000 with repeated ranges and extreme numbers:
+    100 s in pdfminer's string reader): a literal string of 200,000 parentheses or escapes, or a hex
+    string over many buffers, grew its token by copying it at each piece."""
+    start = time.process_time()
+    tokens = _tokens(string)
+    assert time.process_time() - start < 5
+    assert isinstance(tokens[0][1], bytes) and len(tokens[0][1]) >= 200_000
