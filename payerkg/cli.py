@@ -2,32 +2,31 @@
 
 Each command parses its options into a library call (``payerkg.knowledge``, ``payerkg.pipeline``),
 hands the typed result to ``payerkg.render`` and returns. Exit statuses are decided in one place
-(``exit_code`` for errors, ``build_status`` and the constants below for outcomes). Data goes to
-stdout; progress, summaries and errors to stderr.
+(``payerkg.exits``: ``exit_code`` for errors, one line each; ``build_status`` below for outcomes).
+Data goes to stdout; progress, summaries and errors to stderr.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 
-from ingest import PayerkgError, ingest_paths
+from ingest import ingest_paths
 
+from .exits import SOME_FAILED, STRICT_FAILED, exit_code, reports_errors, run
 from .formats import ConflictFormat, DiffFormat, ExportFormat, ExtractFormat, IngestFormat, RowsFormat
 from .lazy import OnFirstUse
 
 if TYPE_CHECKING:
-    from . import config, knowledge, pipeline, render
+    from . import config, knowledge, pipeline, render, render_docs
 else:  # imported when a command first uses them (payerkg/lazy.py)
-    config, knowledge, pipeline, render = (
-        OnFirstUse(f"payerkg.{m}") for m in ("config", "knowledge", "pipeline", "render")
+    config, knowledge, pipeline, render, render_docs = (
+        OnFirstUse(f"payerkg.{m}") for m in ("config", "knowledge", "pipeline", "render", "render_docs")
     )
 
 app = typer.Typer(
@@ -38,16 +37,9 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-# -- exit statuses: the one place ---------------------------------------------------------------------
-#: errors → status. Every PayerkgError means the command could not do its work: bad input, a missing,
-#: too old or too new database, failed SQL, a failed load (database unchanged), a bad argument.
-EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = ((PayerkgError, 2),)
-SOME_FAILED = 1  # ingest, extract, build: a file failed (the others were done); who: no finding
-STRICT_FAILED = 3  # build --strict: an expectation failed (the build is committed)
-
-
-def exit_code(e: BaseException) -> int:
-    return next(code for kind, code in EXIT_CODES if isinstance(e, kind))
+# -- exit statuses: the one place (``payerkg.exits``), outcomes here -----------------------------------
+__all__ = ["app", "build_status", "exit_code", "main"]
+_reports_errors = reports_errors(err)
 
 
 def build_status(report: pipeline.BuildReport, strict: bool) -> int:
@@ -55,23 +47,6 @@ def build_status(report: pipeline.BuildReport, strict: bool) -> int:
         return SOME_FAILED
     failed_checks = report.validation is not None and not report.validation.success
     return STRICT_FAILED if strict and failed_checks else 0
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _reports_errors(fn: F) -> F:
-    """Render a ``PayerkgError`` as one line on stderr and exit with its status."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except PayerkgError as e:
-            render.error(err, e)
-            raise typer.Exit(exit_code(e)) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _logging(verbose: int) -> None:
@@ -95,6 +70,26 @@ Workers = Annotated[
                  "$PAYERKG_WORKERS or 1). The database is the same for every value."),
 ]  # fmt: skip
 BuildPaths = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (default: seeds/).")]
+DocTimeout = Annotated[
+    Optional[float],
+    typer.Option(min=0, help="Seconds one document may take to parse and extract (default 300; 0: no limit); "
+                 "a slower one fails with E140."),
+]  # fmt: skip
+MaxPages = Annotated[
+    Optional[int], typer.Option(min=0, help="Pages a PDF may have (default 2000; 0: no limit); more fail with E141.")
+]
+MaxMemory = Annotated[
+    Optional[str],
+    typer.Option(help="Memory (address space) of each worker process, e.g. 2G or 512M (default 2G; 0: no cap); "
+                 "a document that needs more fails with E142."),
+]  # fmt: skip
+Wait = Annotated[
+    Optional[float],
+    typer.Option(min=0, help="Seconds to wait for a database another process holds (default 60), then exit 2."),
+]
+AllowFiles = Annotated[
+    bool, typer.Option("--allow-files", help="Let the SQL read and write files (COPY, read_csv, ATTACH, extensions).")
+]
 Sql = Annotated[str, typer.Argument(help="SQL over the tables and views (coverage_rules, vendor_matrix, …).")]
 Service = Annotated[str, typer.Option("--service", "-s", help="Service name or synonym from the vocabulary.")]
 Payer = Annotated[Optional[str], typer.Option("--payer")]
@@ -140,7 +135,7 @@ def ingest(paths: Paths, fmt: IngestFmt = IngestFormat.text, max_bytes: MaxBytes
     """
     _logging(verbose)
     cfg = config.BuildConfig.from_env(max_bytes=max_bytes)
-    failures = render.ingest(out, err, ingest_paths(paths, cfg.ingest_options()), fmt.value)
+    failures = render_docs.ingest(out, err, ingest_paths(paths, cfg.ingest_options()), fmt.value)
     raise typer.Exit(SOME_FAILED if failures else 0)
 
 
@@ -161,7 +156,7 @@ def extract(
     """
     _logging(verbose)
     cfg = config.BuildConfig.from_env(vocab=vocab)
-    failures = render.extractions(out, err, knowledge.extract_all(paths, cfg), fmt.value, explain=explain)
+    failures = render_docs.extractions(out, err, knowledge.extract_all(paths, cfg), fmt.value, explain=explain)
     raise typer.Exit(SOME_FAILED if failures else 0)
 
 
@@ -169,36 +164,42 @@ def extract(
 @_reports_errors
 def build(
     paths: BuildPaths = None, db: Db = None, vocab: Vocab = None, strict: Strict = False, workers: Workers = None,
+    doc_timeout: DocTimeout = None, max_pages: MaxPages = None, max_memory: MaxMemory = None, wait: Wait = None,
     verbose: Verbose = 0,
 ) -> None:  # fmt: skip
     """Ingest, extract and load documents into DuckDB (one transaction), validate, print a summary.
 
     Unchanged documents (same sha256) are not parsed again; documents gone from the inputs are
-    marked retired. great-expectations suites check every build (table validation_results and an
-    HTML report next to the database). An older database is migrated first. Exit status: 0 ok,
-    1 a file failed, 2 the load failed (database unchanged), 3 with --strict an expectation failed.
+    marked retired. Each document is parsed in a worker process with a time, page and memory limit:
+    one that fails is named with its code and the rest loads. great-expectations suites check every
+    build (table validation_results and an HTML report next to the database). An older database is
+    migrated first; one another process holds is waited for (--wait). Exit status: 0 ok, 1 a file
+    failed, 2 the load failed (database unchanged), 3 with --strict an expectation failed.
     Example:
 
-        payerkg build seeds/ --db payerkg.duckdb --strict
+        payerkg build seeds/ --db payerkg.duckdb --strict --doc-timeout 60
     """
     _logging(verbose)
-    cfg = config.BuildConfig.from_env(db=db, vocab=vocab, workers=workers)
+    cfg = config.BuildConfig.from_env(
+        db=db, vocab=vocab, workers=workers, doc_timeout=doc_timeout, max_pages=max_pages, max_memory=max_memory,
+        wait=wait,
+    )  # fmt: skip
     with render.ProgressBar(err) as bar:
-        report = pipeline.build(paths or None, config=cfg, progress=bar)
+        report = pipeline.build(paths or None, config=cfg, progress=bar, on_wait=lambda m: render.waiting(err, m))
     render.build_summary(err, report)
     raise typer.Exit(build_status(report, strict))
 
 
 @app.command()
 @_reports_errors
-def query(sql: Sql, db: Db = None, fmt: RowsFmt = RowsFormat.table) -> None:
-    """Run SQL against the warehouse (read-only).
+def query(sql: Sql, db: Db = None, fmt: RowsFmt = RowsFormat.table, allow_files: AllowFiles = False) -> None:
+    """Run SQL against the warehouse (read-only; no file is read or written unless --allow-files).
 
     Example:
 
         payerkg query "select vendor, count(*) from coverage_rules group by 1"
     """
-    with knowledge.open(db) as k:
+    with knowledge.open(db, allow_files=allow_files) as k:
         result = k.rows(sql)
     render.rows(out, fmt.value, result.columns, result.rows)
 
@@ -289,7 +290,7 @@ def migrate(db: Db = None) -> None:
 
 def main(argv: Optional[list[str]] = None) -> None:
     """Console-script entry point; ``argv`` lets tests call it in-process."""
-    app(args=argv, standalone_mode=True)
+    sys.exit(run(app, argv, err))
 
 
 if __name__ == "__main__":  # pragma: no cover

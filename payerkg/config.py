@@ -8,6 +8,7 @@ environment) or a config (as it is) — the library's functions take any of the 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from importlib import resources
@@ -22,21 +23,49 @@ from .errors import ConfigError
 
 DEFAULT_DB = Path("payerkg.duckdb")
 DEFAULT_INPUTS = (Path("seeds"),)
+#: Seconds one document may take to read, parse and extract. The slowest seed takes ~5 s on the 2-core
+#: dev machine and the longest bulletins seen ~40 s; a document still running after 5 minutes is stuck.
+DEFAULT_DOC_TIMEOUT = 300.0
+#: Pages a PDF may have. Payer bulletins and decks run to tens of pages, manuals to a few hundred;
+#: 2,000 pages at ~8 pages/s is already a 4-minute parse.
+DEFAULT_MAX_PAGES = 2000
+#: Address space of each worker process (RLIMIT_AS). A worker starts at ~0.8 GiB (the parent's mappings,
+#: spaCy) and parsing a seed adds < 0.2 GiB; 2 GiB leaves room for large documents, not for runaway ones.
+DEFAULT_MAX_MEMORY = 2 * 1024**3
+#: Seconds a build waits for another process to release the database before giving up.
+DEFAULT_WAIT = 60.0
 
 #: environment variable → setting; the values are parsed by the setting's type
-ENV = {"PAYERKG_DB": "db", "PAYERKG_VOCAB": "vocab", "PAYERKG_WORKERS": "workers", "PAYERKG_MAX_BYTES": "max_bytes"}
+ENV = {
+    "PAYERKG_DB": "db",
+    "PAYERKG_VOCAB": "vocab",
+    "PAYERKG_WORKERS": "workers",
+    "PAYERKG_MAX_BYTES": "max_bytes",
+    "PAYERKG_DOC_TIMEOUT": "doc_timeout",
+    "PAYERKG_MAX_PAGES": "max_pages",
+    "PAYERKG_MAX_MEMORY": "max_memory",
+    "PAYERKG_WAIT": "wait",
+}
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
 
 @dataclass(frozen=True)
 class BuildConfig:
     """How payerkg builds and reads. Invariants (checked on construction): ``workers`` ≥ 0 (0: one
-    per CPU), ``max_bytes`` > 0, ``vocab`` (None: the packaged vocabulary) names an existing file."""
+    per CPU), ``max_bytes`` > 0, ``vocab`` (None: the packaged vocabulary) names an existing file;
+    ``doc_timeout`` (seconds per document), ``max_pages`` (pages per PDF), ``max_memory`` (bytes of
+    address space per worker) and ``wait`` (seconds for the database lock) are ≥ 0, where 0 turns the
+    first three limits off and makes a build give up at once on a locked database."""
 
     db: Path = DEFAULT_DB
     vocab: Optional[Path] = None
     workers: int = 1
     max_bytes: int = DEFAULT_MAX_BYTES
     inputs: tuple[Path, ...] = DEFAULT_INPUTS
+    doc_timeout: float = DEFAULT_DOC_TIMEOUT
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_memory: int = DEFAULT_MAX_MEMORY
+    wait: float = DEFAULT_WAIT
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "db", Path(self.db))
@@ -49,6 +78,11 @@ class BuildConfig:
             raise ConfigError(f"workers must be 0 (one per CPU) or more, not {self.workers!r}")
         if not isinstance(self.max_bytes, int) or self.max_bytes <= 0:
             raise ConfigError(f"max_bytes must be a positive number of bytes, not {self.max_bytes!r}")
+        object.__setattr__(self, "max_memory", parse_size("max_memory", self.max_memory))
+        for name, kind in (("doc_timeout", (int, float)), ("max_pages", int), ("wait", (int, float))):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, kind) or not value >= 0:
+                raise ConfigError(f"{name} must be 0 or more, not {value!r}")
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **settings: Any) -> BuildConfig:
@@ -81,22 +115,54 @@ class BuildConfig:
         return self.workers or os.cpu_count() or 1
 
     def vocabulary(self) -> Vocabulary:
-        """The vocabulary file ``vocab``, or the packaged one (loaded once per process either way)."""
+        """The vocabulary file ``vocab``, or the packaged one (loaded once per process either way).
+        Raises ``ConfigError`` when the file is not a vocabulary."""
         if self.vocab is not None:
-            return Vocabulary.load(self.vocab)
+            try:
+                return Vocabulary.load(self.vocab)
+            except Exception as e:  # YAML, schema or reading errors: one line naming the file
+                raise ConfigError(f"vocabulary {self.vocab}: not a payerkg vocabulary ({_first_line(e)})") from e
         if not os.environ.get("PAYERKG_VOCAB"):
             return Vocabulary.load()  # the packaged one, the same object extract's own callers get
         with resources.as_file(resources.files("extract").joinpath("vocab/vocabulary.yml")) as packaged:
             return Vocabulary.load(packaged)
 
     def ingest_options(self) -> IngestOptions:
-        return IngestOptions(max_bytes=self.max_bytes)
+        """Ingest's settings; the page limit goes along once ingest's options have one (else the
+        build checks PDFs' page counts itself, ``payerkg.parsing``)."""
+        settings = {"max_bytes": self.max_bytes, "max_pages": self.max_pages}
+        known = {f.name for f in fields(IngestOptions)}
+        return IngestOptions(**{k: v for k, v in settings.items() if k in known})
+
+
+def parse_size(name: str, value: Union[int, str]) -> int:
+    """Bytes from a whole number or a size such as ``512M``, ``2G``, ``2GiB`` (binary units)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise ConfigError(f"{name} must be 0 (no limit) or a size such as 2G, not {value!r}")
+        return value
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", str(value), re.I)
+    if m is None:
+        raise ConfigError(f"{name}: {value!r} is not a size (e.g. 2G, 512M or a number of bytes)")
+    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {text[0]}" if text else type(e).__name__
 
 
 def _parse(var: str, name: str, raw: str) -> Any:
-    if name in ("workers", "max_bytes"):
+    if name in ("workers", "max_bytes", "max_pages"):
         try:
             return int(raw)
         except ValueError:
             raise ConfigError(f"${var}={raw!r}: expected a whole number") from None
+    if name in ("doc_timeout", "wait"):
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"${var}={raw!r}: expected a number of seconds") from None
+    if name == "max_memory":
+        return raw
     return Path(raw)

@@ -1,10 +1,13 @@
 """The build: files → ingest → extract → warehouse (one transaction) → validation → ``BuildReport``.
 
 Parsing and extraction run before the database is touched (the database is closed meanwhile, so
-worker processes fork without its threads), so a failure there cannot leave a half-written
-database; the load is one transaction (``warehouse.load``) and validation runs inside it, just
-before COMMIT, as a hook this module injects. Nothing here prints: progress goes to the optional
-``progress`` object, the result comes back typed.
+worker processes fork without its threads), each document in a worker process with time, page and
+memory limits (``payerkg.parsing``), so one bad document becomes a named failure and the rest of
+the batch loads; the load is one transaction (``warehouse.load``) and validation runs inside it,
+just before COMMIT, as a hook this module injects. A database another process holds is waited for
+(``BuildConfig.wait``). Nothing here prints: progress goes to the optional ``progress`` object, the
+one "waiting" notice to ``on_wait``, internal errors' tracebacks to the build log next to the
+database; the result comes back typed.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import functools
 import hashlib
 import importlib.util
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Optional, Protocol, Union
 
@@ -22,14 +26,16 @@ import duckdb
 
 from extract import Vocabulary
 from ingest import InputError, expand_paths
+from ingest.api import SUPPORTED_SUFFIXES
 from warehouse import LoadBatch, LoadHooks, LoadResult, ParsedDocument, Warehouse
 from warehouse.model import OnStep
 from warehouse.report import write_validation_report
 from warehouse.validate import ValidationReport, validate_build
 
-from . import __version__
+from . import __version__, quiet
 from .config import BuildConfig
-from .parsing import Unchanged, process_all
+from .errors import INTERNAL, ArgumentError
+from .parsing import Failed, Outcome, Unchanged, process_all
 
 _log = logging.getLogger(__name__)
 
@@ -56,6 +62,7 @@ class BuildReport:
     validation: Optional[ValidationReport]
     validation_html: Optional[Path]
     migrated_from: Optional[int] = None  # the schema version the build migrated the database from
+    log: Optional[Path] = None  # the build log, when this build wrote internal errors' tracebacks to it
 
     @property
     def ok(self) -> bool:
@@ -88,6 +95,11 @@ def validation_report_path(db: str | Path) -> Path:
     return Path(db).with_suffix(".validation.html")
 
 
+def log_path(db: str | Path) -> Path:
+    """Where builds append internal errors' tracebacks: next to the database (``payerkg.duckdb.log``)."""
+    return Path(f"{db}.log")
+
+
 def build(
     paths: Optional[Sequence[str | Path]] = None,
     db: str | Path | None = None,
@@ -95,42 +107,93 @@ def build(
     *,
     progress: Optional[Progress] = None,
     on_step: Optional[OnStep] = None,
+    on_wait: Optional[Callable[[str], None]] = None,
 ) -> BuildReport:
     """Build ``paths`` (default: the config's inputs, ``seeds/``) into the database ``db`` (default: the
     config's, ``$PAYERKG_DB`` or ``payerkg.duckdb``).
 
     Unchanged documents (same bytes, same vocabulary and extractor) are not parsed again; documents
-    gone from under the inputs are retired. ``on_step`` is called at each step of the load, inside
-    its transaction (raising there rolls the build back). Raises ``LoadError`` when the load fails
+    gone from under the inputs are retired. A document that fails in any way is a failure with a code
+    (``report.failures``); the tracebacks of internal errors (E150) go to ``report.log``. When another
+    process holds the database the build waits up to ``config.wait`` seconds, calling ``on_wait`` once
+    with a message. ``on_step`` is called at each step of the load, inside its transaction (raising
+    there rolls the build back). Raises ``ArgumentError`` for an input that does not exist or inputs
+    without documents, ``DatabaseBusyError`` when the wait runs out, ``LoadError`` when the load fails
     (the database is unchanged) and ``SchemaVersionError`` for a database newer than this payerkg.
     """
     cfg = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
     inputs = [str(p) for p in (paths if paths is not None else cfg.inputs)]
+    files = input_files(inputs)
     vocab = cfg.vocabulary()
     signature = extract_signature(vocab)
-    files = expand_paths(inputs)
-    with Warehouse(cfg.db) as wh:  # creates or migrates the database; closed while documents are parsed
-        loaded = {doc_id: sig for doc_id, (sig, _) in wh.loaded().items()}
-        migrated_from = wh.migrated_from
-    if progress is not None:
-        progress.start(len(files))
-    outcomes = process_all(
-        [str(f) for f in files],
-        vocab,
-        cfg.ingest_options(),
-        loaded,
-        signature,
-        cfg.worker_count,
-        progress.advance if progress is not None else _ignore,
+    said: list[str] = []
+
+    def waiting(message: str) -> None:  # once per build, however many times it waits
+        if not said and on_wait is not None:
+            on_wait(message)
+        said.append(message)
+
+    with quiet.quieted():
+        with Warehouse(cfg.db, wait=cfg.wait, on_wait=waiting) as wh:  # creates or migrates; closed while parsing
+            loaded = {doc_id: sig for doc_id, (sig, _) in wh.loaded().items()}
+            migrated_from = wh.migrated_from
+        if progress is not None:
+            progress.start(len(files))
+        advance = progress.advance if progress is not None else _ignore
+        outcomes = process_all([str(f) for f in files], cfg, vocab, loaded, signature, advance)
+        batch, crashed = _batch(inputs, outcomes, vocab, signature)
+        log = _write_log(log_path(cfg.db), crashed) if crashed else None
+        validations: list[ValidationReport] = []
+
+        def validate(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+            validations.append(validate_build(con, result.build_id, vocab, result.changed))
+
+        with Warehouse(cfg.db, wait=cfg.wait, on_wait=waiting) as wh:
+            result = wh.load(batch, LoadHooks(before_commit=validate, on_step=on_step))
+            validation = validations[-1] if validations else None
+            html = None
+            if validation is not None:
+                html = write_validation_report(wh.con, validation, cfg.db, validation_report_path(cfg.db))
+    return BuildReport(
+        db=cfg.db,
+        result=result,
+        failures=tuple(batch.failures),
+        files=len(files),
+        validation=validation,
+        validation_html=html,
+        migrated_from=migrated_from,
+        log=log,
     )
+
+
+def input_files(inputs: Sequence[str | Path]) -> list[Path]:
+    """The documents under ``inputs``. Raises ``ArgumentError`` for a path that does not exist, and
+    when there is no document at all (a typo should neither build nor retire what was built)."""
+    for raw in inputs:
+        if not Path(raw).exists():
+            raise ArgumentError(f"{raw}: no such file or folder")
+    files = expand_paths(inputs)
+    if not files:
+        where = ", ".join(str(p) for p in inputs) or "no paths given"
+        raise ArgumentError(f"{where}: no documents ({' '.join(SUPPORTED_SUFFIXES)})")
+    return files
+
+
+def _batch(
+    inputs: Sequence[str], outcomes: Sequence[Outcome], vocab: Vocabulary, signature: str
+) -> tuple[LoadBatch, list[Failed]]:
+    """The load batch of the outcomes, and the failures that were internal errors (for the log)."""
     parsed: list[ParsedDocument] = []
     unchanged: dict[str, str] = {}
     failures: list[InputError] = []
+    crashed: list[Failed] = []
     seen: set[str] = set()
     for outcome in outcomes:
-        if isinstance(outcome, InputError):
-            _log.warning("%s", outcome)
-            failures.append(outcome)
+        if isinstance(outcome, Failed):
+            _log.info("%s", outcome.error)
+            failures.append(outcome.error)
+            if outcome.error.code == INTERNAL:
+                crashed.append(outcome)
         elif isinstance(outcome, Unchanged):
             if outcome.doc_id not in seen:
                 seen.add(outcome.doc_id)
@@ -141,26 +204,21 @@ def build(
     batch = LoadBatch(
         inputs=inputs, parsed=parsed, unchanged=unchanged, failures=failures, vocab=vocab, extract_sig=signature
     )
-    validations: list[ValidationReport] = []
+    return batch, crashed
 
-    def validate(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
-        validations.append(validate_build(con, result.build_id, vocab, result.changed))
 
-    with Warehouse(cfg.db) as wh:
-        result = wh.load(batch, LoadHooks(before_commit=validate, on_step=on_step))
-        validation = validations[-1] if validations else None
-        html = None
-        if validation is not None:
-            html = write_validation_report(wh.con, validation, cfg.db, validation_report_path(cfg.db))
-    return BuildReport(
-        db=cfg.db,
-        result=result,
-        failures=tuple(failures),
-        files=len(files),
-        validation=validation,
-        validation_html=html,
-        migrated_from=migrated_from,
-    )
+def _write_log(path: Path, crashed: Sequence[Failed]) -> Optional[Path]:
+    """Append this build's internal errors, each with its traceback, to the build log."""
+    lines = [f"== payerkg {__version__}, build of {datetime.now().isoformat(timespec='seconds')}"]
+    for f in crashed:
+        lines += [str(f.error), f.traceback.rstrip() or "(no traceback: the worker process died)"]
+    try:
+        with path.open("a", encoding="utf-8") as out:
+            out.write("\n".join(lines) + "\n\n")
+    except OSError as e:
+        _log.warning("cannot write the build log %s: %s", path, e)
+        return None
+    return path
 
 
 def _ignore(name: str) -> None:
