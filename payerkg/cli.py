@@ -23,10 +23,10 @@ from .formats import ConflictFormat, DiffFormat, ExportFormat, ExtractFormat, In
 from .lazy import OnFirstUse
 
 if TYPE_CHECKING:
-    from . import config, knowledge, pipeline, render, render_docs
+    from . import config, inputs, knowledge, pipeline, render, render_docs
 else:  # imported when a command first uses them (payerkg/lazy.py)
-    config, knowledge, pipeline, render, render_docs = (
-        OnFirstUse(f"payerkg.{m}") for m in ("config", "knowledge", "pipeline", "render", "render_docs")
+    config, inputs, knowledge, pipeline, render, render_docs = (
+        OnFirstUse(f"payerkg.{m}") for m in ("config", "inputs", "knowledge", "pipeline", "render", "render_docs")
     )
 
 app = typer.Typer(
@@ -135,7 +135,7 @@ def ingest(paths: Paths, fmt: IngestFmt = IngestFormat.text, max_bytes: MaxBytes
     """
     _logging(verbose)
     cfg = config.BuildConfig.from_env(max_bytes=max_bytes)
-    failures = render_docs.ingest(out, err, ingest_paths(paths, cfg.ingest_options()), fmt.value)
+    failures = render_docs.ingest(out, err, ingest_paths(inputs.input_files(paths), cfg.ingest_options()), fmt.value)
     raise typer.Exit(SOME_FAILED if failures else 0)
 
 

@@ -26,8 +26,9 @@ from warehouse.export import export as export_to
 from warehouse.who import Answer, Question, who
 
 from .config import BuildConfig
+from .inputs import input_files
 from .parsing import extract_file, extractor_for
-from .pipeline import ConfigLike, input_files
+from .pipeline import ConfigLike
 
 if TYPE_CHECKING:
     from extract import Extraction
@@ -127,6 +128,9 @@ class Knowledge:
         or the knowledge graph (graphml, json) to ``out``. Raises ``ArgumentError`` when ``out`` is a folder."""
         if Path(out).is_dir():
             raise ArgumentError(f"{out}: is a folder; give the file to write")
+        folder = next((p for p in Path(out).parents if p.exists()), None)
+        if folder is not None and not folder.is_dir():
+            raise ArgumentError(f"{out}: {folder} is a file, not a folder")
         return export_to(self.warehouse, out, format, since, self.vocab)
 
     def graph(self) -> KnowledgeGraph:

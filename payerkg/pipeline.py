@@ -25,8 +25,7 @@ from typing import Any, Optional, Protocol, Union
 import duckdb
 
 from extract import Vocabulary
-from ingest import InputError, expand_paths
-from ingest.api import SUPPORTED_SUFFIXES
+from ingest import InputError
 from warehouse import LoadBatch, LoadHooks, LoadResult, ParsedDocument, Warehouse
 from warehouse.model import OnStep
 from warehouse.report import write_validation_report
@@ -34,7 +33,8 @@ from warehouse.validate import ValidationReport, validate_build
 
 from . import __version__, quiet
 from .config import BuildConfig
-from .errors import INTERNAL, ArgumentError
+from .errors import INTERNAL
+from .inputs import input_files
 from .parsing import Failed, Outcome, Unchanged, process_all
 
 _log = logging.getLogger(__name__)
@@ -164,19 +164,6 @@ def build(
         migrated_from=migrated_from,
         log=log,
     )
-
-
-def input_files(inputs: Sequence[str | Path]) -> list[Path]:
-    """The documents under ``inputs``. Raises ``ArgumentError`` for a path that does not exist, and
-    when there is no document at all (a typo should neither build nor retire what was built)."""
-    for raw in inputs:
-        if not Path(raw).exists():
-            raise ArgumentError(f"{raw}: no such file or folder")
-    files = expand_paths(inputs)
-    if not files:
-        where = ", ".join(str(p) for p in inputs) or "no paths given"
-        raise ArgumentError(f"{where}: no documents ({' '.join(SUPPORTED_SUFFIXES)})")
-    return files
 
 
 def _batch(
