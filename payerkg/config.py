@@ -29,9 +29,13 @@ DEFAULT_DOC_TIMEOUT = 300.0
 #: Pages a PDF may have. Payer bulletins and decks run to tens of pages, manuals to a few hundred;
 #: 2,000 pages at ~8 pages/s is already a 4-minute parse.
 DEFAULT_MAX_PAGES = 2000
-#: Address space of each worker process (RLIMIT_AS). A worker starts at ~0.8 GiB (the parent's mappings,
-#: spaCy) and parsing a seed adds < 0.2 GiB; 2 GiB leaves room for large documents, not for runaway ones.
+#: Address space of each worker process (RLIMIT_AS). Measured on the seeds, a worker peaks at ~0.42 GiB
+#: of address space (0.2 GiB resident) with spaCy and pdfminer loaded; 2 GiB leaves room for large
+#: documents, not for runaway ones.
 DEFAULT_MAX_MEMORY = 2 * 1024**3
+#: The smallest cap that leaves a worker room to start: measured, the seeds build at 512 MiB, two of
+#: them fail at 384 MiB, and at 256 MiB a worker cannot import its libraries.
+MIN_MEMORY = 512 * 1024**2
 #: Seconds a build waits for another process to release the database before giving up.
 DEFAULT_WAIT = 60.0
 
@@ -79,6 +83,8 @@ class BuildConfig:
         if not isinstance(self.max_bytes, int) or self.max_bytes <= 0:
             raise ConfigError(f"max_bytes must be a positive number of bytes, not {self.max_bytes!r}")
         object.__setattr__(self, "max_memory", parse_size("max_memory", self.max_memory))
+        if 0 < self.max_memory < MIN_MEMORY:
+            raise ConfigError(f"max_memory must be 0 (no cap) or at least 512M, not {self.max_memory:,} bytes")
         for name, kind in (("doc_timeout", (int, float)), ("max_pages", int), ("wait", (int, float))):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, kind) or not value >= 0:

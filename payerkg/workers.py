@@ -26,7 +26,7 @@ import sys
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, Optional, TypeVar, Union
@@ -36,6 +36,7 @@ R = TypeVar("R")
 
 #: How long a worker asked to stop may take before it is killed (it only has to read a None).
 STOP_GRACE = 2.0
+_PENDING = object()
 _PR_SET_PDEATHSIG = 1
 
 
@@ -66,7 +67,8 @@ class _Worker(Generic[T]):
     ):
         self.conn, child = ctx.Pipe(duplex=True)
         self.process = ctx.Process(target=_serve, args=(child, work, init, args, memory), daemon=True)
-        self.process.start()
+        with _without_main():
+            self.process.start()
         child.close()
         self.task: Optional[int] = None
         self.started = 0.0
@@ -101,10 +103,11 @@ def run(
     on_done: Callable[[int], None] = lambda i: None,
 ) -> list[Union[R, Lost]]:
     """``work(task)`` for every task in at most ``workers`` processes, each set up by ``init(*init_args)``.
-    ``work`` should return its errors as values; an exception escaping it comes back as ``Lost``
+    ``work`` and ``init`` must be importable (not defined in ``__main__``). ``work`` should return its
+    errors as values; an exception escaping it comes back as ``Lost``
     (``error``) with its traceback, and the worker goes on. ``preload``: modules the fork server imports
     once (those of ``work``). ``on_done(i)`` is called as task i finishes."""
-    results: list[Union[R, Lost, None]] = [None] * len(tasks)
+    results: list[Any] = [_PENDING] * len(tasks)
     todo = deque(range(len(tasks)))
     ctx = _context(preload)
     pool: list[_Worker[T]] = []
@@ -127,6 +130,8 @@ def run(
                 if not todo:
                     break
                 try:
+                    if not w.process.is_alive():
+                        raise BrokenPipeError
                     w.give(todo[0], tasks[todo[0]])
                     todo.popleft()
                 except OSError:  # it died idle: a fresh one takes the task
@@ -157,9 +162,28 @@ def run(
     finally:
         for w in pool:
             w.stop(kill=w.task is not None)
-    done = [r for r in results if r is not None]
-    assert len(done) == len(tasks), "every task has a result"
-    return done
+    assert not any(r is _PENDING for r in results), "every task has a result"
+    return results
+
+
+@contextlib.contextmanager
+def _without_main() -> Iterator[None]:
+    """Start a worker without re-running the caller's ``__main__`` in it. multiprocessing would, to
+    find functions defined there; the pool's functions are importable (never ``__main__``'s), and a
+    caller's script without an ``if __name__ == "__main__":`` guard would start its build again in
+    every worker. The two attributes it reads are hidden while the worker starts, then restored."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved: dict[str, Any] = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
 
 
 def _context(preload: Sequence[str]) -> Any:
@@ -197,7 +221,13 @@ def _serve(
 
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (memory if hard == resource.RLIM_INFINITY else min(memory, hard), hard))
-    init(*args)
+    try:
+        init(*args)
+        broken: Optional[Lost] = None
+    except Exception as e:  # it answers every task with why it cannot work
+        broken = Lost(
+            "error", f"the worker could not start: {_first_line(e)}", type(e).__name__, traceback.format_exc()
+        )
     while True:
         try:
             message = conn.recv()
@@ -207,7 +237,7 @@ def _serve(
             return
         index, task = message
         try:
-            result = work(task)
+            result = broken or work(task)
         except Exception as e:  # work returns its errors; anything else is a defect, reported
             result = Lost("error", _first_line(e), type(e).__name__, traceback.format_exc())
         try:

@@ -285,3 +285,46 @@ def test_a_worker_out_of_memory_fails_its_task_not_the_pool():
     )  # fmt: skip
     assert isinstance(results[0], workers.Lost) and results[0].error_type == "MemoryError"
     assert results[1:] == [1024, ("ok", 3)]
+
+
+def _broken_setup() -> None:
+    raise ImportError("no spaCy here")
+
+
+@pytest.mark.slow  # worker processes
+def test_a_worker_that_cannot_start_fails_each_task_with_the_reason():
+    results = workers.run([("ok", 1), ("ok", 2)], _task, workers=1, limits=workers.Limits(), init=_broken_setup)
+    assert all(isinstance(r, workers.Lost) and r.kind == "error" for r in results), results
+    assert "the worker could not start: ImportError: no spaCy here" in results[0].detail
+    assert "Traceback" in results[0].traceback
+
+
+@pytest.mark.slow  # a build in a subprocess
+def test_a_script_without_a_main_guard_builds_once(tmp_path):
+    """Workers do not re-run the caller's script (multiprocessing would, to find its functions)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(DATA / "acme_memo.md", docs)
+    script = tmp_path / "nightly.py"
+    script.write_text(
+        "import payerkg\n"
+        f"report = payerkg.build([{str(docs)!r}], db={str(tmp_path / 'kb.duckdb')!r})\n"
+        "print('built', report.result.parsed, report.result.rules)\n",
+        encoding="utf-8",
+    )
+    res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=_env(), timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["built", "1", "6"]
+
+
+def test_memory_limits_are_sizes_with_a_floor():
+    config = payerkg.BuildConfig
+    assert config(max_memory="2G").max_memory == 2 * 1024**3
+    assert config(max_memory="768MiB").max_memory == 768 * 1024**2
+    assert config(max_memory=0).max_memory == 0
+    assert config.from_env({"PAYERKG_MAX_MEMORY": "1g", "PAYERKG_DOC_TIMEOUT": "30"}).doc_timeout == 30
+    for bad in ("256M", "lots", -1):
+        with pytest.raises(payerkg.ConfigError):
+            config(max_memory=bad)
+    with pytest.raises(payerkg.ConfigError):
+        config(doc_timeout=-1)
