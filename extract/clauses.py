@@ -19,6 +19,7 @@ from .lob import LobNamer
 from .model import ExceptionRef, Scope, Segment
 from .nlp import Annotator
 from .patterns import (
+    ADMINISTERED_PLANS_RE,
     ALT_VENDOR_RE,
     EFFECTIVE_CUE_RE,
     EXCEPT_RE,
@@ -141,7 +142,7 @@ class ClauseParser:
                 masked[num.start() : num.end()] = " " * (num.end() - num.start())
                 refs = [r for r in refs if r.name != name] + [ExceptionRef(name, number)]
         rest = "".join(masked)
-        if ALT_VENDOR_RE.search(rest):
+        if ALT_VENDOR_RE.search(rest) and not _only_administered(rest):
             # "Requests are managed by Acme Rx for some members who have coverage through the X Trust":
             # the group is what follows "coverage through"; the words around it are the frame
             through = COVERAGE_THROUGH_RE.search(rest)
@@ -158,7 +159,11 @@ class ClauseParser:
             words = frag.split()
             if not words or len(frag) < 3 or all(w.lower() in STOPWORDS for w in words):
                 continue
-            if not words[0][:1].isupper() and not re.search(r"\b(?:whose|who|that|which)\b", frag):
+            if (
+                not words[0][:1].isupper()
+                and not re.search(r"\b(?:whose|who|that|which)\b", frag)
+                and not ADMINISTERED_PLANS_RE.match(frag)
+            ):
                 continue
             if re.match(r"(?:whose|who|that|which)\b", frag, re.IGNORECASE) and ALT_VENDOR_RE.search(text):
                 continue  # ", whose requests are handled by …": the frame, not a group
@@ -213,13 +218,14 @@ class ClauseParser:
         parts = [p for p in re.split(r"(?<=\.)\s+(?=[A-Z])", text) if p.strip()]
         refs: list[ExceptionRef] = []
         for p in parts:
-            if not ALT_VENDOR_RE.search(p) and (
+            alt = ALT_VENDOR_RE.search(p) is not None and not _only_administered(p)
+            if not alt and (
                 POPULATION_HEAD_RE.match(p.strip())
                 or (PLACE_LIST_RE.match(p.strip(" .")) and re.search(r"\bcount(?:y|ies)\b|\bparish", p, re.IGNORECASE))
             ):
                 refs.extend(self.population(p))
             else:
-                refs.extend(self.groups_in(p, with_vendor=bool(ALT_VENDOR_RE.search(p))))
+                refs.extend(self.groups_in(p, with_vendor=alt))
         return refs
 
     # -- clauses ---------------------------------------------------------------------------------
@@ -282,7 +288,9 @@ class ClauseParser:
             only = ONLY_RE.search(head)
             groups = self.groups_in(ONLY_RE.sub(" ", head)) if only else []
             if only and groups:
-                funding = [s for s in self.lobs.segments_in(head) if s in (Segment.FULLY_INSURED, Segment.SELF_FUNDED)]
+                funding: list[Segment] = [
+                    s for s in self.lobs.segments_in(head) if s in (Segment.FULLY_INSURED, Segment.SELF_FUNDED)
+                ]
                 return [
                     Clause(
                         Scope.ONLY,
@@ -359,3 +367,11 @@ class ClauseParser:
             return
         if not re.search(r"\b(?:check|verify|call|see|visit)\b", tail, re.I):
             clause.conditions.append(tail.strip(" ."))
+
+
+def _only_administered(text: str) -> bool:
+    """Every "… by" in ``text`` names who runs a population's plans ("plans administered by X"), none
+    an alternate reviewer ("X, whose requests are managed by Y")."""
+    return all(
+        any(p.end() == m.end() for p in ADMINISTERED_PLANS_RE.finditer(text)) for m in ALT_VENDOR_RE.finditer(text)
+    )

@@ -17,6 +17,8 @@ from .tree import Exclusion, ProgramMember, Topic
 
 if TYPE_CHECKING:
     from .lists import ItemCtx
+    from .resources import Resources
+    from .walk import DocumentWalk
 
 POPULATION_RE = re.compile(
     r"\b(?:employees|retirees|group\s+#?\d{3,}|\(group\s+\d+\)|group\s+retiree|sponsored\s+by|"
@@ -27,6 +29,9 @@ POPULATION_RE = re.compile(
 
 class ItemShapes:
     """Item-classifying steps of ``ListReader``."""
+
+    walk: DocumentWalk
+    res: Resources
 
     def _exception_item(self, b: Block) -> bool:
         """An item that names an excepted group, not a line or a scope: the items after one ending in

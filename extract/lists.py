@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ingest import Block, BlockKind
 
@@ -26,6 +26,9 @@ from .prose import Claim
 from .services import REFERENCE_RE
 from .text import normalize
 from .tree import ProgramMember, ProgramService, Topic
+
+if TYPE_CHECKING:
+    from .walk import DocumentWalk
 
 DATE_FIRST_RE = re.compile(
     r"^\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})",
@@ -52,7 +55,7 @@ class ItemCtx:
 
 
 class ListReader(ItemShapes):
-    def __init__(self, walk):
+    def __init__(self, walk: DocumentWalk) -> None:
         self.walk = walk
         self.res = walk.res
         self.last_emitted: list[Draft] = []
@@ -74,6 +77,8 @@ class ListReader(ItemShapes):
             return  # a list of pages, manuals and chapters to read: it states no rule
         if lead is not None and lead.lead == "details":
             return  # what the rule its lead-in stated covers: CPT families, modalities, settings
+        if any(t.profiles for t in topic.chain()) and role not in ("services", "members", "excluded"):
+            return  # a partner program's parts ("coaching", "a care team"), not services it reviews
         top = min(b.level for b in items)
         stack: list[ItemCtx] = []
         if lead is not None and lead.lead == "services_label":
@@ -237,7 +242,17 @@ class ListReader(ItemShapes):
             return ctx
         return None
 
-    def _members_item(self, b, depth, members, stack, topic, lead, has_children, src) -> Optional[ItemCtx]:
+    def _members_item(
+        self,
+        b: Block,
+        depth: int,
+        members: list[Member],
+        stack: list[ItemCtx],
+        topic: Topic,
+        lead: Optional[Claim],
+        has_children: bool,
+        src: Source,
+    ) -> Optional[ItemCtx]:
         if not members:
             return None
         ctx = ItemCtx(depth, "members", b, members=members)
@@ -249,7 +264,7 @@ class ListReader(ItemShapes):
             return ctx
         return self._emit_members(ctx, members, stack, topic, lead, src)
 
-    def _next_is_segment(self, b, stack) -> bool:
+    def _next_is_segment(self, b: Block, stack: list[ItemCtx]) -> bool:
         return False
 
     def _emit_members(
@@ -263,8 +278,8 @@ class ListReader(ItemShapes):
         kind: str = "members",
     ) -> ItemCtx:
         ctx.kind = kind
-        lob = next((m for s in reversed(stack) for m in s.members if m.lob is not None), None)
-        lob = lob.lob if lob else next((m.lob for m in (lead.members if lead else []) if m.lob), None)
+        above = next((m for s in reversed(stack) for m in s.members if m.lob is not None), None)
+        lob = above.lob if above else next((m.lob for m in (lead.members if lead else []) if m.lob), None)
         resolved = []
         for m in members:
             if (m.lob is None or m.lob.default) and lob is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .clauses import Clause, ClauseParser
 from .lob import Lob, LobNamer
@@ -23,6 +23,9 @@ from .model import ExceptionRef, Scope, Segment
 from .nlp import Annotator
 from .patterns import LABEL_MAX_WORDS, NONE_RE, VERB_RE
 from .text import dates_in, fold, normalize
+
+if TYPE_CHECKING:
+    from .vocabulary import Vocabulary
 
 HEAD_SPLIT_RE = re.compile(r"\s*:\s+|\s+[—–]\s+|\s+-\s+|\s*:\s*$")
 #: lower-case words that close a line-of-business phrase ("… Medicaid members", "… PPO plans"); a
@@ -155,7 +158,7 @@ class Member:
 
 
 class MemberReader:
-    def __init__(self, vocab, annotate: Annotator, lobs: LobNamer, clauses: ClauseParser):
+    def __init__(self, vocab: Vocabulary, annotate: Annotator, lobs: LobNamer, clauses: ClauseParser) -> None:
         self.vocab = vocab
         self.annotate = annotate
         self.lobs = lobs
@@ -229,12 +232,13 @@ class MemberReader:
         dates = self._service_dates(rest)
         if rest.strip() and not clauses and NONE_RE.search(rest):
             clauses = [Clause(Scope.NONE, [Segment.ALL], rest)]
-        for lob in lobs or [None]:
+        lines: list[Optional[Lob]] = list(lobs) or [None]
+        for lob in lines:
             implied = list(lob.segments) if lob else list(head_segs)
             if clauses:
                 for c in clauses:
                     segs = c.segments
-                    funding = [s for s in implied if s is not Segment.GROUP]
+                    funding: list[Segment] = [s for s in implied if s is not Segment.GROUP]
                     if segs in ([Segment.ALL], [Segment.GROUP]) and funding:
                         segs = funding  # "Commercial fully insured: All groups"
                     elif segs == [Segment.ALL] and implied == [Segment.GROUP]:

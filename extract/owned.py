@@ -17,6 +17,7 @@ from typing import Optional
 from ingest import Block
 
 from .drafts import Source, VendorRef
+from .lob import Lob
 from .members import Member
 from .model import Requirement, Scope, Segment
 from .patterns import (
@@ -34,10 +35,13 @@ from .prose import Claim
 from .similarity import similar
 from .text import fold, normalize
 from .tree import ProgramService, Topic
+from .walk_state import WalkState
 
 _log = logging.getLogger(__name__)
 
 
+#: "the |Quality Care Cancer Program|": a program's proper name (capitalised words ending in Program)
+PROGRAM_NAME_RE = re.compile(r"\b((?-i:[A-Z])[\w&'’-]*(?:\s+(?-i:[A-Z])[\w&'’-]*){0,6}\s+Program)\b")
 #: "… administers / runs / manages the (prior authorization) program for us"
 ADMINISTERS_RE = re.compile(
     r"\b(?:administers?|runs?|manages?|operates?)\s+(?:the|this|our)\s+(?:[\w-]+\s+){0,3}"
@@ -58,7 +62,7 @@ COMPANY_RE = re.compile(
 )
 
 
-class OwnRequirements:
+class OwnRequirements(WalkState):
     """Requirement-sentence steps of ``DocumentWalk``."""
 
     def own_requirement(self, claim: Claim, src: Source, topic: Topic) -> None:
@@ -108,7 +112,8 @@ class OwnRequirements:
                 if any(same(n, ps) for n in names):
                     ps.effective = ps.effective or claim.effective
             return
-        members = claim.members or [Member(None, Segment.ALL, claim.scope_hint or Scope.ALL)]
+        lines: list[Optional[Lob]] = list(topic.find_lobs()) or [None]
+        members = claim.members or [Member(lob, Segment.ALL, claim.scope_hint or Scope.ALL) for lob in lines]
         req = Requirement.NOT_REQUIRED if claim.not_required else claim.requirement
         for name in names:
             # "For these services, we require …" in a sibling of the section that said who runs the
@@ -155,6 +160,23 @@ class OwnRequirements:
                 if ps.vendor is not None and not ps.vendor.in_house and similar(ps.name, service):
                     return ps.vendor
         return None
+
+    def outside_named_program(self, claim: Claim, src: Source, topic: Topic) -> bool:
+        """ "Indemnity members are not part of the Quality Care Cancer Program": the lines are outside
+        the rules whose own text named that program, wherever in the document they were stated."""
+        names = [
+            m.group(1) for m in PROGRAM_NAME_RE.finditer(claim.text) if not self.res.annotate(m.group(1)).of("LOB")
+        ]
+        if not names or not claim.members or not all(m.scope is Scope.NONE for m in claim.members):
+            return False
+        key = fold(names[-1])  # "Northwind Employee Program members are not in the Acme Care Program": the latter
+        programs = {
+            (d.vendor, d.service): d for d in self.drafts if d.scope is not Scope.NONE and key in fold(d.source.quote)
+        }
+        for vendor, service in programs:
+            for m in claim.members:
+                self.emit(vendor, service, m, src, topic, "outside-program")
+        return bool(programs)
 
     def takes_over(self, claim: Claim, topic: Topic) -> bool:
         """ "Acme Review is the company that administers the prior authorization program for us" in a
@@ -251,9 +273,10 @@ class OwnRequirements:
         ):
             claim.vendor = VendorRef(sec.name, v.stated, sec.new, sec.in_house)
 
-    def heading_label(self, topic: Topic) -> Optional[str]:
+    def heading_label(self, topic: Topic, company_ok: bool = False) -> Optional[str]:
         """A section heading that is a short name ("Partial hospitalizations"): what a requirement
-        sentence directly under it is about, even when the name has no service word."""
+        sentence directly under it is about, even when the name has no service word. ``company_ok``
+        where the heading cannot be the company (it files one: "Women's Health › Corvid")."""
         text = REQUIREMENT_HEADING_RE.sub("", NUMBERING_RE.sub("", normalize(topic.heading)).strip(" :.?")).strip()
         text = re.sub(r"\s*\([^()]*\)\s*$", "", text)  # "Chronic conditions (Medicare Advantage)"
         if (
@@ -262,7 +285,7 @@ class OwnRequirements:
             or VERB_RE.search(text)
             or GENERIC_HEADING_RE.match(text)
             or LEGEND_RE.match(text)
-            or self.names_a_company(topic)
+            or (not company_ok and self.names_a_company(topic))
             or self.res.members.lobish(text, strict=True)
             or self.res.annotate(text).of("VENDOR", "PAYER", "PORTAL")
         ):

@@ -30,6 +30,16 @@ EXCEPT_RE = re.compile(
 EXCLUDES_START_RE = re.compile(r"^\s*(?:excludes|excluding|excluded|not\s+included|does\s+not\s+include)\s*:?\s+", re.I)
 INCLUDES_RE = re.compile(r"(?:^|[\s,.;(])(?:includes|including)\s+", re.I)
 ONLY_RE = re.compile(r"\bonly\b", re.I)
+#: "provides these services to …", "provides service for the following groups": the section's own services
+#: delegated, not a partner's program described
+SERVICES_REFERRED_RE = re.compile(
+    r"\b(?:these|those|such|this|the\s+above)\s+services?\b|\bservices?\s+(?:for|to)\s+the\s+following\b|"
+    r"\bfor\s+the\s+following\s+(?:groups|members|plans|products|lines)\b",
+    re.I,
+)
+#: a footnote that scopes who is meant ("*Commercial members only", "¹Applies to …, except …"), not one that
+#: defines a word ("*For self-funded plans, the employer assumes the risk …")
+NOTE_SCOPES_RE = re.compile(r"\b(?:only|except|excluding|excludes|applies|apply|available|eligible)\b", re.I)
 #: "only when the employer has added the program", "groups that have elected it": a select scope
 ONLY_ELECTED_RE = re.compile(
     r"\bonly\s+(?:if|when|where)\b[^.]*\b(?:add|adds|added|elect|elects|elected|choose|chose|chosen|opt|opts|opted|"
@@ -47,6 +57,12 @@ NONE_RE = re.compile(
     re.I,
 )
 REFERENCE_RE = re.compile(r"^(?:to\s+(?:determine|find\s+out|learn|check)\b|(?:see|refer\s+to|visit|check)\b)", re.I)
+#: a population named by who runs its plans: "plans administered by Acme Benefits" (not a delegation)
+ADMINISTERED_PLANS_RE = re.compile(
+    r"\b(?:plans?|groups?|accounts?|policies|products?|employers?|coverage)\s+(?:\w+\s+)?"
+    r"(?:administered|issued|offered|sponsored|underwritten|sold)\s+(?:by|through)\s+",
+    re.I,
+)
 ALT_VENDOR_RE = re.compile(
     r"\b(?:managed|handled|administered|reviewed|processed)\s+by\s+|\b(?:go|goes|stay|stays)\s+"
     r"(?:to|with)\s+",
@@ -96,6 +112,7 @@ CONTRACT_RE = re.compile(
 )
 ROUTE_RE = re.compile(
     r"\b(?:go|goes|going|sent|send|sends|sending|submit|submits|submitting|submitted|route[sd]?|directed|forward(?:ed)?)\s+(?:[\w'’]+\s+){0,6}?(?:to|through)\s+|"
+    r"\b(?:stay|stays|remain|remains)\s+with\s+|"
     r"\b(?:from|through|via|with)\s+(?=\S)",
     re.I,
 )
@@ -195,7 +212,10 @@ APPLIES_RE = re.compile(
     r"\b(?:appl(?:y|ies)|is\s+required|are\s+required|is\s+available|(?:be|is|are)\s+offered|"
     r"^\s*available)\s+(?:only\s+|also\s+)?to\b|"
     r"\b(?:are|is)\s+(?:in|included\s+in|part\s+of|enrolled\s+in|covered\s+by)\s+(?:the|this|our)\b|"
-    r"\btake\s+part\b|\bparticipate\b|\bis\s+in\s+the\s+program\b",
+    r"\btake\s+part\b|\bparticipate\b|\bis\s+in\s+the\s+program\b|"
+    # who may have a program: "accounts can opt in", "a core offering for …", "standard benefit for …"
+    r"\b(?:can|may)\s+(?:opt[- ]?in|pick|choose|elect|add|purchase|buy)\b|\bopt[- ]?in\s+to\b|"
+    r"\b(?:core|standard)\s+(?:benefit|offering|feature)\s+(?:on|for|to|of)\b",
     re.I,
 )
 LEGEND_RE = re.compile(r"^\s*(?:key|legend|how\s+to\s+read|symbols?|abbreviations)\b", re.I)
@@ -227,7 +247,8 @@ REQUIREMENT_HEADING_RE = re.compile(
     r"\s+(?:prior\s+)?(?:authori[sz]ation|pre-?certification|notification)\s+requirements?$",
     re.I,
 )
-HEADING_SPLIT_RE = re.compile(r"\s*:\s+|\s+[—–]\s+|\s+-\s+")
+#: where a heading's parts meet: "Imaging: Acme Review", "Acme — commercial", "Acme, for select Medicare members"
+HEADING_SPLIT_RE = re.compile(r"\s*:\s+|\s+[—–]\s+|\s+-\s+|,\s+(?=for\s)")
 NUMBERING_RE = re.compile(
     r"^\s*(?:section\s+)?\d+(?:\.\d+)*\.?\s+|^\s*[A-Z]\.\s+|^\s*(?:step|part|slide)\s+\d+\s*[:.-]?\s*", re.I
 )

@@ -86,6 +86,18 @@ class Claim:
         return self.vendor is not None
 
 
+#: "… commercial members, except …": members with exceptions named inline
+INLINE_EXCEPT_RE = re.compile(r",?\s*\b(?:except(?:\s+for)?|excluding|but\s+not)\s+", re.I)
+#: what may stand between a line of business and its "except"
+MEMBER_GAP_RE = re.compile(
+    r"\s*(?:members?|plans?|groups?|accounts?|enrollees|employers?|customers|business)?\s*,?\s*", re.I
+)
+
+
+#: A sentence whose verb is the start of something: its "on <date>" is when that starts.
+START_VERB_RE = re.compile(r"\b(?:begin|begins|began|start|starts|started|take\s+over|takes\s+over)\b", re.I)
+
+
 class ProseReader:
     def __init__(self, res: Resources):
         self.res = res
@@ -189,9 +201,13 @@ class ProseReader:
             claim.membership_only = True
             if INCLUDES_START_RE.match(s):
                 claim.members = [m for m in claim.members if m.segment is not Segment.GROUP]
-        if NONE_RE.search(s) and not claim.vendor:
+        none = NONE_RE.search(s)
+        if none and not claim.vendor:
+            # "… commercial members (does not apply to federal employee members)": only the aside's members are out
+            aside = _aside_around(s, none.start())
             for m in claim.members:
-                m.scope = Scope.NONE
+                if aside is None or (m.lob is not None and m.lob.stated and m.lob.stated in aside):
+                    m.scope = Scope.NONE
         return claim
 
     # -- slots ---------------------------------------------------------------------------------------
@@ -210,6 +226,10 @@ class ProseReader:
             if NOT_EFFECTIVE_RE.search(clause) and not re.search(r"dates?\s+of\s+service", clause, re.I):
                 continue
             if EFFECTIVE_CUE_RE.search(clause) or re.search(r"dates?\s+of\s+service", clause, re.I):
+                effective = effective or d.value
+            elif re.search(r"\bon\s*$", before, re.I) and START_VERB_RE.search(s[: d.start]):
+                # "Acme will also begin reviewing home sleep tests for … members on January 1": the
+                # sentence's verb says when the rule starts
                 effective = effective or d.value
         return effective, ended
 
@@ -260,21 +280,20 @@ class ProseReader:
             tail = self.res.clauses.parse(s[colon + 1 :])
             if not tail and re.search(r"\bfollowing\b", s[:colon], re.I):
                 # "… for the following self-funded group members*: Acme Retiree Trust": only those named
-                named = self.res.clauses.groups_in(s[colon + 1 :])
                 rest = s[colon + 1 :]
                 # "Contoso Retiree Trust non-Medicare": a qualifier of the group, not a line of business
                 lobs_in = [
                     x for x in self.res.members.in_sentence(rest) if not re.search(r"\bnon-?\s*$", rest[: x[1]], re.I)
                 ]
-                if named and not lobs_in:
-                    tail = [Clause(Scope.ONLY, [Segment.GROUP], s[colon + 1 :], inclusions=[g.name for g in named])]
+                groups = self.res.clauses.groups_in(rest)
+                if groups and not lobs_in:
+                    tail = [Clause(Scope.ONLY, [Segment.GROUP], rest, inclusions=[g.name for g in groups])]
             if tail and tail[0].scope is Scope.ONLY and tail[0].inclusions:
                 segs = [x for x in self.res.lobs.segments_in(s[:colon]) if x is not Segment.GROUP] or [Segment.GROUP]
                 lobs_before = [m.lob for m in out if m.lob is not None]
+                lines: list[Optional[Lob]] = list(lobs_before) or [None]
                 out = [
-                    Member(lob, seg, Scope.ONLY, inclusions=list(tail[0].inclusions))
-                    for lob in (lobs_before or [None])
-                    for seg in segs
+                    Member(lob, seg, Scope.ONLY, inclusions=list(tail[0].inclusions)) for lob in lines for seg in segs
                 ]
         for m in out:
             sc = re.search(
@@ -284,6 +303,25 @@ class ProseReader:
             )
             if sc and sc.group(1).lower() in ("most", "some", "select", "certain"):
                 m.scope = {"most": Scope.MOST, "some": Scope.SOME}.get(sc.group(1).lower(), Scope.SELECT)
+        return self._inline_exceptions(s, lobs, out)
+
+    def _inline_exceptions(self, s: str, lobs: list[tuple[Lob, int, int]], out: list[Member]) -> list[Member]:
+        """ "Commercial members, except Line B and plans administered by X": the line before "except" is
+        most of its members, with the named exceptions; a line named after it is one of them."""
+        for m in INLINE_EXCEPT_RE.finditer(s):
+            before = [(lob, b) for lob, _, b in lobs if b <= m.start()]
+            if not before or not MEMBER_GAP_RE.fullmatch(s[before[-1][1] : m.start()]):
+                continue  # "… for all services except X": an exception of the service, not of members
+            stop = re.search(r"[;)]|\.(?:\s|$)", s[m.end() :])
+            refs = self.res.clauses.exception_list(s[m.end() : m.end() + stop.start() if stop else len(s)])
+            if not refs:
+                continue
+            inside = {id(lob) for lob, a, _ in lobs if a >= m.end()}
+            out = [x for x in out if x.lob is None or id(x.lob) not in inside]
+            for x in out:
+                x.exceptions.extend(r for r in refs if r not in x.exceptions)
+                if x.scope is Scope.ALL:
+                    x.scope = Scope.MOST
         return out
 
     def _excluded(self, s: str) -> list:
@@ -318,3 +356,13 @@ class ProseReader:
         if any(CARE_MANAGEMENT_RE.search(x) for x in claim.services):
             return Requirement.CARE_MANAGEMENT
         return None
+
+
+def _aside_around(s: str, pos: int) -> Optional[str]:
+    """The parenthesised aside ``pos`` stands in, when the sentence says more outside it."""
+    open_ = s.rfind("(", 0, pos)
+    if open_ < 0 or s.rfind(")", 0, pos) > open_:
+        return None
+    close = s.find(")", pos)
+    aside = s[open_ : close + 1 if close >= 0 else len(s)]
+    return aside if s.replace(aside, " ").strip(" .;,") else None

@@ -12,10 +12,14 @@ sentence names, or the section's.
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .model import Requirement, Scope
 from .text import dates_in
+
+if TYPE_CHECKING:
+    from .prose import Claim
+    from .resources import Resources
 
 _REVIEW = (
     r"(?:prior\s+|pre-?)?(?:authori[sz]ations?|approvals?|certifications?)|pre-?certifications?|notifications?|"
@@ -82,7 +86,7 @@ GENERAL_RE = re.compile(r"\b(?:benefits?\s+and\s+eligibility|eligibility|claims?
 
 
 class RequirementReader:
-    def __init__(self, res):
+    def __init__(self, res: Resources) -> None:
         self.res = res
 
     def frame(self, s: str) -> Optional[re.Match]:
@@ -93,7 +97,7 @@ class RequirementReader:
             return None
         return m
 
-    def read(self, s: str, claim) -> bool:
+    def read(self, s: str, claim: Claim) -> bool:
         """Fill ``claim`` from a requirement sentence ``s`` with no vendor; False when it is not one."""
         m = self.frame(s)
         if m is None:

@@ -9,10 +9,14 @@ long list of examples after a colon or in parentheses ("Advanced imaging: CT, MR
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .patterns import SERVICE_MAX_WORDS
 from .text import fold, normalize
+
+if TYPE_CHECKING:
+    from .nlp import Annotator
+    from .vocabulary import Vocabulary
 
 LEAD_WORDS_RE = re.compile(
     r"^(?:(?:the|a|an|all|any|our|their|its|these|those|such|for|of|to|certain|select|selected|some|several|only|"
@@ -201,7 +205,7 @@ def _singular(folded: str) -> str:
 
 
 class ServiceNamer:
-    def __init__(self, vocab, annotate):
+    def __init__(self, vocab: Vocabulary, annotate: Annotator) -> None:
         self.vocab = vocab
         self.annotate = annotate
         self.canonical = {_singular(fold(n)): s.name for s in vocab.services for n in s.all_names()}

@@ -13,9 +13,10 @@ point to notes that add exceptions, dates, conditions or a narrower scope. A con
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ingest import Block
+from ingest.model import TableRow as Row
 
 from .drafts import Source, VendorRef
 from .members import Member
@@ -25,9 +26,12 @@ from .prose import Claim
 from .requirements import CONDITION_RE
 from .services import split_qualifier
 from .table_layout import Grid, TableLayout
-from .table_notes import MARK_RE, MarkMeaning, TableNotes
+from .table_notes import MARK_RE, Footnote, MarkMeaning, TableNotes
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold, normalize
 from .tree import Topic
+
+if TYPE_CHECKING:
+    from .walk import DocumentWalk
 
 #: A note about the document's own changes ("… were added in this update"), not a condition of the rule.
 #: "Note: …" at the start of a line inside a cell.
@@ -42,7 +46,7 @@ FILL_DOWN_ROLES = {"vendor", "payer", "service", "service_vendor", "category", "
 
 
 class TableReader:
-    def __init__(self, walk):
+    def __init__(self, walk: DocumentWalk) -> None:
         self.walk = walk
         self.res = walk.res
         self.notes = TableNotes(walk)
@@ -99,24 +103,35 @@ class TableReader:
                     row, raw, grid, service, vendor, src, topic, legend, notes, payer, self._qualifier(cells, grid)
                 )
             else:
-                self._plain_row(
-                    cells,
-                    grid,
-                    service or topic_service(topic),
-                    vendor,
-                    src,
-                    topic,
-                    notes,
-                    payer,
-                    lead,
-                    self._qualifier(cells, grid),
-                )
+                one_or_more: list[Optional[str]] = list(self._services(cells, grid)) or [
+                    service or topic_service(topic)
+                ]
+                for one in one_or_more:
+                    self._plain_row(
+                        cells,
+                        grid,
+                        one,
+                        vendor,
+                        src,
+                        topic,
+                        notes,
+                        payer,
+                        lead,
+                        self._qualifier(cells, grid),
+                    )
 
     def _near(self, table: Block) -> list[Block]:
-        """The blocks a table's legend and notes may stand in: its top-level section ("Key", "Notes"
-        are subsections of the table's section)."""
-        top = table.section_path[:1]
-        return [x for x in self.walk.doc.blocks if x.section_path[:1] == top and x is not table]
+        """The blocks a table's legend and notes may stand in: its own section and subsections ("Key",
+        "Notes" under the table's section) and the sections enclosing it (notes at the end of a
+        chapter), not a sibling section's prose (another program's "*Commercial members only")."""
+        path = tuple(table.section_path)
+        return [
+            x
+            for x in self.walk.doc.blocks
+            if x is not table
+            and tuple(x.section_path[:1]) == path[:1]
+            and (tuple(x.section_path[: len(path)]) == path or path[: len(x.section_path)] == tuple(x.section_path))
+        ]
 
     def _row_offsets(self, b: Block) -> dict[int, tuple[int, int]]:
         out = {}
@@ -140,6 +155,14 @@ class TableReader:
                 return self.res.services.name(first, strict=False)
         return None
 
+    def _services(self, cells: dict[int, str], grid: Grid) -> list[str]:
+        """Several services listed in one cell ("Radiology; Cardiology"), each a rule of its own."""
+        for i, role in grid.roles.items():
+            if role == "service" and cells.get(i) and ";" in cells[i].split("\n")[0]:
+                names = [self.res.services.name(p, strict=False) for p in cells[i].split("\n")[0].split(";")]
+                return [n for n in names if n]
+        return []
+
     def _qualifier(self, cells: dict[int, str], grid: Grid) -> list[str]:
         """The service cell's qualifier ("… with a diagnosis of autism") as a condition of the row's rules."""
         for i, role in grid.roles.items():
@@ -148,7 +171,7 @@ class TableReader:
                 return [q] if q else []
         return []
 
-    def _vendor(self, cells, grid, topic: Topic, lead: Optional[Claim]) -> Optional[VendorRef]:
+    def _vendor(self, cells: dict[int, str], grid: Grid, topic: Topic, lead: Optional[Claim]) -> Optional[VendorRef]:
         for i, role in grid.roles.items():
             if role == "vendor" and cells.get(i):
                 v = self.res.vendors.label(cells[i].split("\n")[0], self.walk.payer)
@@ -162,7 +185,7 @@ class TableReader:
                         return v
         return (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()
 
-    def _payer(self, cells, grid) -> Optional[str]:
+    def _payer(self, cells: dict[int, str], grid: Grid) -> Optional[str]:
         for i, role in grid.roles.items():
             if role == "payer" and cells.get(i):
                 name = cells[i].split("\n")[0].strip()
@@ -171,7 +194,19 @@ class TableReader:
         return None
 
     # -- rows ----------------------------------------------------------------------------------------
-    def _plain_row(self, cells, grid, service, vendor, src, topic, notes, payer, lead, qualifiers) -> None:
+    def _plain_row(
+        self,
+        cells: dict[int, str],
+        grid: Grid,
+        service: Optional[str],
+        vendor: Optional[VendorRef],
+        src: Source,
+        topic: Topic,
+        notes: dict[str, list[Footnote]],
+        payer: Optional[str],
+        lead: Optional[Claim],
+        qualifiers: list[str],
+    ) -> None:
         if not service or vendor is None:
             return
         lob_texts = [cells[i] for i, r in grid.roles.items() if r == "lob" and cells.get(i)]
@@ -268,7 +303,22 @@ class TableReader:
                 vendor, service, m, src, topic, "table-row", effective, requirement, conditions=conditions, payer=payer
             )
 
-    def _grid_row(self, row, cells, grid, service, vendor, src, topic, legend, notes, payer, qualifiers) -> None:
+    def _grid_row(
+        self,
+        row: Row,
+        cells: dict[int, str],
+        grid: Grid,
+        service: Optional[str],
+        vendor: Optional[VendorRef],
+        src: Source,
+        topic: Topic,
+        legend: dict[str, MarkMeaning],
+        notes: dict[str, list[Footnote]],
+        payer: Optional[str],
+        qualifiers: list[str],
+    ) -> None:
+        if service is None:
+            return
         for i, header in grid.lob_cols.items():
             cell = cells.get(i, "")
             if not cell:
@@ -291,7 +341,9 @@ class TableReader:
                 continue
             lob = self.res.lobs.name(header, self.walk.payer)
             segs = list(lob.segments) if lob else []
-            seg_list = [s for s in segs if s is not Segment.GROUP] or ([Segment.GROUP] if segs else [Segment.ALL])
+            seg_list: list[Segment] = [s for s in segs if s is not Segment.GROUP] or (
+                [Segment.GROUP] if segs else [Segment.ALL]
+            )
             if lob is not None and lob.default and lob.name == "Commercial" and Segment.INDIVIDUAL in segs:
                 seg_list = [Segment.INDIVIDUAL]
             for seg in seg_list:

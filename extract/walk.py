@@ -28,6 +28,7 @@ from .pairing import Pairing
 from .patterns import (
     ACTIVE_RE,
     ANAPHOR_RE,
+    AUTH_WORD_RE,
     EXCEPT_RE,
     EXCLUDED_LEAD_RE,
     GENERIC_HEADING_RE,
@@ -35,6 +36,7 @@ from .patterns import (
     LEGEND_RE,
     MANAGED_BY_RE,
     MEMBER_LEAD_RE,
+    NOTE_SCOPES_RE,
     NUMBERING_RE,
     ONLY_ELECTED_RE,
     REQUIREMENT_HEADING_RE,
@@ -42,16 +44,17 @@ from .patterns import (
     SKIP_HEADING_RE,
     VERB_RE,
 )
+from .profiles import ProgramProfiles
 from .prose import Claim, ProseReader
 from .resources import Resources
 from .similarity import same_vendor
-from .text import normalize, sentences
+from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, normalize, sentences
 from .tree import Exclusion, ProgramMember, ProgramService, Section, Topic, build_tree
 
 _log = logging.getLogger(__name__)
 
 
-class DocumentWalk(OwnRequirements, Emitting, Pairing):
+class DocumentWalk(OwnRequirements, Emitting, Pairing, ProgramProfiles):
     def __init__(self, doc: Document, res: Resources, payer: str):
         self.doc = doc
         self.res = res
@@ -82,14 +85,21 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
     def section(self, sec: Section, topic: Topic) -> None:
         if sec.heading is not None:
             self.heading(sec.heading, topic)
-        if sec.heading is None or not SKIP_HEADING_RE.match(
+        skip = sec.heading is not None and SKIP_HEADING_RE.match(
             NUMBERING_RE.sub("", normalize(sec.heading.text)).strip(" :.")
-        ):
-            self.blocks(sec.blocks, topic)
-        for child in sec.children:
-            sub = Topic(topic, heading=child.heading.text if child.heading else "")
-            self.section(child, sub)
-            self.close(sub)
+        )
+        run: list[Block] = []
+        for item in [*sec.items, None]:
+            if isinstance(item, Block):
+                run.append(item)
+                continue
+            if run and not skip:
+                self.blocks(run, topic)
+            run = []
+            if item is not None:
+                sub = Topic(topic, heading=item.heading.text if item.heading else "")
+                self.section(item, sub)
+                self.close(sub)
 
     def blocks(self, blocks: list[Block], topic: Topic) -> None:
         i = 0
@@ -157,9 +167,16 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
                 and self.res.members.lobish(part, strict=True)
                 and not self.res.annotate(part).of("VENDOR", "DEPT")
             ):
-                lob = self.res.lobs.name(re.sub(r"^\s*for\s+", "", part, flags=re.IGNORECASE), self.payer)
+                named_part = re.sub(r"^\s*for\s+", "", part, flags=re.IGNORECASE)
+                scoped = self.res.clauses.scope_re.match(named_part)  # "for |select| Medicare Advantage members"
+                lob = self.res.lobs.name(named_part[scoped.end() :] if scoped else named_part, self.payer)
                 if lob is not None and not lob.default:
                     topic.lob = lob
+                    if scoped:
+                        topic.lob_scope = self.res.clauses.scope_words[scoped.group(1).lower()]
+                    # "Commercial and Medicare Advantage members": a heading that names several lines
+                    named = [x for x, _, _ in self.res.members.in_sentence(part, self.payer) if not x.default]
+                    topic.lobs = named if len(named) > 1 else []
                     continue
             if (
                 topic.role is None
@@ -203,16 +220,25 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             and not (MEMBER_LEAD_RE.search(norm) or EXCLUDED_LEAD_RE.search(norm) or SERVICE_LEAD_RE.search(norm))
         ):
             svc = self.res.services.name(label.group(1))
-            lead = Claim(0, len(text), lead="services_label")
+            label_lead = Claim(0, len(text), lead="services_label")
             if svc:
-                lead.services = [svc]
-            return lead
+                label_lead.services = [svc]
+            return label_lead
         last: Optional[Claim] = None
         lead: Optional[Claim] = None
         history: list[Claim] = []
         for a, e in sentences(text):
             claim = self.prose.read(text, a, e, self.payer, topic.find_vendor() or self.heading_vendor(topic))
             self.same_vendor_as_section(claim, topic)
+            self.profile(claim, text, topic)
+            if (
+                a == 0
+                and claim.vendor is None
+                and claim.members
+                and NOTE_SCOPES_RE.search(text, a, e)
+                and _notes_a_sentence(b, siblings)
+            ):
+                claim.membership_only = True  # "*Commercial members, except …" under "Members 18 and older* have …"
             same = next(
                 (
                     c
@@ -281,7 +307,7 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             and not claim.negated
             and not claim.ended
             and topic.vendor is None
-            and (services or claim.members)
+            and (services or claim.members or ("active" in claim.cues and AUTH_WORD_RE.search(claim.text)))
         ):
             topic.vendor = vendor
         if claim.effective and vendor is not None and not services and not claim.members and not claim.negated:
@@ -302,14 +328,18 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
         if "describes" in claim.cues and not claim.members:
             return  # who a company is, not what it reviews for whom
         if vendor is not None and not services:
-            ctx_all = [s for s in topic.find_services() if s.home is None]
+            found = topic.find_services()
+            ctx_all = [s for s in found if s.home is None]
             if not ctx_all and claim.members and not (claim.negated or claim.ended):
                 # "For our Medicare members, we offer Acme Health" under "Chronic conditions": the
                 # service the nearest heading names
                 ctx_all = [ProgramService(n, vendor, src, origin="heading") for n in self.section_services(topic)]
-            services_ctx = [s for s in ctx_all if s.vendor is not None and s.vendor.name == vendor.name] or [
+            # the vendor's own programs, those its subsections stated too ("Acme's programs do not apply
+            # to …"); a service no vendor was named for only when stated in this section
+            services_ctx = [s for s in found + ctx_all if s.vendor is not None and s.vendor.name == vendor.name] or [
                 s for s in ctx_all if s.vendor is None or vendor.in_house or claim.continues
             ]
+            services_ctx = list({id(s): s for s in services_ctx}.values())
             if claim.members and (claim.negated or claim.ended) and not claim.continues:
                 for m in claim.members:
                     topic.members.append(
@@ -352,7 +382,11 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             # members only: "The program applies to …", "X members are not part of the program"
             if claim.lead == "members" or not claim.membership_only:
                 return
+            if self.outside_named_program(claim, src, topic):
+                return
             for m in claim.members:
+                if not (claim.negated or claim.ended) and self.refines_line(topic, m, src):
+                    continue
                 topic.members.append(
                     ProgramMember(
                         m,
@@ -383,6 +417,21 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
                 self.add_service(
                     topic,
                     ProgramService(
-                        name, vendor, src, claim.effective, claim.requirement, negated=claim.negated or claim.ended
+                        name,
+                        vendor,
+                        src,
+                        claim.effective,
+                        requirement=claim.requirement,
+                        negated=claim.negated or claim.ended,
                     ),
                 )
+
+
+def _notes_a_sentence(b: Block, siblings: list[Block]) -> bool:
+    """``b`` is a note ("*Commercial members only") whose marker stands in an earlier block of its section."""
+    marker = b.text.lstrip()[:1]
+    return (
+        bool(marker)
+        and marker in FOOTNOTE_SYMBOLS + SUPERSCRIPTS
+        and any(x.index < b.index and marker in x.text.lstrip()[1:] for x in siblings)
+    )

@@ -28,13 +28,14 @@ from extract import Vocabulary
 from ingest import InputError
 from warehouse import LoadBatch, LoadHooks, LoadResult, ParsedDocument, Warehouse
 from warehouse.model import OnStep
+from warehouse.notices import Notice, document_notices
 from warehouse.report import write_validation_report
 from warehouse.validate import ValidationReport, validate_build
 
-from . import __version__, quiet
+from . import __version__, decisions, quiet
 from .config import BuildConfig
 from .errors import INTERNAL
-from .inputs import input_files
+from .inputs import input_files, no_documents
 from .parsing import Failed, Outcome, Unchanged, process_all
 
 _log = logging.getLogger(__name__)
@@ -53,7 +54,8 @@ class Progress(Protocol):
 @dataclass(frozen=True)
 class BuildReport:
     """What a build did. ``failures`` are the inputs that could not be used (the rest was built);
-    ``validation`` is None only when the database has never been validated."""
+    ``validation`` is None only when the database has never been validated; ``notices`` name the
+    documents of this build's inputs that gave no rules, no payer, or sentences it could not read."""
 
     db: Path
     result: LoadResult
@@ -63,6 +65,7 @@ class BuildReport:
     validation_html: Optional[Path]
     migrated_from: Optional[int] = None  # the schema version the build migrated the database from
     log: Optional[Path] = None  # the build log, when this build wrote internal errors' tracebacks to it
+    notices: tuple[Notice, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -108,6 +111,7 @@ def build(
     progress: Optional[Progress] = None,
     on_step: Optional[OnStep] = None,
     on_wait: Optional[Callable[[str], None]] = None,
+    prune: bool = False,
 ) -> BuildReport:
     """Build ``paths`` (default: the config's inputs, ``seeds/``) into the database ``db`` (default: the
     config's, ``$PAYERKG_DB`` or ``payerkg.duckdb``).
@@ -117,13 +121,18 @@ def build(
     (``report.failures``); the tracebacks of internal errors (E150) go to ``report.log``. When another
     process holds the database the build waits up to ``config.wait`` seconds, calling ``on_wait`` once
     with a message. ``on_step`` is called at each step of the load, inside its transaction (raising
-    there rolls the build back). Raises ``ArgumentError`` for an input that does not exist or inputs
-    without documents, ``DatabaseBusyError`` when the wait runs out, ``LoadError`` when the load fails
-    (the database is unchanged) and ``SchemaVersionError`` for a database newer than this payerkg.
+    there rolls the build back). Raises ``ArgumentError`` for an input that does not exist, or inputs
+    without documents when the database has none under them either (an emptied folder is the
+    retirement guard's case), ``DatabaseBusyError`` when the wait runs out, ``LoadError`` when the
+    load fails (the database is unchanged), ``RetirementRefusedError`` (a ``LoadError``) when it
+    would retire more than half of the active documents under the inputs and ``prune`` is not set,
+    and ``SchemaVersionError`` for a database newer than this payerkg.
     """
     cfg = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
     inputs = [str(p) for p in (paths if paths is not None else cfg.inputs)]
-    files = input_files(inputs)
+    files = input_files(inputs, empty_ok=True)
+    if not files and not Path(cfg.db).exists():
+        raise no_documents(inputs)
     vocab = cfg.vocabulary()
     signature = extract_signature(vocab)
     said: list[str] = []
@@ -135,13 +144,15 @@ def build(
 
     with quiet.quieted():
         with Warehouse(cfg.db, wait=cfg.wait, on_wait=waiting) as wh:  # creates or migrates; closed while parsing
+            if not files and not _active_under(wh, inputs):  # nothing to build and nothing to retire
+                raise no_documents(inputs)
             loaded = {doc_id: sig for doc_id, (sig, _) in wh.loaded().items()}
             migrated_from = wh.migrated_from
         if progress is not None:
             progress.start(len(files))
         advance = progress.advance if progress is not None else _ignore
         outcomes = process_all([str(f) for f in files], cfg, vocab, loaded, signature, advance)
-        batch, crashed = _batch(inputs, outcomes, vocab, signature)
+        batch, crashed = _batch(inputs, outcomes, vocab, signature, prune)
         log = _write_log(log_path(cfg.db), crashed) if crashed else None
         validations: list[ValidationReport] = []
 
@@ -154,6 +165,7 @@ def build(
             html = None
             if validation is not None:
                 html = write_validation_report(wh.con, validation, cfg.db, validation_report_path(cfg.db))
+            notices = document_notices(wh.con, [p.document.doc_id for p in batch.parsed] + list(batch.unchanged))
     return BuildReport(
         db=cfg.db,
         result=result,
@@ -163,11 +175,19 @@ def build(
         validation_html=html,
         migrated_from=migrated_from,
         log=log,
+        notices=tuple(notices),
     )
 
 
+def _active_under(wh: Warehouse, inputs: Sequence[str]) -> bool:
+    """Whether the database holds an active document from under ``inputs`` (a build of them retires it)."""
+    roots = [Path(i).resolve() for i in inputs]
+    sources = [row[0] for row in wh.query("SELECT source FROM documents WHERE status = 'active'")[1]]
+    return any(p == r or r in p.parents for p in (Path(s).resolve() for s in sources) for r in roots)
+
+
 def _batch(
-    inputs: Sequence[str], outcomes: Sequence[Outcome], vocab: Vocabulary, signature: str
+    inputs: Sequence[str], outcomes: Sequence[Outcome], vocab: Vocabulary, signature: str, prune: bool
 ) -> tuple[LoadBatch, list[Failed]]:
     """The load batch of the outcomes, and the failures that were internal errors (for the log)."""
     parsed: list[ParsedDocument] = []
@@ -188,8 +208,15 @@ def _batch(
         elif outcome.document.doc_id not in seen:  # a second copy of the same bytes is the same document
             seen.add(outcome.document.doc_id)
             parsed.append(outcome)
+    decisions.build(parsed, unchanged)
     batch = LoadBatch(
-        inputs=inputs, parsed=parsed, unchanged=unchanged, failures=failures, vocab=vocab, extract_sig=signature
+        inputs=inputs,
+        parsed=parsed,
+        unchanged=unchanged,
+        failures=failures,
+        vocab=vocab,
+        extract_sig=signature,
+        prune=prune,
     )
     return batch, crashed
 

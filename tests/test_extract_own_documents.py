@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from conftest import DATA, ROOT
 from extract import Extractor, Vocabulary
@@ -264,4 +265,41 @@ def test_faq_accordion_of_an_unknown_payer_and_vendor():
     }
     # the start date is the program's, for every rule; the webinar's date is not
     assert {r.effective_from.isoformat() for r in ex.statements} == {"2027-03-01"}
+    assert all(r.vendor_new for r in ex.statements)
+
+
+def test_letter_announcing_a_vendor_switch_from_an_unknown_payer():
+    """A plain-text letter: "A will replace B as the vendor that reviews …", "B will continue to
+    review requests … through D", requests that "stay with" B for another line, a service that
+    "will begin" on a date, a webinar date that is not a rule's; the payer only in the letterhead."""
+    ex = Extractor().extract(ingest_file(DATA / "own" / "fabrikam_letter.txt"))
+    assert (ex.payer, ex.payer_new) == ("Fabrikam Health Partners", True)
+    got = {(r.vendor, r.service, r.line_of_business, r.scope.value, r.effective_from) for r in ex.statements}
+    switch = date(2027, 1, 1)
+    assert {
+        ("Zephyr Sleep Review", "outpatient sleep studies", "Medicare Advantage", "all", switch),
+        ("Lakeside Sleep Management", "outpatient sleep studies", "Medicare Advantage", "none", switch),
+        ("Lakeside Sleep Management", "sleep studies", "Commercial", "all", None),
+        ("Zephyr Sleep Review", "home sleep apnea tests", "Medicare Advantage", "all", switch),
+    } <= got
+    assert not any(r.effective_from == date(2026, 11, 12) for r in ex.statements)  # the webinar
+    assert all(r.vendor_new for r in ex.statements)
+
+
+def test_a_vendors_client_list_gives_each_row_its_own_payer():
+    """A vendor's page listing the health plans it serves: the vendor (in no vocabulary) is the
+    subject of its opening sentence; each row names a payer, its lines, several programs in one
+    cell and a start or an end."""
+    ex = Extractor().extract(ingest_file(DATA / "own" / "zephyr_clients.html"))
+    got = {(r.payer, r.vendor, r.service, r.line_of_business, r.scope.value, r.effective_from) for r in ex.statements}
+    z = "Zephyr Review Services"
+    assert got == {
+        ("Contoso Health Plan", z, "radiology", "Commercial", "all", date(2026, 1, 1)),
+        ("Contoso Health Plan", z, "radiology", "Medicare Advantage", "all", date(2026, 1, 1)),
+        ("Contoso Health Plan", z, "cardiology", "Commercial", "all", date(2026, 1, 1)),
+        ("Contoso Health Plan", z, "cardiology", "Medicare Advantage", "all", date(2026, 1, 1)),
+        ("Northwind Health", z, "sleep studies", "Medicaid", "all", date(2026, 7, 1)),
+        # "Ended December 31, 2025": out of the program from the day after
+        ("Tailspin Care", z, "radiology", "Commercial", "none", date(2026, 1, 1)),
+    }
     assert all(r.vendor_new for r in ex.statements)

@@ -28,7 +28,9 @@ class ParsedDocument:
 class LoadBatch:
     """Everything one build loads. ``unchanged`` maps the doc_id of each input whose bytes are loaded
     already (same extraction signature) to its path now; ``inputs`` are the paths as given, which
-    decide what is retired (an active document under them that is no longer there)."""
+    decide what is retired (an active document under them that is no longer there). Without
+    ``prune``, a load that would retire more than half of the active documents under the inputs
+    is refused (``RetirementRefusedError``)."""
 
     inputs: Sequence[str]
     parsed: Sequence[ParsedDocument]
@@ -36,6 +38,7 @@ class LoadBatch:
     failures: Sequence[InputError]
     vocab: Vocabulary
     extract_sig: str
+    prune: bool = False
 
 
 @dataclass

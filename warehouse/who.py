@@ -25,6 +25,7 @@ from graph import resolve as entity
 
 from .connection import Warehouse
 from .errors import ArgumentError
+from .suggest import Hints, hints
 
 FUNDED = {Segment.FULLY_INSURED.value, Segment.SELF_FUNDED.value}
 
@@ -69,11 +70,14 @@ class Finding:
 
 @dataclass
 class Answer:
-    """The question, its terms resolved to canonical names, and every finding (most specific first)."""
+    """The question, its terms resolved to canonical names, and every finding (most specific first);
+    ``hints`` name the terms nobody knows, with close names, and where the service has rules when
+    none matched the member (``warehouse.suggest``)."""
 
     question: Question
     resolved: dict[str, Any]
     findings: list[Finding] = field(default_factory=list)
+    hints: Hints = field(default_factory=Hints)
 
     @property
     def vendors(self) -> list[str]:
@@ -184,6 +188,8 @@ def who(wh: Warehouse, q: Question, vocab: Vocabulary | None = None) -> Answer:
                     }
                 )
             )
+    asked = {"service": q.service, "payer": q.payer, "line_of_business": q.line_of_business, "group": q.group}
+    answer.hints = hints(wh, vocab, asked, r, bool(answer.findings))
     return answer
 
 

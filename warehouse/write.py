@@ -56,6 +56,7 @@ def write(
                 block_count=len(d.blocks),
                 text=d.text,
                 warnings=list(d.warnings),
+                page_sizes=[dict(width=w, height=h) for w, h in d.page_sizes] or None,
                 first_build=build_id,
                 last_build=build_id,
                 extract_sig=batch.extract_sig,
