@@ -97,6 +97,7 @@ def _init(job: _Job) -> None:
         logs.replicate(job.log_levels)
     if not job.library_warnings:
         quiet.silence()
+    extractor_for(job.vocab)  # spaCy's tokenizer and matchers load here, not in the first document's time
 
 
 def _process(path: str) -> Outcome:

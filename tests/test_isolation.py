@@ -302,6 +302,25 @@ def test_a_worker_that_cannot_start_fails_each_task_with_the_reason():
     assert "Traceback" in results[0].traceback
 
 
+def _slow_setup(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+@pytest.mark.slow  # worker processes
+def test_a_tasks_time_runs_from_when_its_worker_is_ready(monkeypatch):
+    """A worker's start and setup (imports, spaCy) are not its first task's time; a worker that is
+    not ready within STARTUP_LIMIT loses its task."""
+    limits = workers.Limits(timeout=1)
+    results = workers.run([("ok", 1), ("ok", 2)], _task, workers=1, limits=limits, init=_slow_setup, init_args=(2,))
+    assert results == [("ok", 1), ("ok", 2)]
+    monkeypatch.setattr(workers, "STARTUP_LIMIT", 1.0)
+    started = time.monotonic()
+    results = workers.run([("ok", 1)], _task, workers=1, limits=limits, init=_slow_setup, init_args=(30,))
+    assert time.monotonic() - started < 15
+    assert isinstance(results[0], workers.Lost) and results[0].kind == "error", results
+    assert results[0].detail == "the worker did not start within 1 s"
+
+
 @pytest.mark.slow  # a build in a subprocess
 def test_a_script_without_a_main_guard_builds_once(tmp_path):
     """Workers do not re-run the caller's script (multiprocessing would, to find its functions)."""
