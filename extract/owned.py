@@ -24,6 +24,7 @@ from .patterns import (
     ANAPHOR_RE,
     AUTH_WORD_RE,
     GENERIC_HEADING_RE,
+    HEADING_LABEL_MAX_WORDS,
     HEADING_SPLIT_RE,
     LEGEND_RE,
     NO_LONGER_RE,
@@ -281,7 +282,7 @@ class OwnRequirements(WalkState):
         text = re.sub(r"\s*\([^()]*\)\s*$", "", text)  # "Chronic conditions (Medicare Advantage)"
         if (
             not text
-            or len(text.split()) > 6
+            or len(text.split()) > HEADING_LABEL_MAX_WORDS
             or VERB_RE.search(text)
             or GENERIC_HEADING_RE.match(text)
             or LEGEND_RE.match(text)

@@ -19,6 +19,9 @@ SERVICE_MAX_WORDS = 9
 PAYER_SEARCH_CHARS = 6000
 #: A vendor or payer name has at most this many words.
 NAME_MAX_WORDS = 7
+#: A section heading read as what a bare requirement sentence under it is about ("Oral surgery
+#: rendered as part of an inpatient stay") has at most this many words.
+HEADING_LABEL_MAX_WORDS = 10
 
 # -- membership ------------------------------------------------------------------------------------
 EXCEPT_RE = re.compile(
@@ -240,6 +243,12 @@ GENERIC_HEADING_RE = re.compile(
 )
 
 # -- headings and references -----------------------------------------------------------------------
+#: what a lead-in announces when its list is reading matter or paperwork, not services or members:
+#: "see the following documents:", "You will need the following information to make your request:"
+REFERENCE_LEAD_RE = re.compile(
+    r"\b(?:documents?|pages?|chapters?|manuals?|websites?|links?|resources|information|details|documentation|records)\b",
+    re.I,
+)
 #: "Prior authorization requirements for |sleep testing and treatment|", "|Widget testing| authorization
 #: requirements": the heading names the service whose requirements follow.
 REQUIREMENT_HEADING_RE = re.compile(

@@ -43,6 +43,7 @@ from .patterns import (
     NOT_EFFECTIVE_RE,
     NOT_REQUIRED_RE,
     ONLY_ELECTED_RE,
+    REFERENCE_LEAD_RE,
     SERVICE_LEAD_RE,
 )
 from .requirements import RequirementReader
@@ -162,7 +163,7 @@ class ProseReader:
             claim.cues.append("continues")
         if (
             (s.rstrip().endswith(":") or re.search(r"\bfollowing\b|\bbelow\b", s, re.I))
-            and re.search(r"\b(?:documents?|pages?|chapters?|manuals?|websites?|links?|resources)\b", s, re.I)
+            and REFERENCE_LEAD_RE.search(s)
             and not claim.vendor
         ):
             claim.lead = "references"

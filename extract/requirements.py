@@ -43,6 +43,10 @@ NEGATIVE_RE = re.compile(r"\b(?:not|no|don['’]t|isn['’]t|aren['’]t|won['�
 SCOPE_RE = re.compile(
     r"\bfor\s+(most|all|some|certain|select)\s+(?:of\s+(?:our|the)\s+)?(?:plans|members|products|groups)\b", re.I
 )
+#: what follows a scope word that opens a sentence: "Most| members …", "Many, but not all|, members in these plans …"
+SCOPED_SUBJECT_RE = re.compile(
+    r"[\s,]*(?:of\s+)?(?:our\s+|the\s+|these\s+)?(?:members|plans|groups|products|patients)\b", re.I
+)
 #: "tests |performed in an outpatient setting|": where or how, not which service
 SETTING_TAIL_RE = re.compile(
     r"\s+(?:performed|provided|rendered|done|given|delivered|administered|ordered|received)\b.*$", re.I
@@ -118,6 +122,11 @@ class RequirementReader:
         if scope and not claim.members:
             word = scope.group(1).lower()
             claim.scope_hint = {"most": Scope.MOST, "some": Scope.SOME, "all": Scope.ALL}.get(word, Scope.SELECT)
+        elif not claim.members:
+            # "Many, but not all, members in these plans need …": the subject says how many
+            lead = self.res.clauses.scope_re.match(s.lstrip())
+            if lead and SCOPED_SUBJECT_RE.match(s.lstrip(), lead.end()):
+                claim.scope_hint = self.res.clauses.scope_words[lead.group(1).lower()]
         plain = NOT_ASIDE_RE.sub(" ", s)
         if re.search(r"\bnotif(?:y|ication)\b", plain, re.I) and not re.search(r"\bauthori[sz]ation\b", plain, re.I):
             claim.requirement = Requirement.NOTIFICATION

@@ -19,6 +19,7 @@ from ingest import Block
 from ingest.model import TableRow as Row
 
 from .drafts import Source, VendorRef
+from .lob import Lob
 from .members import Member
 from .model import Requirement, Scope, Segment
 from .patterns import ENDED_RE, EXCEPT_RE, NOT_REQUIRED_RE
@@ -27,7 +28,7 @@ from .requirements import CONDITION_RE
 from .services import split_qualifier
 from .table_layout import Grid, TableLayout
 from .table_notes import MARK_RE, Footnote, MarkMeaning, TableNotes
-from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold, normalize
+from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, day_after, fold, normalize, sentences
 from .tree import Topic
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ UPDATE_NOTE_RE = re.compile(
     r"\bin\s+this\s+update\b|\bnew\s+in\s+this\b",
     re.IGNORECASE,
 )
+#: "… is necessary for |Contoso PPO Choice| (members)." — the line a sentence in a cell ends on
+FOR_LINE_RE = re.compile(r"\bfor\s+(?P<name>[^.;,:()]{3,60}?)(?:\s+(?:members|plans?))?\s*\.?\s*$", re.I)
 #: Columns whose merged cells a PDF leaves empty below their first row.
 FILL_DOWN_ROLES = {"vendor", "payer", "service", "service_vendor", "category", "area", "effective"}
 
@@ -185,6 +188,37 @@ class TableReader:
                         return v
         return (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()
 
+    def _other_lines(self, cell: str, members: list[Member]) -> tuple[str, list[tuple[Lob, str]]]:
+        """A requirement cell's own text, and its sentences that state the requirement of another line
+        than the row's: "No review is necessary for Medicare PPO Blue." in the Medicare HMO Blue row.
+        A conditional sentence ("If an HMO member …") or one naming a part of the row's lines stays."""
+        row = [fold(m.lob.stated or m.lob.name) for m in members if m.lob is not None]
+        if not row:
+            return cell, []
+        own: list[str] = []
+        others: list[tuple[Lob, str]] = []
+        for a, e in sentences(cell):
+            sentence = cell[a:e]
+            named = [lob for lob, _, _ in self.res.members.in_sentence(sentence, self.walk.payer) if not lob.default]
+            tail = FOR_LINE_RE.search(sentence)
+            if not named and tail and self.res.members.lobish(tail.group("name"), strict=True):
+                # "… for Contoso PPO Choice.": a plan name the vocabulary does not know, said as a line
+                named = [
+                    m.lob
+                    for m in self.res.members.unit(tail.group("name"), self.walk.payer, lob_context=True)
+                    if m.lob is not None and not m.lob.default
+                ]
+            if (
+                len(named) == 1
+                and not _conditional(sentence)
+                and requirement_of(sentence)[0] is not None
+                and not any(fold(named[0].stated or named[0].name) in x or x in fold(named[0].name) for x in row)
+            ):
+                others.append((named[0], sentence))
+            else:
+                own.append(sentence)
+        return " ".join(own), others
+
     def _payer(self, cells: dict[int, str], grid: Grid) -> Optional[str]:
         for i, role in grid.roles.items():
             if role == "payer" and cells.get(i):
@@ -294,8 +328,24 @@ class TableReader:
         for i, r in grid.roles.items():
             if r == "requirement" and cells.get(i):
                 # "Notification within 72 hours of admission.", "Precertification is required."
-                requirement, cell_conditions = requirement_of(cells[i])
+                own, others = self._other_lines(cells[i], members)
+                requirement, cell_conditions = requirement_of(own)
                 conditions += [c for c in cell_conditions if c not in conditions]
+                for lob, sentence in others:
+                    # "No review is necessary for Medicare PPO Blue." in the Medicare HMO Blue row
+                    said, said_conditions = requirement_of(sentence)
+                    self.walk.emit(
+                        vendor,
+                        service,
+                        Member(lob, Segment.ALL, Scope.ALL),
+                        src,
+                        topic,
+                        "table-row",
+                        effective,
+                        said,
+                        conditions=said_conditions,
+                        payer=payer,
+                    )
         for m in members:
             if ended:
                 m = Member(m.lob, m.segment, Scope.NONE, m.exceptions, m.inclusions, m.conditions, m.effective)
@@ -377,6 +427,10 @@ def qualified(service: Optional[str], kinds: list[str]) -> Optional[str]:
     if not service or not kind or re.match(r"\s*(?:either|all|any|both|each)\b", kind, re.I):
         return service
     return f"{service} for {kind.strip().lower()}"
+
+
+def _conditional(sentence: str) -> bool:
+    return bool(re.match(r"\s*(?:if|when|unless|where|for\s+example)\b", sentence, re.I))
 
 
 def requirement_of(cell: str) -> tuple[Optional[Requirement], list[str]]:

@@ -303,3 +303,43 @@ def test_a_vendors_client_list_gives_each_row_its_own_payer():
         ("Tailspin Care", z, "radiology", "Commercial", "none", date(2026, 1, 1)),
     }
     assert all(r.vendor_new for r in ex.statements)
+
+
+def test_care_program_page_of_an_unknown_payer_profiles_inline_exceptions_and_cell_sentences():
+    """Our own care-program page (tests/data/own/contoso_programs.html): partners described under
+    their headings, an "access to … X's care team" clause, a footnote that scopes who may enrol, an
+    inline "Commercial members, except …", a heading "…, for select Medicare Advantage members", a
+    table cell whose second sentence names another plan, and a paperwork list that names no service."""
+    rules = Extractor().extract(ingest_file(DATA / "own" / "contoso_programs.html"))
+    got = {
+        (r.vendor, r.service, r.line_of_business, r.segment.value, r.scope.value, r.requirement.value, r.exceptions)
+        for r in rules
+    }
+    assert got == {
+        ("Glucora", "diabetes management", "Commercial", "self_funded", "select", "care_management", ()),
+        ("Jointly Health", "back and joint pain", "Medicare Advantage", "all", "all", "care_management", ()),
+        (
+            "Slimwell",
+            "weight management",
+            "Commercial",
+            "all",
+            "most",
+            "care_management",
+            ("Federal Employee Program",),
+        ),
+        (
+            "Zephyr Imaging Partners",
+            "high-tech imaging",
+            "Commercial",
+            "all",
+            "most",
+            "prior_authorization",
+            ("Federal Employee Program", "plans administered by Fabrikam Benefits"),
+        ),
+        ("Quillon Sleep Partners", "sleep studies", "Medicare Advantage", "all", "select", "prior_authorization", ()),
+        ("Contoso Health Plan", "home health care", "Contoso HMO Select", "all", "all", "prior_authorization", ()),
+        ("Contoso Health Plan", "home health care", "Contoso PPO Choice", "all", "all", "not_required", ()),
+    }
+    assert rules.payer == "Contoso Health Plan"
+    text = ingest_file(DATA / "own" / "contoso_programs.html").text
+    assert all(r.quote in text for r in rules)
