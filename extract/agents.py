@@ -27,8 +27,8 @@ from .patterns import (
 from .vendors import VendorMention
 
 if TYPE_CHECKING:
+    from .claim import Claim
     from .nlp import Annotated
-    from .prose import Claim
     from .resources import Resources
 
 #: characters between a vendor's name and its verb that still make it the subject

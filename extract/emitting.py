@@ -11,13 +11,13 @@ from typing import Optional
 
 from ingest import Block
 
+from .claim import Claim
 from .drafts import Draft, Source, VendorRef
 from .lob import Lob
 from .members import Member
 from .model import Requirement, Scope, Segment
 from .patterns import CARE_MANAGEMENT_RE, CARE_PROGRAM_RE
-from .prose import Claim
-from .services import SERVICE_HEAD_RE
+from .service_names import SERVICE_HEAD_RE
 from .similarity import compound, same_vendor, similar, tokens
 from .text import fold
 from .tree import ProgramService, Topic
@@ -64,6 +64,7 @@ class Emitting(WalkState):
             and topic.services
             and len(topic.services) == 1
             and not ps.listed
+            and not (ps.emitted and ps.home is not None and ps.home.profiles)  # a partner profiled below
             and same_vendor(topic.services[0].vendor, ps.vendor, none_ok=True)
         ):
             # the heading named the program; the sentence says what it covers ("Laboratory Management

@@ -13,12 +13,12 @@ from typing import Optional
 
 from ingest import Block
 
+from .claim import Claim
 from .drafts import Source
 from .lob import Lob
 from .members import Member
 from .model import Scope, Segment
 from .patterns import ONLY_ELECTED_RE
-from .prose import Claim
 from .similarity import compound, similar
 from .text import fold
 from .tree import ProgramMember, Topic
@@ -248,6 +248,7 @@ class Pairing(WalkState):
                 topic.vendor is not None
                 and (services or members)
                 and (parent.vendor is None or parent.vendor_from_child)
+                and not topic.profiles  # a partner profiled in its own section speaks for none of its siblings
             ):
                 # a section's vendor speaks for its parent only while no sibling section names another one
                 if len(parent.child_vendors) == 1:

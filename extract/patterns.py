@@ -49,14 +49,16 @@ ONLY_ELECTED_RE = re.compile(
     r"buy|bought|purchase|purchased|select|selected)\b|\b(?:that|who|which|whose\s+sponsor)\s+(?:have\s+|has\s+)?"
     r"(?:elected|added|chose|chosen|opted\s+in|bought|purchased|selected|decided)\b|\bchose\s+to\s+add\b|"
     r"\b(?-i:opt(?:ed)?[- ]in)\b|\bsponsors?\s+(?:decide|elect|choose)\b|\bthat\s+bought\b|\bas\s+an\s+(?:option|add-on|buy-up)\b|"
-    r"\bcan\s+(?:pick|choose|add|elect)\b",
+    r"\bcan\s+(?:pick|choose|add|elect)\b|"
+    r"\b(?:accounts|groups|employers|plans|sponsors)\s+that\s+(?:offer|provide|include|cover)\s+(?:this|the|that)\s+"
+    r"(?:program|benefit|service|option)\b",
     re.I,
 )
 NONE_RE = re.compile(
     r"\bnot\s+included\b(?!\s*:)|\bexcluded\b|\bnot\s+(?:a\s+)?part\s+of\b|\bnot\s+in\s+(?:the|this|these)\s+program|"
     r"\bnot\s+(?:covered|eligible|participating)\b|\bdoes\s+not\s+apply|\bdo\s+not\s+apply|\bdoesn't\s+apply|"
     r"\bneither\s+program\b|\boutside\s+(?:of\s+)?(?:this|the|these)\s+(?:program|requirement)|^(?:—|–|-|n/?a|none|no)$|"
-    r"\bnot\s+subject\s+to\b",
+    r"\bnot\s+subject\s+to\b|\bnot\s+(?:typically\s+|usually\s+)?an?\s+(?:covered\s+)?benefit\s+(?:for|of|under)\b",
     re.I,
 )
 REFERENCE_RE = re.compile(r"^(?:to\s+(?:determine|find\s+out|learn|check)\b|(?:see|refer\s+to|visit|check)\b)", re.I)
@@ -214,6 +216,8 @@ EXCLUDED_LEAD_RE = re.compile(
 APPLIES_RE = re.compile(
     r"\b(?:appl(?:y|ies)|is\s+required|are\s+required|is\s+available|(?:be|is|are)\s+offered|"
     r"^\s*available)\s+(?:only\s+|also\s+)?to\b|"
+    # "is available in English and Spanish to members 13 and up …"
+    r"\b(?:is|are)\s+available\s+(?:in|at|for)\s+[^.;:]{1,40}?\bto\s+(?:members|employees|subscribers|people|groups|accounts)\b|"
     r"\b(?:are|is)\s+(?:in|included\s+in|part\s+of|enrolled\s+in|covered\s+by)\s+(?:the|this|our)\b|"
     r"\btake\s+part\b|\bparticipate\b|\bis\s+in\s+the\s+program\b|"
     # who may have a program: "accounts can opt in", "a core offering for …", "standard benefit for …"

@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .claim import Claim
 from .drafts import VendorRef
 from .model import Requirement
 from .patterns import AUTH_WORD_RE, HEADING_SPLIT_RE, NUMBERING_RE, SERVICES_REFERRED_RE
-from .prose import Claim
 from .text import fold, normalize
 from .tree import Topic
 from .vendors import PROPER_RE, VendorMention
@@ -45,7 +45,7 @@ NAME_END_RE = re.compile(
     r"\s*(?:$|[,.;:(’'*]|(?:for|program|app|platform|and|through|to\s+(?:help|get|manage))\b)", re.I
 )
 #: the program a sentence names: "… is a |diabetes management| program", "…, a |self-guided online support| program"
-PROGRAM_NAME_RE = re.compile(r"\b(?:is|are|,)\s+(?:an?|the)\s+(?P<name>[^.;,]{3,60}?)\s+(?:program|service)s?\b", re.I)
+PROGRAM_NAME_RE = re.compile(r"\b(?:is|are|,)\s+(?:an?|the)\s+(?P<name>[^.;]{3,60}?)\s+(?:program|service)s?\b", re.I)
 #: "… care team for |back and joint pain|": what the partner's care is for
 FOR_RE = re.compile(r"\bfor\s+(?P<name>[^.;,()*]{3,60})", re.I)
 
@@ -99,7 +99,7 @@ class ProgramProfiles(WalkState):
                     and _unpossessed(mention.ref.stated) == mention.ref.stated
                     and not NAME_END_RE.match(s, mention.end)
                 ):
-                    mention = None  # "access to Learn to Live": a name the words around it do not close
+                    mention = None  # "access to Talk to Heal": a name the words around it do not close
             if mention is not None and not mention.ref.in_house:
                 return self.as_section_company(mention.ref, heading), shift + mention.end
         if heading is None:

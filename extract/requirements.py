@@ -18,7 +18,7 @@ from .model import Requirement, Scope
 from .text import dates_in
 
 if TYPE_CHECKING:
-    from .prose import Claim
+    from .claim import Claim
     from .resources import Resources
 
 _REVIEW = (

@@ -20,6 +20,15 @@ if TYPE_CHECKING:
     from .walk import DocumentWalk
 
 ROLE_PATTERNS = [
+    # "Who to contact for prior authorization": whom the requests go to, the reviewer (before "contact")
+    (
+        "vendor",
+        re.compile(
+            r"\b(?:who|whom|where)\s+to\s+(?:contact|call|send|submit)\b.*\b(?:authori[sz]ation|approval|"
+            r"precertification|pre-?certification|review|requests?)\b",
+            re.I,
+        ),
+    ),
     ("contact", CONTACT_HEADER_RE),
     ("area", re.compile(r"\bservice\s+areas?\b|\bprefix(?:es)?\b|\bcounty|\bcounties|\bzip\b", re.I)),
     ("payer", re.compile(r"\b(?:health\s+plans?|payers?|clients?|customers?|insurers?|carriers?|plan\s+name)\b", re.I)),

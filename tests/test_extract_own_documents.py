@@ -336,10 +336,16 @@ def test_care_program_page_of_an_unknown_payer_profiles_inline_exceptions_and_ce
             "prior_authorization",
             ("Federal Employee Program", "plans administered by Fabrikam Benefits"),
         ),
+        ("Zephyr Imaging Partners", "high-tech imaging", "Medicaid", "all", "all", "prior_authorization", ()),
         ("Quillon Sleep Partners", "sleep studies", "Medicare Advantage", "all", "select", "prior_authorization", ()),
         ("Contoso Health Plan", "home health care", "Contoso HMO Select", "all", "all", "prior_authorization", ()),
         ("Contoso Health Plan", "home health care", "Contoso PPO Choice", "all", "all", "not_required", ()),
+        # "Many, but not all, members in these plans need …" over a table of plan groups
+        ("Contoso Health Plan", "physical therapy", "HMO", "all", "most", "prior_authorization", ()),
+        ("Contoso Health Plan", "physical therapy", "PPO", "all", "most", "prior_authorization", ()),
     }
     assert rules.payer == "Contoso Health Plan"
+    also = [r for r in rules if r.line_of_business == "Medicaid"]
+    assert [r.effective_from for r in also] == [date(2027, 1, 1)]  # "will also be offered to … starting on …"
     text = ingest_file(DATA / "own" / "contoso_programs.html").text
     assert all(r.quote in text for r in rules)

@@ -19,7 +19,7 @@ effective_date     effective dates are plausible (``MIN_DATE`` to ``FUTURE_YEARS
 row_count          a document's rule count is at least ``MIN_RATIO`` of its previous build's
 =================  ==========================================================================
 
-The schema, not-null and value-set expectations are derived from the contract (``extract/model.py``
+The schema, not-null and value-set expectations are derived from the contract (``extract/contract.py``
 ``CONTRACT``), so they cannot drift from it. ``warehouse.validate`` runs them and stores the results.
 """
 
