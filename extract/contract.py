@@ -94,8 +94,8 @@ CONTRACT: tuple[Column, ...] = (
     Column(
         "effective_to",
         "DATE",
-        "when the rule stops: the effective_from of a later rule for the same payer, "
-        "service, line of business and segment",
+        "when the rule stops: a stated end, or the effective_from of a later rule for the same payer, "
+        "service, line of business and segment (a vendor switch ends the old vendor's rule)",
         nullable=True,
         derived=True,
     ),

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
         SchemaVersionError,
         WarehouseError,
     )
-    from .knowledge import Knowledge, Rows, extract, extract_all, migrate, open
+    from .knowledge import Knowledge, Rows, acknowledge, extract, extract_all, migrate, open
     from .knowledge import compare as diff
     from .pipeline import BuildReport, build
     from .site import SiteReport, report
@@ -51,6 +51,7 @@ _NAMES = {
     "extract_all": ("knowledge", "extract_all"),
     "diff": ("knowledge", "compare"),
     "migrate": ("knowledge", "migrate"),
+    "acknowledge": ("knowledge", "acknowledge"),
     "report": ("site", "report"),
     "SiteReport": ("site", "SiteReport"),
     **{
@@ -87,6 +88,7 @@ __all__ = [
     "SiteReport",
     "WarehouseError",
     "__version__",
+    "acknowledge",
     "build",
     "diff",
     "extract",

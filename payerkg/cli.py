@@ -166,34 +166,40 @@ def query(sql: o.Sql, db: o.Db = None, fmt: o.RowsFmt = None, allow_files: o.All
 @_reports_errors
 def who(
     service: o.Service, payer: o.Payer = None, line_of_business: o.Lob = None, segment: o.SegmentOpt = None,
-    group: o.Group = None, db: o.Db = None, fmt: o.RowsFmt = None,
+    group: o.Group = None, db: o.Db = None, fmt: o.RowsFmt = None, as_of: o.AsOf = None,
 ) -> None:  # fmt: skip
     """Which vendor handles a service for a member, with scope, exceptions and the quoted source.
 
-    Names may be aliases, former names or (for the group) a group number. A name that no rule and no
-    vocabulary entry knows gets "did you mean" suggestions; when no rule matches the member, the
-    lines of business and segments the service is covered for are listed. Exit status 1 when no
-    rule answers. Example:
+    Names may be aliases, former names or group numbers. Rows that say the same thing are one, most
+    specific first, each verdict with its conditions, then a one-line answer. --as-of YYYY-MM-DD: who
+    handled it that day. Unknown names get "did you mean" suggestions; when no rule matches, the lines
+    and segments the service is covered for are listed. Exit status 1 when no rule answers. Example:
 
         payerkg who -s cardiology -p "Northwind Health" -l "Medicare Advantage"
     """
     with knowledge.open(db) as k:
-        answer = k.who(service, payer=payer, line_of_business=line_of_business, segment=segment, group=group)
+        member = dict(payer=payer, line_of_business=line_of_business, segment=segment, group=group, as_of=as_of)
+        answer = k.who(service, **member)
     render.who(out, err, answer, rows_default(fmt, out.is_terminal))
     raise typer.Exit(0 if answer.findings else SOME_FAILED)
 
 
 @app.command()
 @_reports_errors
-def conflicts(db: o.Db = None, fmt: o.ConflictFmt = None) -> None:
+def conflicts(
+    db: o.Db = None, fmt: o.ConflictFmt = None, ack: o.Ack = None, note: o.Note = None, show_all: o.ShowAll = False
+) -> None:
     """Contradictions across documents of one payer, with both statements (document, page, quote).
 
-    Example:
+    The open ones; --all adds the acknowledged ones. --ack ID --note TEXT acknowledges one (id or its
+    first 6+ characters) across rebuilds, until either statement says something else. Example:
 
         payerkg conflicts --format md > conflicts.md
     """
+    if ack is not None or note is not None:
+        return render.acknowledged(err, knowledge.acknowledge(o.acked(ack, "--note"), note or "", db))
     with knowledge.open(db) as k:
-        found = k.conflicts()
+        found = k.conflicts(acknowledged=show_all)
     render.conflicts(out, found, rows_default(fmt, out.is_terminal))
 
 
@@ -258,15 +264,15 @@ def migrate(db: o.Db = None) -> None:
 
 @app.command()
 @_reports_errors
-def report(out_dir: o.SiteOut = None, db: o.Db = None) -> None:
+def report(out_dir: o.SiteOut = None, db: o.Db = None, stale_days: o.StaleDays = None) -> None:
     """A static HTML review site, opened from file://: coverage matrix, quoted documents, conflicts, changes.
 
-    Per payer the vendor × line-of-business matrix, each document with its rules' quotes highlighted,
-    conflicts side by side, recent changes. Example:
+    Per payer the vendor × line-of-business matrix, each document with its rules' quotes highlighted
+    (stale when its own date is older than --stale-days), conflicts side by side, changes. Example:
 
         payerkg report --out review/
     """
-    render.site_written(err, site.report(config=config.BuildConfig.from_env(db=db), out=out_dir))
+    render.site_written(err, site.report(out=out_dir, config=config.BuildConfig.from_env(db=db, stale_days=stale_days)))
 
 
 def main(argv: Optional[list[str]] = None) -> None:

@@ -38,6 +38,10 @@ DEFAULT_MAX_MEMORY = 2 * 1024**3
 MIN_MEMORY = 512 * 1024**2
 #: Seconds a build waits for another process to release the database before giving up.
 DEFAULT_WAIT = 60.0
+#: a document older than this many days (by its own date, ``documents.published_on``) is marked stale in
+#: the review site: payers review their prior-authorization lists at least once a year, so a page not
+#: updated for a year may no longer say what applies
+DEFAULT_STALE_DAYS = 365
 
 #: environment variable → setting; the values are parsed by the setting's type
 ENV = {
@@ -49,6 +53,7 @@ ENV = {
     "PAYERKG_MAX_PAGES": "max_pages",
     "PAYERKG_MAX_MEMORY": "max_memory",
     "PAYERKG_WAIT": "wait",
+    "PAYERKG_STALE_DAYS": "stale_days",
 }
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
@@ -56,10 +61,11 @@ _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 @dataclass(frozen=True)
 class BuildConfig:
     """How payerkg builds and reads. Invariants (checked on construction): ``workers`` ≥ 0 (0: one
-    per CPU), ``max_bytes`` > 0, ``vocab`` (None: the packaged vocabulary) names an existing file;
-    ``doc_timeout`` (seconds per document), ``max_pages`` (pages per PDF), ``max_memory`` (bytes of
-    address space per worker) and ``wait`` (seconds for the database lock) are ≥ 0, where 0 turns the
-    first three limits off and makes a build give up at once on a locked database."""
+    per CPU), ``max_bytes`` > 0, ``stale_days`` > 0 (the review site's staleness window), ``vocab``
+    (None: the packaged vocabulary) names an existing file; ``doc_timeout`` (seconds per document),
+    ``max_pages`` (pages per PDF), ``max_memory`` (bytes of address space per worker) and ``wait``
+    (seconds for the database lock) are ≥ 0, where 0 turns the first three limits off and makes a
+    build give up at once on a locked database."""
 
     db: Path = DEFAULT_DB
     vocab: Optional[Path] = None
@@ -70,6 +76,7 @@ class BuildConfig:
     max_pages: int = DEFAULT_MAX_PAGES
     max_memory: int = DEFAULT_MAX_MEMORY
     wait: float = DEFAULT_WAIT
+    stale_days: int = DEFAULT_STALE_DAYS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "db", Path(self.db))
@@ -89,6 +96,8 @@ class BuildConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, kind) or not value >= 0:
                 raise ConfigError(f"{name} must be 0 or more, not {value!r}")
+        if not isinstance(self.stale_days, int) or self.stale_days <= 0:
+            raise ConfigError(f"stale_days must be a positive number of days, not {self.stale_days!r}")
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **settings: Any) -> BuildConfig:
@@ -159,7 +168,7 @@ def _first_line(e: BaseException) -> str:
 
 
 def _parse(var: str, name: str, raw: str) -> Any:
-    if name in ("workers", "max_bytes", "max_pages"):
+    if name in ("workers", "max_bytes", "max_pages", "stale_days"):
         try:
             return int(raw)
         except ValueError:

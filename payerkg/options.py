@@ -117,3 +117,19 @@ ExportFmt = Annotated[
     formats.option("jsonl/csv/parquet: coverage_rules; graphml/json: the knowledge graph.", default_is_tty=False),
 ]
 SiteOut = Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the site (default: <db>.report/).")]
+StaleDays = Annotated[
+    Optional[int],
+    typer.Option("--stale-days", min=1, help="Mark documents whose own date is older than this many days (default "
+                 "$PAYERKG_STALE_DAYS or 365)."),
+]  # fmt: skip
+AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Who handled it on this day (YYYY-MM-DD).")]
+Ack = Annotated[Optional[str], typer.Option("--ack", help="Acknowledge this conflict (id, or its first 6+ chars).")]
+Note = Annotated[Optional[str], typer.Option("--note", help="With --ack: why the conflict is acknowledged.")]
+ShowAll = Annotated[bool, typer.Option("--all", help="Show acknowledged conflicts too (with their notes).")]
+
+
+def acked(ack: Optional[str], given: str) -> str:
+    """The conflict id of --ack; ``given`` (an option that only goes with --ack) without it is a usage error."""
+    if ack is None:
+        raise typer.BadParameter("goes with --ack ID: the conflict to acknowledge", param_hint=given)
+    return ack

@@ -30,6 +30,9 @@ from warehouse.who import Answer
 from . import tables
 from .errors import describe
 from .pipeline import BuildReport
+from .render_answers import acknowledged as acknowledged
+from .render_answers import answer as grouped_answer
+from .render_answers import conflict_table, conflicts_summary
 
 if TYPE_CHECKING:
     from .site import SiteReport
@@ -125,7 +128,7 @@ def build_summary(err: Console, report: BuildReport) -> None:
         err,
         f"rules: {r.rules} active ({r.new_rules} loaded now); {r.changes} rule changes recorded; new vendors: {vendors}",
     )
-    line(err, f"conflicts: {r.conflicts} across documents" + (" (payerkg conflicts)" if r.conflicts else ""))
+    line(err, conflicts_summary(r))
     if r.unexplained:
         line(
             err,
@@ -160,26 +163,18 @@ def migrated(err: Console, db: Path, migrated_from: Optional[int], version: int)
 
 
 WHO_COLUMNS = "verdict vendor service payer line_of_business segment scope exceptions inclusions conditions source page quote".split()  # noqa: SIM905
-WHO_TABLE = ["verdict", "vendor", "service", "line_of_business", "segment", "scope"]
 
 
 def who(out: Console, err: Console, answer: Answer, fmt: str) -> None:
-    """The findings as rows (``tsv``, ``csv``, ``json``) or, for people, who handles it, a table and each
-    finding's source and quote under it; hints (unknown names, where the service is) on stderr."""
+    """The findings as rows (``tsv``, ``csv``, ``json``) or, for people, the grouped answer
+    (``render_answers.answer``); hints (unknown names, where the service is) on stderr."""
     if fmt != "table":
         data = [[Path(f.source).name if c == "source" else getattr(f, c) for c in WHO_COLUMNS] for f in answer.findings]
         rows(out, fmt, WHO_COLUMNS, data)
         who_hints(err, answer)
         return
     line(err, "[bold]" + ", ".join(f"{k}={v}" for k, v in answer.resolved.items() if v and k != "services") + "[/bold]")
-    vendors = answer.vendors
-    plain(out, f"Handled by: {', '.join(vendors) if vendors else 'no vendor found for this member'}")
-    if answer.findings:
-        data = [[n, *(getattr(f, c) for c in WHO_TABLE)] for n, f in enumerate(answer.findings, 1)]
-        rows(out, "table", ["#", *WHO_TABLE], data)
-    for n, f in enumerate(answer.findings, 1):
-        why = f" — {f.vendor} instead of {f.instead_of}: “{f.exception_quote}”" if f.verdict == "redirected" else ""
-        plain(out, f"[{n}] {Path(f.source).name} p{f.page}: “{f.quote}”{why}")
+    grouped_answer(out, answer)
     who_hints(err, answer)
 
 
@@ -200,9 +195,6 @@ def who_hints(err: Console, answer: Answer) -> None:
             plain(err, f"  {payer}: {'; '.join(lines)}")
 
 
-CONFLICT_TABLE = ["kind", "payer", "vendor", "service", "line_of_business", "segment"]
-
-
 def conflicts(out: Console, found: Sequence[Conflict], fmt: str) -> None:
     """``md`` for a review, ``table`` for people (each conflict's detail and both quotes under the
     table), else every field of each conflict as ``tsv``, ``csv`` or ``json``."""
@@ -212,19 +204,7 @@ def conflicts(out: Console, found: Sequence[Conflict], fmt: str) -> None:
     if fmt != "table":
         rows(out, fmt, CONFLICT_COLUMNS, [list(c.to_dict().values()) for c in found])
         return
-    plain(out, f"{len(found)} conflicts")
-    if not found:
-        return
-    rows(
-        out,
-        "table",
-        ["#", *CONFLICT_TABLE],
-        [[n] + [getattr(c, k) for k in CONFLICT_TABLE] for n, c in enumerate(found, 1)],
-    )
-    for n, c in enumerate(found, 1):
-        plain(out, f"[{n}] {c.detail}")
-        plain(out, f"    A {Path(c.source_a).name} p{c.page_a}: “{c.quote_a}”")
-        plain(out, f"    B {Path(c.source_b).name} p{c.page_b}: “{c.quote_b}”")
+    conflict_table(out, found)
 
 
 def diff_text(d: Diff, fmt: str) -> str:
@@ -264,6 +244,7 @@ def site_written(err: Console, s: SiteReport) -> None:
         return f"{count} {word}{'' if count == 1 else 's'}"
 
     missing = f"; {n(len(s.missing_sources), 'PDF')} not found, shown as text: {', '.join(s.missing_sources)}"
+    stale = f"; {n(len(s.stale), 'document')} older than {s.stale_days} days marked stale: {', '.join(s.stale)}"
     line(err, f"report → {s.index}: {n(len(s.pages), 'page')} ({n(s.documents, 'document')}, {n(s.rules, 'rule')}, "
               f"{n(s.conflicts, 'conflict')}); page images {s.images_rendered} rendered, {s.images_reused} reused; "
-              f"{s.seconds:.1f} s" + (missing if s.missing_sources else ""))  # fmt: skip
+              f"{s.seconds:.1f} s" + (missing if s.missing_sources else "") + (stale if s.stale else ""))  # fmt: skip

@@ -112,7 +112,7 @@ def test_build_config_is_frozen_and_validated(tmp_path):
     cfg = payerkg.BuildConfig()
     with pytest.raises(dataclasses.FrozenInstanceError):
         cfg.workers = 3  # type: ignore[misc]
-    for bad in ({"workers": -1}, {"max_bytes": 0}, {"vocab": tmp_path / "none.yml"}):
+    for bad in ({"workers": -1}, {"max_bytes": 0}, {"stale_days": 0}, {"vocab": tmp_path / "none.yml"}):
         with pytest.raises(payerkg.ConfigError):
             payerkg.BuildConfig(**bad)
     assert cfg.replace(workers=0).worker_count == (os.cpu_count() or 1)

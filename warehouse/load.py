@@ -16,6 +16,7 @@ from typing import Optional
 
 import duckdb
 
+from .conflicts import counts as conflict_counts
 from .errors import LoadError
 from .model import LoadBatch, LoadHooks, LoadResult
 from .plan import plan_documents, plan_rules
@@ -33,7 +34,8 @@ def load(con: duckdb.DuckDBPyConnection, path: str, batch: LoadBatch, hooks: Opt
         taken = read_taken(con, set(docs.keys.values()), excluding=[d.doc_id for d in docs.documents if d.redo])
         rules = plan_rules(batch, docs, index, sides, taken, index.next_build_id)
         result = write(con, batch, docs, rules, index.next_build_id, hooks)
-        result.conflicts = con.execute("SELECT count(*) FROM conflicts").fetchall()[0][0]
+        opened, result.acknowledged = conflict_counts(con)
+        result.conflicts = opened + result.acknowledged
         result.unexplained, result.unexplained_docs = con.execute(
             "SELECT count(*), count(DISTINCT doc_id) FROM unexplained_mentions"
         ).fetchall()[0]

@@ -57,6 +57,7 @@ class LoadResult:
     new_vendors: list[str] = field(default_factory=list)
     changes: int = 0  # rule_changes rows this build recorded
     conflicts: int = 0  # rows of the conflicts view after the build
+    acknowledged: int = 0  # of those, acknowledged by an analyst (conflict_reviews); the rest are open
     unexplained: int = 0  # rows of the unexplained_mentions view after the build
     unexplained_docs: int = 0  # active documents with any
 

@@ -14,6 +14,7 @@ from . import entities
 from .bulk import insert_columns, insert_rows
 from .model import LoadBatch, LoadHooks, LoadResult
 from .plan import DocumentPlan, RulePlan
+from .published import published_on
 from .rows import write_statements
 
 _IDS = "(SELECT unnest(?::VARCHAR[]))"
@@ -57,6 +58,7 @@ def write(
                 text=d.text,
                 warnings=list(d.warnings),
                 page_sizes=[dict(width=w, height=h) for w, h in d.page_sizes] or None,
+                published_on=published_on(d),
                 first_build=build_id,
                 last_build=build_id,
                 extract_sig=batch.extract_sig,

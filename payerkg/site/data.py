@@ -37,7 +37,7 @@ _ALTERNATES = """
 
 _DOCUMENTS = """
     SELECT doc_id, source, media_type, coalesce(title, ''), coalesce(payer, ''), coalesce(page_count, 1),
-           coalesce(text, ''), page_sizes
+           coalesce(text, ''), page_sizes, published_on
     FROM documents WHERE status = 'active'
     ORDER BY payer, source"""
 
@@ -114,7 +114,7 @@ def read_documents(con: duckdb.DuckDBPyConnection) -> list[Doc]:
     for doc_id, kind, level, page, text in con.execute(_BLOCKS).fetchall():
         blocks[doc_id].append((kind, level, page, text))
     docs = []
-    for doc_id, source, media, title, payer, pages, text, sizes in con.execute(_DOCUMENTS).fetchall():
+    for doc_id, source, media, title, payer, pages, text, sizes, published in con.execute(_DOCUMENTS).fetchall():
         docs.append(
             Doc(
                 doc_id=doc_id,
@@ -127,6 +127,7 @@ def read_documents(con: duckdb.DuckDBPyConnection) -> list[Doc]:
                 page_sizes=tuple((s["width"], s["height"]) for s in sizes or ()),
                 blocks=locate_blocks(text, blocks[doc_id]),
                 rules=tuple(rules[doc_id]),
+                published_on=published,
             )
         )
     return docs

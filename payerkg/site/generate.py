@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from itertools import groupby
 from pathlib import Path
 from typing import Optional
@@ -40,8 +40,11 @@ class SiteInfo:
     built_at: Optional[datetime]
     documents: int
     rules: int
-    conflicts: int
+    conflicts: int  # open ones (not acknowledged)
     validation: Optional[ValidationReport]
+    today: date  # the day documents' ages are counted to
+    stale_days: int  # the staleness window: a document published longer ago than this is marked stale
+    stale: frozenset[str] = frozenset()  # doc_ids of the stale documents
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,9 @@ def _anchors(tables: list[Matrix]) -> dict[str, str]:
 def report(db: str | Path | None = None, out: str | Path | None = None, config: ConfigLike = None) -> SiteReport:
     """Write the review site of ``db`` (default: ``$PAYERKG_DB`` or ``payerkg.duckdb``) to ``out``
     (default: ``<db>.report/`` next to it). Page images are cached in ``out/images`` by document hash
-    and reused by the next run. Raises ``NoDatabaseError``, ``SchemaVersionError``, ``ArgumentError``."""
+    and reused by the next run. Documents whose own date is more than ``config.stale_days`` days old
+    (``$PAYERKG_STALE_DAYS``, default 365) are marked stale. Raises ``NoDatabaseError``,
+    ``SchemaVersionError``, ``ArgumentError``."""
     started = time.perf_counter()
     cfg = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
     site = Path(out) if out is not None else default_out(cfg.db)
@@ -125,7 +130,12 @@ def report(db: str | Path | None = None, out: str | Path | None = None, config: 
     cache.prune(d.doc_id for d in docs)
 
     rules = {r.rule_id: r for d in docs for r in d.rules}
-    info = SiteInfo(cfg.db.name, build_id, built_at, len(docs), len(rules), len(conflicts), validation)
+    opened = sum(not c.acknowledged for c in conflicts)
+    today = date.today()
+    stale = frozenset(d.doc_id for d in docs if d.stale(today, cfg.stale_days))
+    info = SiteInfo(
+        cfg.db.name, build_id, built_at, len(docs), len(rules), opened, validation, today, cfg.stale_days, stale
+    )
     tables = matrices(rules.values())
     by_id = {d.doc_id: d for d in docs}
     common = dict(site=info, by_id=by_id)
@@ -153,4 +163,6 @@ def report(db: str | Path | None = None, out: str | Path | None = None, config: 
         images_reused=cache.reused,
         missing_sources=tuple(cache.missing),
         seconds=time.perf_counter() - started,
+        stale=tuple(d.source for d in docs if d.doc_id in stale),
+        stale_days=cfg.stale_days,
     )

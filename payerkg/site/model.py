@@ -93,6 +93,11 @@ class Doc:
     page_sizes: tuple[tuple[float, float], ...]
     blocks: tuple[TextBlock, ...]
     rules: tuple[Rule, ...]
+    published_on: Optional[date] = None  # the document's own date (documents.published_on), when it gives one
+
+    def stale(self, today: date, days: int) -> bool:
+        """Published more than ``days`` days before ``today``; an undated document is never stale."""
+        return self.published_on is not None and (today - self.published_on).days > days
 
     @property
     def href(self) -> str:
@@ -171,7 +176,8 @@ class SiteReport:
     """What ``payerkg.report`` wrote: the site's pages, and the page images rendered or reused.
 
     ``missing_sources`` names PDFs whose file was not found (or no longer has the bytes that were
-    built): their pages show the text with highlights instead of page images.
+    built): their pages show the text with highlights instead of page images. ``stale`` names the
+    documents whose own date is more than ``stale_days`` days old: the site marks them.
     """
 
     out: Path
@@ -184,6 +190,8 @@ class SiteReport:
     images_reused: int
     missing_sources: tuple[str, ...]
     seconds: float
+    stale: tuple[str, ...] = ()  # sources of the documents published more than stale_days ago
+    stale_days: int = 365
 
     @property
     def index(self) -> Path:

@@ -121,9 +121,9 @@ def document_view(doc: Doc, images: Mapping[int, PageImage]) -> DocView:
 
 # -- conflicts -------------------------------------------------------------------------------------------
 def review_status(conflict: Conflict) -> str:
-    """The review status shown for ``conflict`` — the one place it is decided (every conflict is open
-    until acknowledgements are stored)."""
-    return OPEN
+    """The review status shown for ``conflict`` — the one place it is decided: ``acknowledged`` while an
+    analyst's review of both claims as they stand is stored (``conflict_reviews``), else ``open``."""
+    return conflict.status or OPEN
 
 
 @dataclass(frozen=True)
