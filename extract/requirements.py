@@ -55,7 +55,8 @@ SETTING_TAIL_RE = re.compile(
 CONDITION_RE = re.compile(
     r"\bwithin\s+\d+\s+(?:business\s+|calendar\s+)?(?:hours?|days?)(?:\s+(?:of|after)\s+(?:the\s+)?"
     r"(?:admission|discharge|the\s+start\s+of\s+care|service|request))?|"
-    r"\b(?:performed|provided|rendered|done)\s+(?:in|at|by)\s+[^,.;]+",
+    # "provided in the elective, outpatient setting": a comma inside the setting's adjectives does not end it
+    r"\b(?:performed|provided|rendered|done)\s+(?:in|at|by)\s+(?:[^,.;]+,\s+(?=[\w-]+\s+setting\b))?[^,.;]+",
     re.I,
 )
 #: The object of "for" names people, not a service ("… required for Acme members who are enrolled …").
