@@ -211,10 +211,10 @@ def compare(old: str | Path, new: str | Path, db: str | Path | None = None, conf
     vocab = cfg.vocabulary()
     if all(Path(x).exists() for x in (old, new)):
         return diff_versions(old, new, vocab, cfg.ingest_options(), None)
+    missing = next(str(x) for x in (old, new) if not Path(x).exists())
+    if not _is_doc_id(missing):
+        raise ArgumentError(f"{missing}: no such file (and not a document id)")  # before any database is opened
     if not cfg.db.exists():
-        missing = next(str(x) for x in (old, new) if not Path(x).exists())
-        if not _is_doc_id(missing):
-            raise ArgumentError(f"{missing}: no such file (and not a document id)")
         raise ArgumentError(f"{missing}: no such file, and no database {cfg.db} to look the document id up in")
     with Warehouse(cfg.db, read_only=True) as wh:
         return diff_versions(old, new, vocab, cfg.ingest_options(), wh)
