@@ -141,6 +141,10 @@ class BuildConfig:
         return IngestOptions(**{k: v for k, v in settings.items() if k in known})
 
 
+#: what the library's functions accept as a config: None (the environment), settings, or a config
+ConfigLike = Union[None, Mapping[str, Any], "BuildConfig"]
+
+
 def parse_size(name: str, value: Union[int, str]) -> int:
     """Bytes from a whole number or a size such as ``512M``, ``2G``, ``2GiB`` (binary units)."""
     if isinstance(value, int) and not isinstance(value, bool):

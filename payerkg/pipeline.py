@@ -16,11 +16,11 @@ import functools
 import hashlib
 import importlib.util
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Optional, Protocol, Union
+from typing import Optional, Protocol
 
 import duckdb
 
@@ -32,14 +32,12 @@ from warehouse.report import write_validation_report
 from warehouse.validate import ValidationReport, validate_build
 
 from . import __version__, quiet
-from .config import BuildConfig
+from .config import BuildConfig, ConfigLike
 from .errors import INTERNAL
 from .inputs import input_files
 from .parsing import Failed, Outcome, Unchanged, process_all
 
 _log = logging.getLogger(__name__)
-
-ConfigLike = Union[None, Mapping[str, Any], BuildConfig]
 
 
 class Progress(Protocol):

@@ -10,24 +10,25 @@ import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
-from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from ingest import PayerkgError
 from warehouse import LoadError
 from warehouse.conflicts import Conflict
-from warehouse.diff import Diff
-from warehouse.export import Export, jsonable
-from warehouse.report import render_conflicts_markdown, render_diff
+from warehouse.export import jsonable
 from warehouse.who import Answer
 
 from .errors import describe
-from .pipeline import BuildReport
+
+if TYPE_CHECKING:  # what only diff, export and build render with: query and who stay fast
+    from warehouse.diff import Diff
+    from warehouse.export import Export
+
+    from .pipeline import BuildReport
 
 
 # -- rows in any format ------------------------------------------------------------------------------
@@ -93,6 +94,9 @@ class ProgressBar:
     printed on its own."""
 
     def __init__(self, console: Console):
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
+
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         self.bar = RichProgress(
             *columns,
@@ -195,6 +199,8 @@ def conflicts(out: Console, found: Sequence[Conflict], fmt: str) -> None:
         dicts = [c.to_dict() for c in found]
         rows(out, "json", list(dicts[0]) if dicts else [], [list(d.values()) for d in dicts])
     elif fmt == "md":
+        from warehouse.report import render_conflicts_markdown
+
         out.out(render_conflicts_markdown(found), highlight=False)
     else:
         rows(
@@ -214,6 +220,8 @@ def diff_text(d: Diff, fmt: str) -> str:
     """The diff as ``json`` (the contract), ``md`` or ``html``."""
     if fmt == "json":
         return json.dumps(d.to_json(), ensure_ascii=False, indent=2) + "\n"
+    from warehouse.report import render_diff
+
     return render_diff(d, fmt)
 
 

@@ -27,7 +27,6 @@ from extract import Statement, Vocabulary
 
 from . import migrations
 from .errors import DatabaseBusyError, NoDatabaseError, QueryError, SchemaVersionError, WarehouseError
-from .load import load
 from .model import LoadBatch, LoadHooks, LoadResult
 from .rows import read_stable_ids, read_statements
 
@@ -229,6 +228,8 @@ class Warehouse:
     # (a sandboxed connection is read-only: ATTACH … READ_ONLY)
     def load(self, batch: LoadBatch, hooks: Optional[LoadHooks] = None) -> LoadResult:
         """Write one build in one transaction (``warehouse.load``). Raises ``LoadError`` (rolled back)."""
+        from .load import load  # the plan and writers: only builds load them
+
         return load(self.con, self.path, batch, hooks)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import duckdb
 
-from extract import Statement, Vocabulary
-from extract.unexplained import Mention
-from ingest import Document, InputError
+if TYPE_CHECKING:  # records named in annotations only: reading commands never import extraction's patterns
+    from extract import Statement, Vocabulary
+    from extract.unexplained import Mention
+    from ingest import Document, InputError
 
 
 @dataclass(frozen=True)
