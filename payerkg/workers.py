@@ -13,7 +13,7 @@ threads' locks. A worker dies with the fork server (``PR_SET_PDEATHSIG`` on Linu
 the caller, and leaves its loop when the caller's end of its pipe closes: killing a build leaves no
 process behind.
 
-Results come back in the order of the tasks, whatever the order they finish in.
+Results come back in the order of the tasks, whatever the order they finish in, each as soon as the\nones before it are in (``results``), so a caller can stream them.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ R = TypeVar("R")
 
 #: How long a worker asked to stop may take before it is killed (it only has to read a None).
 STOP_GRACE = 2.0
-_PENDING = object()
 _PR_SET_PDEATHSIG = 1
 
 
@@ -102,20 +101,44 @@ def run(
     preload: Sequence[str] = (),
     on_done: Callable[[int], None] = lambda i: None,
 ) -> list[Union[R, Lost]]:
-    """``work(task)`` for every task in at most ``workers`` processes, each set up by ``init(*init_args)``.
+    """Every task's result, in the order of the tasks (``results``, collected)."""
+    return list(
+        results(
+            tasks, work, workers=workers, limits=limits, init=init, init_args=init_args, preload=preload,
+            on_done=on_done,
+        )
+    )  # fmt: skip
+
+
+def results(
+    tasks: Sequence[T],
+    work: Callable[[T], R],
+    *,
+    workers: int,
+    limits: Limits,
+    init: Callable[..., None],
+    init_args: tuple = (),
+    preload: Sequence[str] = (),
+    on_done: Callable[[int], None] = lambda i: None,
+) -> Iterator[Union[R, Lost]]:
+    """``work(task)`` for every task in at most ``workers`` processes, each set up by ``init(*init_args)``,
+    yielded in the order of the tasks as soon as each is ready (a result that finishes early waits
+    only for the ones before it, so the caller can use and drop each in turn).
     ``work`` and ``init`` must be importable (not defined in ``__main__``). ``work`` should return its
     errors as values; an exception escaping it comes back as ``Lost``
     (``error``) with its traceback, and the worker goes on. ``preload``: modules the fork server imports
-    once (those of ``work``). ``on_done(i)`` is called as task i finishes."""
-    results: list[Any] = [_PENDING] * len(tasks)
+    once (those of ``work``). ``on_done(i)`` is called as task i finishes. Closing the iterator early
+    stops the workers."""
+    ready: dict[int, Any] = {}
     todo = deque(range(len(tasks)))
     ctx = _context(preload)
     pool: list[_Worker[T]] = []
     size = max(1, min(workers, len(tasks)))
+    next_out = 0
 
     def finish(w: _Worker[T], result: Union[R, Lost]) -> None:
         assert w.task is not None
-        results[w.task] = result
+        ready[w.task] = result
         index, w.task = w.task, None
         on_done(index)
 
@@ -142,28 +165,35 @@ def run(
                 pool.append(w)
                 index = todo.popleft()
                 w.give(index, tasks[index])
+            while next_out in ready:  # the workers have their next tasks: hand results on meanwhile
+                yield ready.pop(next_out)
+                next_out += 1
             busy = [w for w in pool if w.task is not None]
+            if not busy:
+                continue
             now = time.monotonic()
             left = None if limits.timeout is None else max(0.0, min(w.started + limits.timeout for w in busy) - now)
-            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=left))
+            signalled = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=left))
             now = time.monotonic()
             for w in busy:
-                if w.conn in ready:
+                if w.conn in signalled:
                     try:
                         index, result = w.conn.recv()
                     except (EOFError, OSError):
                         replace(w, Lost("died", _how_it_died(w)), kill=True)
                         continue
                     finish(w, result)
-                elif w.process.sentinel in ready:
+                elif w.process.sentinel in signalled:
                     replace(w, Lost("died", _how_it_died(w)), kill=True)
                 elif limits.timeout is not None and now - w.started >= limits.timeout:
                     replace(w, Lost("timeout", f"stopped after {limits.timeout:g} s"), kill=True)
     finally:
         for w in pool:
             w.stop(kill=w.task is not None)
-    assert not any(r is _PENDING for r in results), "every task has a result"
-    return results
+    while next_out in ready:
+        yield ready.pop(next_out)
+        next_out += 1
+    assert next_out == len(tasks), "every task has a result"
 
 
 @contextlib.contextmanager

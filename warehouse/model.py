@@ -26,13 +26,34 @@ class ParsedDocument:
 
 
 @dataclass(frozen=True)
+class HeldDocument:
+    """What the plan reads of a document (``plan.document_keys``): its id, source and title."""
+
+    doc_id: str
+    source: str
+    title: str
+    page_count: int
+
+
+@dataclass(frozen=True)
+class Held:
+    """A parsed document once its rows are written: what the load plan still needs of it."""
+
+    document: HeldDocument
+    payer: str
+    statements: Sequence[Statement]
+    payer_new: bool = False
+
+
+@dataclass(frozen=True)
 class LoadBatch:
-    """Everything one build loads. ``unchanged`` maps the doc_id of each input whose bytes are loaded
+    """Everything one build loads (``parsed``: whole documents, or what the plan keeps of documents
+    whose rows are written already). ``unchanged`` maps the doc_id of each input whose bytes are loaded
     already (same extraction signature) to its path now; ``inputs`` are the paths as given, which
     decide what is retired (an active document under them that is no longer there)."""
 
     inputs: Sequence[str]
-    parsed: Sequence[ParsedDocument]
+    parsed: Sequence[ParsedDocument | Held]
     unchanged: Mapping[str, str]
     failures: Sequence[InputError]
     vocab: Vocabulary
