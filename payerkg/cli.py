@@ -87,6 +87,16 @@ Wait = Annotated[
     Optional[float],
     typer.Option(min=0, help="Seconds to wait for a database another process holds (default 60), then exit 2."),
 ]
+Engine = Annotated[
+    Optional[str],
+    typer.Option(help="Where documents are parsed: local (worker processes, default) or ray (one Ray task per "
+                 "document; needs payerkg[ray]). The database is the same for both."),
+]  # fmt: skip
+RayAddress = Annotated[
+    Optional[str],
+    typer.Option("--ray-address", help="With --engine ray: the cluster to use, e.g. ray://head:10001 or auto "
+                 "(default: $RAY_ADDRESS, else a local Ray with --workers CPUs)."),
+]  # fmt: skip
 AllowFiles = Annotated[
     bool, typer.Option("--allow-files", help="Let the SQL read and write files (COPY, read_csv, ATTACH, extensions).")
 ]
@@ -165,7 +175,7 @@ def extract(
 def build(
     paths: BuildPaths = None, db: Db = None, vocab: Vocab = None, strict: Strict = False, workers: Workers = None,
     doc_timeout: DocTimeout = None, max_pages: MaxPages = None, max_memory: MaxMemory = None, wait: Wait = None,
-    verbose: Verbose = 0,
+    engine: Engine = None, ray_address: RayAddress = None, verbose: Verbose = 0,
 ) -> None:  # fmt: skip
     """Ingest, extract and load documents into DuckDB (one transaction), validate, print a summary.
 
@@ -182,7 +192,7 @@ def build(
     _logging(verbose)
     cfg = config.BuildConfig.from_env(
         db=db, vocab=vocab, workers=workers, doc_timeout=doc_timeout, max_pages=max_pages, max_memory=max_memory,
-        wait=wait,
+        wait=wait, engine=engine, ray_address=ray_address,
     )  # fmt: skip
     with render.ProgressBar(err) as bar:
         report = pipeline.build(paths or None, config=cfg, progress=bar, on_wait=lambda m: render.waiting(err, m))

@@ -49,7 +49,11 @@ ENV = {
     "PAYERKG_MAX_PAGES": "max_pages",
     "PAYERKG_MAX_MEMORY": "max_memory",
     "PAYERKG_WAIT": "wait",
+    "PAYERKG_ENGINE": "engine",
+    "PAYERKG_RAY_ADDRESS": "ray_address",
 }
+#: where documents are parsed: ``local`` worker processes, or ``ray`` tasks (``payerkg[ray]``)
+ENGINES = ("local", "ray")
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
 
@@ -59,7 +63,8 @@ class BuildConfig:
     per CPU), ``max_bytes`` > 0, ``vocab`` (None: the packaged vocabulary) names an existing file;
     ``doc_timeout`` (seconds per document), ``max_pages`` (pages per PDF), ``max_memory`` (bytes of
     address space per worker) and ``wait`` (seconds for the database lock) are ≥ 0, where 0 turns the
-    first three limits off and makes a build give up at once on a locked database."""
+    first three limits off and makes a build give up at once on a locked database; ``engine`` is
+    ``local`` (worker processes) or ``ray`` (Ray tasks, on the cluster at ``ray_address``)."""
 
     db: Path = DEFAULT_DB
     vocab: Optional[Path] = None
@@ -70,6 +75,8 @@ class BuildConfig:
     max_pages: int = DEFAULT_MAX_PAGES
     max_memory: int = DEFAULT_MAX_MEMORY
     wait: float = DEFAULT_WAIT
+    engine: str = "local"
+    ray_address: Optional[str] = None  # None: a local Ray (or the one RAY_ADDRESS names)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "db", Path(self.db))
@@ -82,6 +89,8 @@ class BuildConfig:
             raise ConfigError(f"workers must be 0 (one per CPU) or more, not {self.workers!r}")
         if not isinstance(self.max_bytes, int) or self.max_bytes <= 0:
             raise ConfigError(f"max_bytes must be a positive number of bytes, not {self.max_bytes!r}")
+        if self.engine not in ENGINES:
+            raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
         object.__setattr__(self, "max_memory", parse_size("max_memory", self.max_memory))
         if 0 < self.max_memory < MIN_MEMORY:
             raise ConfigError(f"max_memory must be 0 (no cap) or at least 512M, not {self.max_memory:,} bytes")
@@ -99,6 +108,8 @@ class BuildConfig:
             raw = env.get(var)
             if raw:
                 values[name] = _parse(var, name, raw)
+        if "ray_address" not in values and env.get("RAY_ADDRESS"):  # Ray's own variable, as `ray` reads it
+            values["ray_address"] = env["RAY_ADDRESS"]
         values.update({k: v for k, v in settings.items() if v is not None})
         unknown = set(values) - {f.name for f in fields(cls)}
         if unknown:
@@ -173,6 +184,6 @@ def _parse(var: str, name: str, raw: str) -> Any:
             return float(raw)
         except ValueError:
             raise ConfigError(f"${var}={raw!r}: expected a number of seconds") from None
-    if name == "max_memory":
+    if name in ("max_memory", "engine", "ray_address"):
         return raw
     return Path(raw)

@@ -171,7 +171,8 @@ def process_all(
     """The outcome of every path, in order, each yielded as soon as it (and those before it) is
     ready, so the caller can load it and let it go. Files that cannot be read, or whose bytes are
     loaded already, are settled here first; the others go to ``cfg.worker_count`` worker processes
-    with the config's time and memory limits (a build where nothing changed starts none). ``on_work(n)`` is told how many files
+    with the config's time and memory limits (a build where nothing changed starts none), or to Ray
+    tasks (``cfg.engine == "ray"``, ``payerkg.ray_engine``). ``on_work(n)`` is told how many files
     need parsing before any is parsed."""
     options = cfg.ingest_options()
     settled: dict[int, Outcome] = {}
@@ -188,17 +189,24 @@ def process_all(
         max_pages = cfg.max_pages if own_page_limit else 0
         level = logging.getLogger().getEffectiveLevel()
         job = _Job(vocab, options, loaded, signature, max_pages, cfg.max_memory, level, quiet.wanted())
-        limits = workers.Limits(timeout=cfg.doc_timeout or None, memory=cfg.max_memory or None)
-        parsed = workers.results(
-            [paths[i] for i in todo],
-            _process,
-            workers=cfg.worker_count,
-            limits=limits,
-            init=_init,
-            init_args=(job,),
-            preload=(__name__,),
-            on_done=lambda k: advance(Path(paths[todo[k]]).name),
-        )
+        if cfg.engine == "ray":
+            from . import ray_engine
+
+            parsed = ray_engine.results(
+                [paths[i] for i in todo], job, cfg, on_done=lambda k: advance(Path(paths[todo[k]]).name)
+            )
+        else:
+            limits = workers.Limits(timeout=cfg.doc_timeout or None, memory=cfg.max_memory or None)
+            parsed = workers.results(
+                [paths[i] for i in todo],
+                _process,
+                workers=cfg.worker_count,
+                limits=limits,
+                init=_init,
+                init_args=(job,),
+                preload=(__name__,),
+                on_done=lambda k: advance(Path(paths[todo[k]]).name),
+            )
     try:
         for i in range(len(paths)):
             yield settled.pop(i) if i in settled else _outcome(paths[i], next(parsed), cfg.doc_timeout)
