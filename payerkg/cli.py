@@ -87,16 +87,9 @@ Wait = Annotated[
     Optional[float],
     typer.Option(min=0, help="Seconds to wait for a database another process holds (default 60), then exit 2."),
 ]
-Engine = Annotated[
-    Optional[str],
-    typer.Option(help="Where documents are parsed: local (worker processes, default) or ray (one Ray task per "
-                 "document; needs payerkg[ray]). The database is the same for both."),
-]  # fmt: skip
-RayAddress = Annotated[
-    Optional[str],
-    typer.Option("--ray-address", help="With --engine ray: the cluster to use, e.g. ray://head:10001 or auto "
-                 "(default: $RAY_ADDRESS, else a local Ray with --workers CPUs)."),
-]  # fmt: skip
+Engine = Annotated[Optional[str], typer.Option(help="local (worker processes) or ray (a Ray task a document).")]
+RayAddress = Annotated[Optional[str], typer.Option("--ray-address", help="--engine ray's cluster, e.g. ray://head:10001 "
+                       "(default: $RAY_ADDRESS, else a local Ray with --workers CPUs).")]  # fmt: skip
 AllowFiles = Annotated[
     bool, typer.Option("--allow-files", help="Let the SQL read and write files (COPY, read_csv, ATTACH, extensions).")
 ]

@@ -14,7 +14,6 @@ the ids of failing rows.
 from __future__ import annotations
 
 import logging
-import threading
 import warnings
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from .checks import (
     asset_sql,
     expectations,
 )
+from .gx import datasource, prefetch
 
 __all__ = [
     "CONTRACT_TYPES",
@@ -45,6 +45,7 @@ __all__ = [
     "CheckResult",
     "ValidationReport",
     "load_report",
+    "prefetch",
     "run_suites",
     "validate_build",
 ]
@@ -81,53 +82,6 @@ class ValidationReport:
         return not self.failed
 
 
-def prefetch() -> threading.Thread:
-    """Import great-expectations (and its SQL layer) in a background thread, so a build that will
-    validate pays for the import (seconds) while its documents are parsed, not after."""
-    thread = threading.Thread(target=_import_gx, name="payerkg-gx-import", daemon=True)
-    thread.start()
-    return thread
-
-
-def _import_gx() -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            import duckdb_engine  # noqa: F401
-            import great_expectations
-            import great_expectations.expectations  # noqa: F401
-            import sqlalchemy  # noqa: F401
-        except Exception:  # run_suites imports again and reports what is wrong
-            _log.debug("prefetching great-expectations failed", exc_info=True)
-
-
-def _engine(con: duckdb.DuckDBPyConnection) -> Any:
-    """A SQLAlchemy engine whose one connection is ``con`` itself, inside the caller's transaction:
-    great-expectations' queries see the build's uncommitted rows, and its BEGIN, COMMIT, ROLLBACK
-    and close are no-ops (the build's transaction is the load's to end)."""
-    import sqlalchemy as sa
-    from duckdb_engine import ConnectionWrapper
-    from sqlalchemy.pool import StaticPool
-
-    class InTransaction(ConnectionWrapper):
-        def begin(self) -> None:
-            pass
-
-        def commit(self) -> None:
-            pass
-
-        def rollback(self) -> None:
-            pass
-
-        def close(self) -> None:
-            pass
-
-    shared = InTransaction(con)
-    return sa.create_engine(
-        "duckdb:///:memory:", creator=lambda: shared, poolclass=StaticPool, pool_reset_on_return=None
-    )
-
-
 def run_suites(
     con: duckdb.DuckDBPyConnection,
     build_id: int,
@@ -143,20 +97,13 @@ def run_suites(
         warnings.simplefilter("ignore")
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
-        from great_expectations.execution_engine import SqlAlchemyExecutionEngine
 
     for name in list(logging.root.manager.loggerDict):
         if name.startswith("great_expectations"):
             logging.getLogger(name).setLevel(logging.ERROR)
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    engine = _engine(con)
-    source = ctx.data_sources.add_sql("payerkg", connection_string="duckdb:///:memory:")
-    # the datasource runs on the build's connection, not on one of its own (a new one would not see
-    # the build's rows until COMMIT)
-    execution = SqlAlchemyExecutionEngine(engine=engine, create_temp_table=False)
-    object.__setattr__(source, "_execution_engine", execution)
-    object.__setattr__(source, "get_execution_engine", lambda: execution)
+    source, engine = datasource(ctx, con)
     checks = expectations(vocab, today or date.today())
     results: list[CheckResult] = []
     try:
