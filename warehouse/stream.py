@@ -74,7 +74,7 @@ class RowStream:
             self.flush_documents()
         if len(self.blocks["doc_id"]) + len(self.mentions["doc_id"]) >= BATCH_ROWS:
             self.flush_blocks()
-        return Held(HeldDocument(d.doc_id, d.source, d.title, d.page_count), p.payer, tuple(p.statements), p.payer_new)
+        return Held.of(HeldDocument(d.doc_id, d.source, d.title, d.page_count), p.payer, p.statements, p.payer_new)
 
     def flush_documents(self) -> None:
         insert_columns(self.con, "documents", self.documents)

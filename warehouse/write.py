@@ -13,7 +13,7 @@ import duckdb
 
 from . import entities
 from .bulk import insert_rows
-from .model import LoadBatch, LoadHooks, LoadResult
+from .model import Held, LoadBatch, LoadHooks, LoadResult
 from .plan import DocumentPlan, RulePlan
 from .rows import write_statements
 from .stream import RowStream, complete_documents
@@ -75,7 +75,7 @@ def write(
                 build_id=build_id,
                 doc_key=plans[p.document.doc_id].doc_key,
                 doc_id=p.document.doc_id,
-                rules=len(p.statements),
+                rules=p.count if isinstance(p, Held) else len(p.statements),
             )
             for p in batch.parsed
         ],
