@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 # the packages the lint and type gates cover (extract/ and ingest/ are not gated yet: docs/architecture.md)
 LINTED := payerkg warehouse graph extract tests
-TYPED  := payerkg warehouse graph
+TYPED  := payerkg warehouse graph extract
 
 .PHONY: run test test-quick lint bench bench-ingest install clean
 
@@ -27,6 +27,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/payerkg build seeds/ --db payerkg.duckdb
 	$(BIN)/payerkg query "select payer, vendor, count(*) as rules from coverage_rules group by all order by payer, rules desc" --db payerkg.duckdb
+	@printf '\npayerkg is installed in $(VENV)/. Put it on your PATH (in each new shell), then see README "CLI":\n\n  source $(VENV)/bin/activate\n'
 
 # the whole suite (CI runs it)
 test: $(TSTAMP)
@@ -52,3 +53,10 @@ bench-ingest: $(TSTAMP)
 
 clean:
 	rm -rf $(VENV) payerkg.duckdb .pytest_cache .mypy_cache .ruff_cache
+
+# headless Chromium for the review site's browser tests (tests/test_report.py); CI runs it before `make test`.
+# The stamp tells those tests that Chromium was asked for, so they fail instead of skipping when it is missing.
+.PHONY: chromium
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	mkdir -p $(VENV) && touch $(VENV)/.installed-chromium

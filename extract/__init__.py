@@ -5,7 +5,7 @@ on first use (PEP 562), so commands that only read the warehouse — or a build 
 changed — never pay for it.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .model import CONTRACT_COLUMNS, ExceptionRef, ProgramType, Requirement, Scope, Segment, Statement
 from .vocabulary import Vocabulary
@@ -30,7 +30,7 @@ __all__ = [
 _LAZY = {"Extraction", "Extractor", "extract_statements"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         from . import api
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Optional
 from .drafts import VendorRef
 from .patterns import (
     ACTIVE_RE,
+    ADMINISTERED_PLANS_RE,
     AUTH_WORD_RE,
     CARE_MANAGEMENT_RE,
     CONTRACT_RE,
@@ -26,7 +27,9 @@ from .patterns import (
 from .vendors import VendorMention
 
 if TYPE_CHECKING:
-    from .prose import Claim
+    from .claim import Claim
+    from .nlp import Annotated
+    from .resources import Resources
 
 #: characters between a vendor's name and its verb that still make it the subject
 #: ("Zephyr Care Partners (Zephyr) reviews", "Quillon (formerly QHP) administers", "X, an independent company, manages")
@@ -44,9 +47,17 @@ SUBJECT_GAP_RE = re.compile(
 #: Words between a subject and its verb: "Acme Review |does not| review …"
 GAP_TAIL_RE = re.compile(
     r"(?:\s+(?:does\s+not|do\s+not|doesn't|don't|will(?:\s+not)?|also|now|currently|no\s+longer|"
-    r"still|then|will\s+no\s+longer))+\s*$",
+    r"still|then|will\s+no\s+longer|begins?|began|starts?|started|continues?(?:\s+to)?))+\s*$",
     re.I,
 )
+#: "A will replace B", "B will be replaced by A": a vendor switch stated by its new vendor
+REPLACE_RE = re.compile(
+    r"\b(?:will\s+(?:be\s+)?|is\s+|are\s+)?(?:replac(?:e|es|ing)|(?:be\s+)?replaced\s+by|succeed(?:s|ing)?|"
+    r"tak(?:e|es|ing)\s+over\s+from)\s+",
+    re.I,
+)
+#: "requests stay with V": who keeps reviewing them
+STAY_RE = re.compile(r"(?:stay|stays|remain|remains|continue\s+to\s+go)\s+with\s+", re.I)
 DESCRIBES_RE = re.compile(r"\b(?:company|vendor|partner|organization|firm)\s+(?:that|which|who)\b", re.I)
 #: The payer offering a program with a partner company.
 OFFER_RE = re.compile(
@@ -61,10 +72,10 @@ PROGRAM_FOR_RE = re.compile(
 
 
 class AgentReader:
-    def __init__(self, res):
+    def __init__(self, res: Resources) -> None:
         self.res = res
 
-    def find(self, s: str, ann, payer: Optional[str], claim: Claim) -> None:
+    def find(self, s: str, ann: Annotated, payer: Optional[str], claim: Claim) -> None:
         vf = self.res.vendors
         known = vf.known(ann, payer) + vf.staff(s, ann, payer)
         known = [k for k in known if not _inside_other(k, known)]
@@ -76,20 +87,31 @@ class AgentReader:
                 to_pos = s.find(" to ", after[0].end)
                 new = [k for k in known if k.start > to_pos] if to_pos >= 0 else []
                 claim.old_vendor = after[0].ref
-                claim.vendor = (
-                    new[0].ref
-                    if new
-                    else (
-                        vf.unknown_at(s, to_pos + 4, +1).ref
-                        if to_pos >= 0 and vf.unknown_at(s, to_pos + 4, +1)
-                        else None
-                    )
-                )
+                named = new[0] if new else (vf.unknown_at(s, to_pos + 4, +1) if to_pos >= 0 else None)
+                claim.vendor = named.ref if named else None
                 claim.services = self.services_before(s, tr.start())
+                claim.cues.append("transition")
+                return
+        # "A will replace B as the vendor that reviews X", "B will be replaced by A"
+        rp = REPLACE_RE.search(s)
+        if rp:
+            before = [k for k in known if k.end <= rp.start()]
+            after_ = [k for k in known if k.start >= rp.end()]
+            gap = GAP_TAIL_RE.search(s[: rp.start()])
+            left = before[-1] if before else vf.unknown_at(s, gap.start() if gap else rp.start(), -1)
+            right = after_[0] if after_ else vf.unknown_at(s, rp.end(), +1)
+            if left is not None and right is not None:
+                passive = rp.group(0).lower().rstrip().endswith("by")
+                incoming, outgoing = (right, left) if passive else (left, right)
+                claim.vendor, claim.old_vendor = incoming.ref, outgoing.ref
+                verb = ACTIVE_RE.search(s, max(left.end, right.end))
+                claim.services = self.services_after(s, verb.end()) if verb else []
                 claim.cues.append("transition")
                 return
         # passive: "… is reviewed by V"
         for m in PASSIVE_RE.finditer(s):
+            if any(p.end() == m.end() for p in ADMINISTERED_PLANS_RE.finditer(s)):
+                continue  # "… except plans administered by Acme Benefits": who the members are
             agent = (
                 next((k for k in known if k.start >= m.end() and k.start - m.end() <= 4), None)
                 or self.payer_at(ann, m.end(), payer)
@@ -127,10 +149,10 @@ class AgentReader:
                     subject = cand
             if subject is None:
                 continue
-            if subject.ref.in_house is False and subject.ref.name == payer:
+            if subject.ref.in_house is False and payer is not None and subject.ref.name == payer:
                 subject = VendorMention(VendorRef(payer, subject.ref.stated, False, True), subject.start, subject.end)
-            verb = s[m.start() : m.end()].lower()
-            if re.search(r"\bprovid|\boffer|\baccept|\bcoordinat", verb) and not (
+            said = s[m.start() : m.end()].lower()
+            if re.search(r"\bprovid|\boffer|\baccept|\bcoordinat", said) and not (
                 AUTH_WORD_RE.search(s[m.end() :])
                 or CARE_MANAGEMENT_RE.search(s)
                 or re.match(
@@ -171,15 +193,20 @@ class AgentReader:
                 if agent is None:
                     p = self.payer_at(ann, m.end(), payer)
                     agent = p if p and re.match(r"\s*(?:to|from|through)", s[m.start() :], re.I) else None
+                if agent is None and STAY_RE.match(s, m.start()):
+                    agent = vf.unknown_at(s, m.end(), +1)  # "… stay with Acme Review"
                 if agent:
                     claim.vendor = agent.ref
                     claim.cues.append("route")
                     req = REQUIRES_RE.search(s)
                     if req and req.start() < m.start():
                         claim.services = self.services_before(s, req.start())
+                    elif STAY_RE.match(s, m.start()):
+                        # "their sleep study requests stay with V": the subject is the service
+                        claim.services = self.services_before(s, m.start())
                     return
 
-    def owner(self, s: str, ann, payer: Optional[str], claim: Claim) -> None:
+    def owner(self, s: str, ann: Annotated, payer: Optional[str], claim: Claim) -> None:
         """ "<Vendor>'s <program> is ending …": the program's owner is the vendor, the program the service."""
         for k in self.res.vendors.known(ann, payer):
             m = re.match(r"(?:'s|’s|'|’)\s+(.+?)\s+(?:is|are|will|has|continues?|do|does|don't|doesn't)\b", s[k.end :])
@@ -190,7 +217,7 @@ class AgentReader:
                 claim.cues.append("owner")
                 return
 
-    def payer_at(self, ann, pos: int, payer: Optional[str]) -> Optional[VendorMention]:
+    def payer_at(self, ann: Annotated, pos: int, payer: Optional[str]) -> Optional[VendorMention]:
         for p in ann.of("PAYER"):
             if pos <= p.start <= pos + 4:
                 return VendorMention(VendorRef(p.canonical, p.text, False, True), p.start, p.end)

@@ -7,6 +7,7 @@ any number of documents and keeps no state between them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ingest import Document
@@ -32,7 +33,7 @@ class Extraction:
     #: sentences and rows that name a vendor or use delegation language but yield no rule
     unexplained: tuple[Mention, ...] = field(default=())
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Statement]:
         return iter(self.statements)
 
     def __len__(self) -> int:

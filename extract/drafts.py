@@ -8,7 +8,7 @@ slot remembers which text filled it (``explain``), for ``payerkg extract --expla
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Optional
@@ -75,7 +75,7 @@ def finish(
     payer: str,
     payer_new: bool,
     known_payers: set[str],
-    service_name=lambda s: s,
+    service_name: Callable[[str], str] = lambda s: s,
     blocks: Sequence[Block] = (),
 ) -> list[Statement]:
     """Freeze drafts into statements: one per distinct rule id, in reading order. ``service_name``

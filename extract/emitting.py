@@ -9,21 +9,24 @@ import logging
 from datetime import date
 from typing import Optional
 
+from ingest import Block
+
+from .claim import Claim
 from .drafts import Draft, Source, VendorRef
 from .lob import Lob
 from .members import Member
 from .model import Requirement, Scope, Segment
 from .patterns import CARE_MANAGEMENT_RE, CARE_PROGRAM_RE
-from .prose import Claim
-from .services import SERVICE_HEAD_RE
+from .service_names import SERVICE_HEAD_RE
 from .similarity import compound, same_vendor, similar, tokens
 from .text import fold
 from .tree import ProgramService, Topic
+from .walk_state import WalkState
 
 _log = logging.getLogger(__name__)
 
 
-class Emitting:
+class Emitting(WalkState):
     """Draft-making steps of ``DocumentWalk`` (kept apart so each module does one job)."""
 
     def resolve_service(self, name: str, topic: Topic) -> str:
@@ -61,6 +64,7 @@ class Emitting:
             and topic.services
             and len(topic.services) == 1
             and not ps.listed
+            and not (ps.emitted and ps.home is not None and ps.home.profiles)  # a partner profiled below
             and same_vendor(topic.services[0].vendor, ps.vendor, none_ok=True)
         ):
             # the heading named the program; the sentence says what it covers ("Laboratory Management
@@ -87,10 +91,11 @@ class Emitting:
         begin with dates of service on or after D") or narrows their wording ("reviews only
         molecular testing codes"), and states no new rule."""
         vendor = claim.vendor
-        known = [d for d in topic.drafts if d.vendor.name == vendor.name] + [
-            d for d in topic.services if d.vendor is not None and d.vendor.name == vendor.name
-        ]
-        names = {getattr(d, "service", None) or getattr(d, "name", "") for d in known}
+        if vendor is None:
+            return False
+        names = {d.service for d in topic.drafts if d.vendor.name == vendor.name} | {
+            ps.name for ps in topic.services if ps.vendor is not None and ps.vendor.name == vendor.name
+        }
         if not names or claim.negated or claim.ended:
             return False
         text = " ".join(services)
@@ -177,7 +182,7 @@ class Emitting:
         """Which text filled each slot, for ``payerkg extract --explain``: the words as written, the
         block they stand in, and whether the slot came from the statement itself or its context."""
 
-        def where(block) -> str:
+        def where(block: Block) -> str:
             return f"block {block.index}, page {block.page}"
 
         heading = " > ".join(src.block.section_path) or "(document)"

@@ -1,22 +1,26 @@
 """What a list item is: a line of business with its members, a segment under a line, an excepted
-group after "Exceptions:", a group or line left out ("Excluded memberships"), or a sentence."""
+group after "Exceptions:", a group or line left out ("Excluded memberships"), or a sentence; and
+``ItemCtx``, what an item open on the list's stack holds for the items nested under it."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from ingest import Block
 
-from .drafts import Source, VendorRef
+from .claim import Claim
+from .drafts import Draft, Source, VendorRef
+from .members import Member
 from .model import Scope, Segment
 from .patterns import LABEL_MAX_WORDS
-from .prose import Claim
 from .text import normalize
-from .tree import Exclusion, ProgramMember, Topic
+from .tree import Exclusion, ProgramMember, ProgramService, Topic
 
 if TYPE_CHECKING:
-    from .lists import ItemCtx
+    from .resources import Resources
+    from .walk import DocumentWalk
 
 POPULATION_RE = re.compile(
     r"\b(?:employees|retirees|group\s+#?\d{3,}|\(group\s+\d+\)|group\s+retiree|sponsored\s+by|"
@@ -25,8 +29,25 @@ POPULATION_RE = re.compile(
 )
 
 
+@dataclass
+class ItemCtx:
+    depth: int
+    kind: str
+    block: Block
+    services: list[tuple[str, Optional[VendorRef], Optional[ProgramService]]] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    vendor: Optional[VendorRef] = None
+    emitted: list[Draft] = field(default_factory=list)
+    lob_header: bool = False
+    claim: Optional[Claim] = None
+    open_members: list[Member] = field(default_factory=list)  # members whose "Exceptions:" the next items list
+
+
 class ItemShapes:
     """Item-classifying steps of ``ListReader``."""
+
+    walk: DocumentWalk
+    res: Resources
 
     def _exception_item(self, b: Block) -> bool:
         """An item that names an excepted group, not a line or a scope: the items after one ending in

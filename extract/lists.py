@@ -7,25 +7,30 @@ service item's deeper member items give its rules; a line-of-business item's dee
 items give its segments. Items of the same kind under an item are its details ("Musculoskeletal"
 › "Chiropractic"), not rules of their own. A lead-in ("… for the specialized services below:",
 "Members in the program:", "… do not apply to:") says what the top-level items enumerate.
+
+This module walks a run of items and their nesting; ``list_items.py`` says what one item is, and
+``list_rules.py`` turns items into rules.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ingest import Block, BlockKind
 
-from .drafts import Draft, Source, VendorRef
-from .list_items import ItemShapes
-from .members import Member
-from .model import ExceptionRef, Scope, Segment
+from .claim import Claim
+from .drafts import Draft, Source
+from .list_items import ItemCtx
+from .list_rules import ListRules
+from .model import ExceptionRef, Scope
 from .patterns import ACTIVE_RE, EXCEPT_RE, GENERIC_HEADING_RE, LABEL_MAX_WORDS, VERB_RE
-from .prose import Claim
-from .services import REFERENCE_RE
+from .service_names import REFERENCE_RE
 from .text import normalize
-from .tree import ProgramMember, ProgramService, Topic
+from .tree import ProgramService, Topic
+
+if TYPE_CHECKING:
+    from .walk import DocumentWalk
 
 DATE_FIRST_RE = re.compile(
     r"^\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})",
@@ -37,30 +42,12 @@ STEP_RE = re.compile(
 )
 
 
-@dataclass
-class ItemCtx:
-    depth: int
-    kind: str
-    block: Block
-    services: list[tuple[str, Optional[VendorRef], Optional[ProgramService]]] = field(default_factory=list)
-    members: list[Member] = field(default_factory=list)
-    vendor: Optional[VendorRef] = None
-    emitted: list[Draft] = field(default_factory=list)
-    lob_header: bool = False
-    claim: Optional[Claim] = None
-    open_members: list[Member] = field(default_factory=list)  # members whose "Exceptions:" the next items list
-
-
-class ListReader(ItemShapes):
-    def __init__(self, walk):
+class ListReader(ListRules):
+    def __init__(self, walk: DocumentWalk) -> None:
         self.walk = walk
         self.res = walk.res
         self.last_emitted: list[Draft] = []
         self._sink: Optional[list[Draft]] = None
-
-    def note_emitted(self, d: Draft) -> None:
-        if self._sink is not None:
-            self._sink.append(d)
 
     # -- the run -------------------------------------------------------------------------------------
     def read(self, run: list[Block], topic: Topic, lead: Optional[Claim], siblings: list[Block]) -> None:
@@ -74,6 +61,8 @@ class ListReader(ItemShapes):
             return  # a list of pages, manuals and chapters to read: it states no rule
         if lead is not None and lead.lead == "details":
             return  # what the rule its lead-in stated covers: CPT families, modalities, settings
+        if any(t.profiles for t in topic.chain()) and role not in ("services", "members", "excluded"):
+            return  # a partner program's parts ("coaching", "a care team"), not services it reviews
         top = min(b.level for b in items)
         stack: list[ItemCtx] = []
         if lead is not None and lead.lead == "services_label":
@@ -236,149 +225,3 @@ class ListReader(ItemShapes):
             ctx.vendor = claim.vendor
             return ctx
         return None
-
-    def _members_item(self, b, depth, members, stack, topic, lead, has_children, src) -> Optional[ItemCtx]:
-        if not members:
-            return None
-        ctx = ItemCtx(depth, "members", b, members=members)
-        header = all(
-            m.lob is not None and not m.explicit_scope and m.segment is Segment.ALL for m in members
-        ) and not any(m.conditions for m in members)
-        if header and (has_children or self._next_is_segment(b, stack)):
-            ctx.lob_header = True
-            return ctx
-        return self._emit_members(ctx, members, stack, topic, lead, src)
-
-    def _next_is_segment(self, b, stack) -> bool:
-        return False
-
-    def _emit_members(
-        self,
-        ctx: ItemCtx,
-        members: list[Member],
-        stack: list[ItemCtx],
-        topic: Topic,
-        lead: Optional[Claim],
-        src: Source,
-        kind: str = "members",
-    ) -> ItemCtx:
-        ctx.kind = kind
-        lob = next((m for s in reversed(stack) for m in s.members if m.lob is not None), None)
-        lob = lob.lob if lob else next((m.lob for m in (lead.members if lead else []) if m.lob), None)
-        resolved = []
-        for m in members:
-            if (m.lob is None or m.lob.default) and lob is not None:
-                m = Member(
-                    lob,
-                    m.segment,
-                    m.scope,
-                    m.exceptions,
-                    m.inclusions,
-                    m.conditions,
-                    m.effective,
-                    m.service_dates,
-                    m.open_exceptions,
-                    m.explicit_scope,
-                )
-            resolved.append(m)
-        services = (
-            ctx.services
-            or next((s.services for s in reversed(stack) if s.services), [])
-            or [(s, self._vendor(lead, topic), None) for s in (lead.services if lead else [])]
-        )
-        vendor = (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()
-        if not services:
-            services = [(ps.name, ps.vendor, ps) for ps in topic.find_services(vendor)]
-            if vendor is None and len({v.name for _, v, _ in services if v is not None}) > 1:
-                services = []  # several vendors' programs and nothing to say which: wait
-        if (
-            vendor is None
-            and lead is not None
-            and lead.payer_requires
-            and not lead.not_required
-            and not any(v for _, v, _ in services)
-        ):
-            vendor = self.walk.own_reviewer()  # "Authorization is required for members in the following plans:"
-        negated = bool(lead and (lead.negated or lead.ended))
-        ctx.open_members = [m for m in resolved if m.open_exceptions]
-        if ctx.open_members:
-            ctx.kind = "exceptions"
-        if not services or not (vendor or any(v for _, v, _ in services)):
-            for m in resolved:
-                topic.members.append(
-                    ProgramMember(
-                        m, src, vendor, negated, lead.requirement if lead else None, lead.effective if lead else None
-                    )
-                )
-            return ctx
-        self._sink = ctx.emitted
-        try:
-            for name, v, ps in services:
-                for m in resolved:
-                    if negated:
-                        m = Member(m.lob, m.segment, Scope.NONE, m.exceptions, m.inclusions, m.conditions, m.effective)
-                    self.walk.emit(
-                        v or vendor,
-                        name,
-                        m,
-                        src,
-                        topic,
-                        f"list-{kind}",
-                        lead.effective if lead else None,
-                        lead.requirement if lead else None,
-                        program=ps,
-                    )
-                if ps is not None:
-                    ps.used = True
-        finally:
-            self._sink = None
-        self.last_emitted = list(ctx.emitted)
-        return ctx
-
-    def _emit_service(self, ctx: ItemCtx, stack: list[ItemCtx], topic: Topic, lead: Optional[Claim]) -> None:
-        vendor = (lead.vendor if lead and lead.vendor else None) or topic.find_vendor()
-        members = (
-            next((s.members for s in reversed(stack) if s.members), [])
-            or (lead.members if lead else [])
-            or [pm.member for pm in topic.find_members(vendor) if not pm.negated]
-        )
-        if not members or not vendor:
-            listed = ctx.depth >= 0 and (topic.role == "services" or bool(lead and lead.lead == "services"))
-            for name, v, _ in ctx.services:
-                self.walk.add_service(
-                    topic,
-                    ProgramService(
-                        name,
-                        v or vendor,
-                        Source.whole(ctx.block),
-                        lead.effective if lead else None,
-                        listed=listed,
-                        origin="list",
-                    ),
-                )
-            return
-        for pm in topic.find_members(vendor):
-            pm.used = pm.used or not pm.negated
-        listed = topic.role == "services" or bool(lead and lead.lead == "services")
-        for name, v, _ in ctx.services:
-            self.walk.add_service(
-                topic,
-                ProgramService(name, v or vendor, Source.whole(ctx.block), used=True, listed=listed, origin="list"),
-            )
-        self._sink = ctx.emitted
-        try:
-            for name, v, _ in ctx.services:
-                for m in members:
-                    self.walk.emit(
-                        v or vendor,
-                        name,
-                        m,
-                        Source.whole(ctx.block),
-                        topic,
-                        "list-service",
-                        lead.effective if lead else None,
-                        lead.requirement if lead else None,
-                    )
-        finally:
-            self._sink = None
-        self.last_emitted = list(ctx.emitted)

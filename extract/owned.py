@@ -3,9 +3,9 @@
 "Precertification is required for acute inpatient care", "We require notification …": no one is
 named as reviewer, so the section's stated vendor reviews, or the vendor an enclosing section
 named for that service, or the payer's own staff (its department when the vocabulary knows one).
-"The program is administered by V" right after such a sentence hands its rules to V; "Effective
-March 1, these tests do not require prior authorization" changes the rule the sentence before
-stated; "these services" takes the services of the sentence before.
+"The program is administered by V" right after such a sentence hands its rules to V, and "V
+administers the program for us" in a subsection takes over the rules the payer stated. Linking a
+sentence to the one before it ("these tests", "Effective March 1, these …") is ``paragraphs.py``'s.
 """
 
 from __future__ import annotations
@@ -16,28 +16,22 @@ from typing import Optional
 
 from ingest import Block
 
+from .claim import Claim
 from .drafts import Source, VendorRef
+from .lob import Lob
 from .members import Member
 from .model import Requirement, Scope, Segment
-from .patterns import (
-    ANAPHOR_RE,
-    AUTH_WORD_RE,
-    GENERIC_HEADING_RE,
-    HEADING_SPLIT_RE,
-    LEGEND_RE,
-    NO_LONGER_RE,
-    NUMBERING_RE,
-    REQUIREMENT_HEADING_RE,
-    VERB_RE,
-)
-from .prose import Claim
+from .patterns import ANAPHOR_RE, AUTH_WORD_RE, NO_LONGER_RE
 from .similarity import similar
 from .text import fold, normalize
 from .tree import ProgramService, Topic
+from .walk_state import WalkState
 
 _log = logging.getLogger(__name__)
 
 
+#: "the |Quality Care Cancer Program|": a program's proper name (capitalised words ending in Program)
+PROGRAM_NAME_RE = re.compile(r"\b((?-i:[A-Z])[\w&'’-]*(?:\s+(?-i:[A-Z])[\w&'’-]*){0,6}\s+Program)\b")
 #: "… administers / runs / manages the (prior authorization) program for us"
 ADMINISTERS_RE = re.compile(
     r"\b(?:administers?|runs?|manages?|operates?)\s+(?:the|this|our)\s+(?:[\w-]+\s+){0,3}"
@@ -50,15 +44,15 @@ ADMINISTERS_RE = re.compile(
 ISSUES_RE = re.compile(
     r"\bissu(?:e|es|ed|ing)\s+(?:the\s+|a\s+|an\s+)?(?:prior\s+)?authori[sz]ations?\b", re.IGNORECASE
 )
-#: Words that end a company's name ("Quillon Health Partners", "Acme Review, Inc.").
-COMPANY_RE = re.compile(
-    r"\b(?:inc|llc|corp|corporation|company|co|partners|group|health|healthcare|solutions|"
-    r"management|associates|network|clinic|labs?|rx|ltd)\.?$",
-    re.IGNORECASE,
+
+
+#: a requirement said of the plans a table after it lists
+THESE_PLANS_RE = re.compile(
+    r"\b(?:in|of|for)\s+(?:these|the\s+following|the\s+below)\s+plans\b|\bplans\s+below\b", re.I
 )
 
 
-class OwnRequirements:
+class OwnRequirements(WalkState):
     """Requirement-sentence steps of ``DocumentWalk``."""
 
     def own_requirement(self, claim: Claim, src: Source, topic: Topic) -> None:
@@ -96,7 +90,12 @@ class OwnRequirements:
                 return  # a vendor's section restating the requirement of rules it stated
         if not names:
             return
-        known = [ps for ps in topic.services if ps.vendor is None or ps.vendor.name == vendor.name]
+        known = [
+            ps
+            for ps in topic.services
+            if (ps.vendor is None or ps.vendor.name == vendor.name)
+            and not (ps.origin == "heading" and ps.vendor is None and not ps.used)  # only a heading named it
+        ]
 
         def same(n: str, ps: ProgramService) -> bool:
             return any(similar(n, x) for x in [ps.name, *ps.aliases])
@@ -108,7 +107,8 @@ class OwnRequirements:
                 if any(same(n, ps) for n in names):
                     ps.effective = ps.effective or claim.effective
             return
-        members = claim.members or [Member(None, Segment.ALL, claim.scope_hint or Scope.ALL)]
+        lines: list[Optional[Lob]] = list(topic.find_lobs()) or self.plans_table_after(src) or [None]
+        members = claim.members or [Member(lob, Segment.ALL, claim.scope_hint or Scope.ALL) for lob in lines]
         req = Requirement.NOT_REQUIRED if claim.not_required else claim.requirement
         for name in names:
             # "For these services, we require …" in a sibling of the section that said who runs the
@@ -120,6 +120,29 @@ class OwnRequirements:
             )
             for m in members:
                 self.emit(v, name, m, src, topic, "requirement", claim.effective, req, conditions=claim.conditions)
+
+    def plans_table_after(self, src: Source) -> list[Optional[Lob]]:
+        """ "Many, but not all, members in these plans need an authorization …" over a table whose first
+        column names the plans ("Plan name": "HMO/POS plans", "HMO Blue", …): the plan group each row
+        names first."""
+        if not THESE_PLANS_RE.search(src.quote):
+            return []
+        b = src.block
+        for x in self.doc.blocks[b.index + 1 : b.index + 3]:
+            if x.section_path != b.section_path:
+                return []
+            if x.kind.value != "table" or not x.rows or not re.search(r"\bplans?\b", x.rows[0].cells[0], re.I):
+                continue
+            out: list[Optional[Lob]] = []
+            for row in x.rows[1:]:
+                first = normalize(row.cells[0].split("\n")[0]) if row.cells else ""
+                first = re.sub(r"\s*\([^()]*\)\s*$", "", first)  # "… Plans (some account exclusions apply)"
+                first = re.sub(r"\s+(?:plans?|products?)$", "", first, flags=re.I)
+                for m in self.res.members.unit(first, self.payer, lob_context=True) if first else []:
+                    if m.lob is not None and not m.lob.default and all(m.lob.name != o.name for o in out if o):
+                        out.append(m.lob)
+            return out
+        return []
 
     def section_services(self, topic: Topic, vendor: Optional[VendorRef] = None) -> list[str]:
         """What "Prior authorization is required." or "For these services, we require …" is about: the
@@ -155,6 +178,23 @@ class OwnRequirements:
                 if ps.vendor is not None and not ps.vendor.in_house and similar(ps.name, service):
                     return ps.vendor
         return None
+
+    def outside_named_program(self, claim: Claim, src: Source, topic: Topic) -> bool:
+        """ "Indemnity members are not part of the Quality Care Cancer Program": the lines are outside
+        the rules whose own text named that program, wherever in the document they were stated."""
+        names = [
+            m.group(1) for m in PROGRAM_NAME_RE.finditer(claim.text) if not self.res.annotate(m.group(1)).of("LOB")
+        ]
+        if not names or not claim.members or not all(m.scope is Scope.NONE for m in claim.members):
+            return False
+        key = fold(names[-1])  # "Northwind Employee Program members are not in the Acme Care Program": the latter
+        programs = {
+            (d.vendor, d.service): d for d in self.drafts if d.scope is not Scope.NONE and key in fold(d.source.quote)
+        }
+        for vendor, service in programs:
+            for m in claim.members:
+                self.emit(vendor, service, m, src, topic, "outside-program")
+        return bool(programs)
 
     def takes_over(self, claim: Claim, topic: Topic) -> bool:
         """ "Acme Review is the company that administers the prior authorization program for us" in a
@@ -215,96 +255,4 @@ class OwnRequirements:
             d.source = Source(b, d.source.page, last.start, claim.end)
             d.pattern = "requirement-program"
             self.remember(topic, d.service, claim.vendor, d.source)
-        return True
-
-    def heading_vendor(self, topic: Topic) -> Optional[VendorRef]:
-        """A heading that is only a company's name ("Quillon Health Partners"), for the sentences under
-        it that start with their verb ("Makes authorization determinations for …")."""
-        if topic.heading not in self._heading_vendors:
-            text = NUMBERING_RE.sub("", normalize(topic.heading)).strip(" :.")
-            head = HEADING_SPLIT_RE.split(text)[0] if text else ""
-            found = None
-            if (
-                head
-                and not GENERIC_HEADING_RE.match(head)
-                and not self.res.services.name(head)
-                and not self.res.members.lobish(head, strict=True)
-            ):
-                found = self.res.vendors.label(head, self.payer)
-            self._heading_vendors[topic.heading] = found
-        return self._heading_vendors[topic.heading]
-
-    def names_a_company(self, topic: Topic) -> bool:
-        """The heading is a vendor the vocabulary knows, or an unknown name shaped like a company's."""
-        v = self.heading_vendor(topic)
-        return v is not None and (not v.new or bool(COMPANY_RE.search(v.name)))
-
-    def same_vendor_as_section(self, claim: Claim, topic: Topic) -> None:
-        """ "Quillon provides …" under "Quillon Health Partners": the short name of the section's vendor."""
-        v, sec = claim.vendor, topic.find_vendor() or self.heading_vendor(topic)
-        if (
-            v is not None
-            and sec is not None
-            and v.new
-            and v.name != sec.name
-            and fold(sec.name).startswith(fold(v.name) + " ")
-        ):
-            claim.vendor = VendorRef(sec.name, v.stated, sec.new, sec.in_house)
-
-    def heading_label(self, topic: Topic) -> Optional[str]:
-        """A section heading that is a short name ("Partial hospitalizations"): what a requirement
-        sentence directly under it is about, even when the name has no service word."""
-        text = REQUIREMENT_HEADING_RE.sub("", NUMBERING_RE.sub("", normalize(topic.heading)).strip(" :.?")).strip()
-        text = re.sub(r"\s*\([^()]*\)\s*$", "", text)  # "Chronic conditions (Medicare Advantage)"
-        if (
-            not text
-            or len(text.split()) > 6
-            or VERB_RE.search(text)
-            or GENERIC_HEADING_RE.match(text)
-            or LEGEND_RE.match(text)
-            or self.names_a_company(topic)
-            or self.res.members.lobish(text, strict=True)
-            or self.res.annotate(text).of("VENDOR", "PAYER", "PORTAL")
-        ):
-            return None
-        return self.res.services.name(text, strict=False)
-
-    def resolve_anaphora(self, claim: Claim, last: Optional[Claim], text: str) -> None:
-        if last is None:
-            return
-        s = text[claim.start : claim.end]
-        if claim.vendor and (not claim.services or all(ANAPHOR_RE.match(x) for x in claim.services)) and last.services:
-            claim.services = list(last.services)
-        if (
-            claim.vendor
-            and not claim.members
-            and last.members
-            and re.search(r"\b(?:these|those|that|them|their)\b", s, re.I)
-        ):
-            claim.members = [Member(m.lob, m.segment, Scope.ALL) for m in last.members]
-        if claim.effective is None and re.search(r"\bthat\s+date\b", s, re.I):
-            claim.effective = last.effective
-
-    def modifies_last(self, claim: Claim, last: Claim, b: Block, text: str) -> bool:
-        """ "Effective March 1, 2025, these tests do not require prior authorization.": the sentence
-        before named the rule; this one changes its requirement or date."""
-        s = text[claim.start : claim.end]
-        if (
-            claim.vendor is not None
-            or claim.members
-            or not re.search(r"\b(?:these|those|this|that|they|it|them)\b", s, re.I)
-        ):
-            return False
-        if claim.services and not all(
-            ANAPHOR_RE.match(x) or x.split()[-1] in ("tests", "services", "codes", "procedures") for x in claim.services
-        ):
-            return False
-        targets = [d for d in self.drafts if d.source.block is b and d.source.start == last.start]
-        if not targets or not (claim.not_required or claim.effective):
-            return False
-        for d in targets:
-            if claim.not_required:
-                d.requirement = Requirement.NOT_REQUIRED
-            if claim.effective:
-                d.effective = claim.effective
         return True

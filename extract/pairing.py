@@ -13,20 +13,21 @@ from typing import Optional
 
 from ingest import Block
 
+from .claim import Claim
 from .drafts import Source
 from .lob import Lob
 from .members import Member
 from .model import Scope, Segment
 from .patterns import ONLY_ELECTED_RE
-from .prose import Claim
 from .similarity import compound, similar
 from .text import fold
-from .tree import Topic
+from .tree import ProgramMember, Topic
+from .walk_state import WalkState
 
 _log = logging.getLogger(__name__)
 
 
-class Pairing:
+class Pairing(WalkState):
     """Section-closing steps of ``DocumentWalk``."""
 
     def segment_modifier(self, claim: Claim, b: Block, topic: Topic) -> None:
@@ -38,6 +39,34 @@ class Pairing:
         for d in topic.drafts:
             if d.segment in segs and d.scope in (Scope.ALL, Scope.MOST):
                 d.scope = Scope.SELECT
+
+    def refines_line(self, topic: Topic, m: Member, src: Source) -> bool:
+        """ "Qualified commercial HMO and PPO members. … a core offering for fully insured employers.
+        Self-insured accounts can pick …": segments stated after one line, in the same block, are
+        that line's segments (each with its own scope), not members of every line."""
+        if m.lob is not None or m.segment is Segment.ALL or m.scope is Scope.NONE:
+            return False
+        before = [
+            pm
+            for pm in topic.members
+            if pm.source.block is src.block
+            and not pm.used
+            and not pm.negated
+            and pm.member.lob is not None
+            and pm.member.scope is not Scope.NONE
+        ]
+        if len({pm.member.lob.name for pm in before if pm.member.lob is not None}) != 1:
+            return False
+        open_ = next((pm for pm in before if pm.member.segment is Segment.ALL), None)
+        if open_ is not None:
+            open_.member.segment, open_.member.scope = m.segment, m.scope
+            open_.member.exceptions.extend(x for x in m.exceptions if x not in open_.member.exceptions)
+            return True
+        line = before[0].member.lob
+        topic.members.append(
+            ProgramMember(Member(line, m.segment, m.scope, list(m.exceptions)), src, None, False, before[0].requirement)
+        )
+        return True
 
     # -- exceptions and pairing -----------------------------------------------------------------------
     def exceptions_to_last(self, topic: Topic, text: str, src: Source) -> None:
@@ -172,7 +201,7 @@ class Pairing:
                             self.emit(
                                 ps.vendor,
                                 ps.name,
-                                Member(lob, seg, Scope.ALL),
+                                Member(lob, seg, topic.lob_scope if lob is topic.lob else Scope.ALL),
                                 ps.source,
                                 topic,
                                 "heading-lob",
@@ -191,6 +220,10 @@ class Pairing:
             parent.drafts.extend(topic.drafts)
             parent.exclusions.extend(x for x in topic.exclusions if not x.applied)
             for ps in topic.services:
+                if ps.used and not ps.emitted and not ps.listed and ps.vendor is not None:
+                    # paired here: the enclosing section knows it as the vendor's program ("Acme's
+                    # programs do not apply to …" after the subsections), never pairs it again
+                    ps.emitted = True
                 if not ps.used or ps.emitted or ps.listed:
                     ps.vendor = ps.vendor or (
                         topic.vendor
@@ -215,6 +248,7 @@ class Pairing:
                 topic.vendor is not None
                 and (services or members)
                 and (parent.vendor is None or parent.vendor_from_child)
+                and not topic.profiles  # a partner profiled in its own section speaks for none of its siblings
             ):
                 # a section's vendor speaks for its parent only while no sibling section names another one
                 if len(parent.child_vendors) == 1:

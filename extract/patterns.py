@@ -19,6 +19,9 @@ SERVICE_MAX_WORDS = 9
 PAYER_SEARCH_CHARS = 6000
 #: A vendor or payer name has at most this many words.
 NAME_MAX_WORDS = 7
+#: A section heading read as what a bare requirement sentence under it is about ("Oral surgery
+#: rendered as part of an inpatient stay") has at most this many words.
+HEADING_LABEL_MAX_WORDS = 10
 
 # -- membership ------------------------------------------------------------------------------------
 EXCEPT_RE = re.compile(
@@ -30,23 +33,41 @@ EXCEPT_RE = re.compile(
 EXCLUDES_START_RE = re.compile(r"^\s*(?:excludes|excluding|excluded|not\s+included|does\s+not\s+include)\s*:?\s+", re.I)
 INCLUDES_RE = re.compile(r"(?:^|[\s,.;(])(?:includes|including)\s+", re.I)
 ONLY_RE = re.compile(r"\bonly\b", re.I)
+#: "provides these services to …", "provides service for the following groups": the section's own services
+#: delegated, not a partner's program described
+SERVICES_REFERRED_RE = re.compile(
+    r"\b(?:these|those|such|this|the\s+above)\s+services?\b|\bservices?\s+(?:for|to)\s+the\s+following\b|"
+    r"\bfor\s+the\s+following\s+(?:groups|members|plans|products|lines)\b",
+    re.I,
+)
+#: a footnote that scopes who is meant ("*Commercial members only", "¹Applies to …, except …"), not one that
+#: defines a word ("*For self-funded plans, the employer assumes the risk …")
+NOTE_SCOPES_RE = re.compile(r"\b(?:only|except|excluding|excludes|applies|apply|available|eligible)\b", re.I)
 #: "only when the employer has added the program", "groups that have elected it": a select scope
 ONLY_ELECTED_RE = re.compile(
     r"\bonly\s+(?:if|when|where)\b[^.]*\b(?:add|adds|added|elect|elects|elected|choose|chose|chosen|opt|opts|opted|"
     r"buy|bought|purchase|purchased|select|selected)\b|\b(?:that|who|which|whose\s+sponsor)\s+(?:have\s+|has\s+)?"
     r"(?:elected|added|chose|chosen|opted\s+in|bought|purchased|selected|decided)\b|\bchose\s+to\s+add\b|"
     r"\b(?-i:opt(?:ed)?[- ]in)\b|\bsponsors?\s+(?:decide|elect|choose)\b|\bthat\s+bought\b|\bas\s+an\s+(?:option|add-on|buy-up)\b|"
-    r"\bcan\s+(?:pick|choose|add|elect)\b",
+    r"\bcan\s+(?:pick|choose|add|elect)\b|"
+    r"\b(?:accounts|groups|employers|plans|sponsors)\s+that\s+(?:offer|provide|include|cover)\s+(?:this|the|that)\s+"
+    r"(?:program|benefit|service|option)\b",
     re.I,
 )
 NONE_RE = re.compile(
     r"\bnot\s+included\b(?!\s*:)|\bexcluded\b|\bnot\s+(?:a\s+)?part\s+of\b|\bnot\s+in\s+(?:the|this|these)\s+program|"
     r"\bnot\s+(?:covered|eligible|participating)\b|\bdoes\s+not\s+apply|\bdo\s+not\s+apply|\bdoesn't\s+apply|"
     r"\bneither\s+program\b|\boutside\s+(?:of\s+)?(?:this|the|these)\s+(?:program|requirement)|^(?:—|–|-|n/?a|none|no)$|"
-    r"\bnot\s+subject\s+to\b",
+    r"\bnot\s+subject\s+to\b|\bnot\s+(?:typically\s+|usually\s+)?an?\s+(?:covered\s+)?benefit\s+(?:for|of|under)\b",
     re.I,
 )
 REFERENCE_RE = re.compile(r"^(?:to\s+(?:determine|find\s+out|learn|check)\b|(?:see|refer\s+to|visit|check)\b)", re.I)
+#: a population named by who runs its plans: "plans administered by Acme Benefits" (not a delegation)
+ADMINISTERED_PLANS_RE = re.compile(
+    r"\b(?:plans?|groups?|accounts?|policies|products?|employers?|coverage)\s+(?:\w+\s+)?"
+    r"(?:administered|issued|offered|sponsored|underwritten|sold)\s+(?:by|through)\s+",
+    re.I,
+)
 ALT_VENDOR_RE = re.compile(
     r"\b(?:managed|handled|administered|reviewed|processed)\s+by\s+|\b(?:go|goes|stay|stays)\s+"
     r"(?:to|with)\s+",
@@ -96,6 +117,7 @@ CONTRACT_RE = re.compile(
 )
 ROUTE_RE = re.compile(
     r"\b(?:go|goes|going|sent|send|sends|sending|submit|submits|submitting|submitted|route[sd]?|directed|forward(?:ed)?)\s+(?:[\w'’]+\s+){0,6}?(?:to|through)\s+|"
+    r"\b(?:stay|stays|remain|remains)\s+with\s+|"
     r"\b(?:from|through|via|with)\s+(?=\S)",
     re.I,
 )
@@ -194,8 +216,13 @@ EXCLUDED_LEAD_RE = re.compile(
 APPLIES_RE = re.compile(
     r"\b(?:appl(?:y|ies)|is\s+required|are\s+required|is\s+available|(?:be|is|are)\s+offered|"
     r"^\s*available)\s+(?:only\s+|also\s+)?to\b|"
+    # "is available in English and Spanish to members 13 and up …"
+    r"\b(?:is|are)\s+available\s+(?:in|at|for)\s+[^.;:]{1,40}?\bto\s+(?:members|employees|subscribers|people|groups|accounts)\b|"
     r"\b(?:are|is)\s+(?:in|included\s+in|part\s+of|enrolled\s+in|covered\s+by)\s+(?:the|this|our)\b|"
-    r"\btake\s+part\b|\bparticipate\b|\bis\s+in\s+the\s+program\b",
+    r"\btake\s+part\b|\bparticipate\b|\bis\s+in\s+the\s+program\b|"
+    # who may have a program: "accounts can opt in", "a core offering for …", "standard benefit for …"
+    r"\b(?:can|may)\s+(?:opt[- ]?in|pick|choose|elect|add|purchase|buy)\b|\bopt[- ]?in\s+to\b|"
+    r"\b(?:core|standard)\s+(?:benefit|offering|feature)\s+(?:on|for|to|of)\b",
     re.I,
 )
 LEGEND_RE = re.compile(r"^\s*(?:key|legend|how\s+to\s+read|symbols?|abbreviations)\b", re.I)
@@ -220,6 +247,12 @@ GENERIC_HEADING_RE = re.compile(
 )
 
 # -- headings and references -----------------------------------------------------------------------
+#: what a lead-in announces when its list is reading matter or paperwork, not services or members:
+#: "see the following documents:", "You will need the following information to make your request:"
+REFERENCE_LEAD_RE = re.compile(
+    r"\b(?:documents?|pages?|chapters?|manuals?|websites?|links?|resources|information|details|documentation|records)\b",
+    re.I,
+)
 #: "Prior authorization requirements for |sleep testing and treatment|", "|Widget testing| authorization
 #: requirements": the heading names the service whose requirements follow.
 REQUIREMENT_HEADING_RE = re.compile(
@@ -227,7 +260,8 @@ REQUIREMENT_HEADING_RE = re.compile(
     r"\s+(?:prior\s+)?(?:authori[sz]ation|pre-?certification|notification)\s+requirements?$",
     re.I,
 )
-HEADING_SPLIT_RE = re.compile(r"\s*:\s+|\s+[—–]\s+|\s+-\s+")
+#: where a heading's parts meet: "Imaging: Acme Review", "Acme — commercial", "Acme, for select Medicare members"
+HEADING_SPLIT_RE = re.compile(r"\s*:\s+|\s+[—–]\s+|\s+-\s+|,\s+(?=for\s)")
 NUMBERING_RE = re.compile(
     r"^\s*(?:section\s+)?\d+(?:\.\d+)*\.?\s+|^\s*[A-Z]\.\s+|^\s*(?:step|part|slide)\s+\d+\s*[:.-]?\s*", re.I
 )

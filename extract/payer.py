@@ -10,7 +10,7 @@ those frames is kept as written and flagged new. "unknown payer" only when nothi
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from typing import Optional
 
 from ingest import BlockKind, Document
@@ -37,6 +37,14 @@ FRAMES = [
     re.compile(r"\bfor\s+" + NAME + r"\s+(?:commercial|medicare|medicaid|individual|members|plan\s+members)\b"),
     re.compile(NAME + r"\s+(?:members|providers)\b"),
 ]
+#: A proper name ending in the words organisations end their names with: a letterhead's payer.
+ORG_RE = re.compile(
+    r"(?:^|\n|,\s+|\b(?:Relations|Department|Services|Team)\s+)"
+    r"((?:[A-Z][\w&.'’-]*\s+){0,4}(?:Health|Healthcare|Plan|Partners|Insurance|Care|Network|Company|Mutual|HealthCare)"
+    r"(?:\s+(?:Plan|Inc\.?|of\s+[A-Z]\w+))?)\b"
+)
+#: Words of a line of business that trail a payer's name ("Fabrikam Medicare Advantage").
+GENERIC_LINE_WORDS = {"medicare", "medicaid", "advantage", "commercial", "individual", "ppo", "hmo", "pos", "epo"}
 #: Capitalised words that are never a payer on their own.
 NOT_PAYERS = {
     "medicare",
@@ -65,7 +73,7 @@ NOT_PAYERS = {
 def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
     """(payer, new): a vocabulary payer's canonical name (new=False), a name the document gives
     (new=True), or "unknown payer"."""
-    votes: Counter = Counter()
+    votes: defaultdict[str, float] = defaultdict(float)
     texts: list[tuple[str, float]] = [(doc.title or "", TITLE_WEIGHT)]
     texts += [(f, FURNITURE_WEIGHT) for f in getattr(doc, "furniture", ())[:200]]
     budget = PAYER_SEARCH_CHARS
@@ -96,32 +104,42 @@ def detect_payer(doc: Document, res: Resources) -> tuple[str, bool]:
                 votes[payer] += 0.5
     if votes:
         return _best(votes, res), False
-    found: Counter = Counter()
+    found: defaultdict[str, float] = defaultdict(float)
     for text, weight in texts:
         for rx in FRAMES:
-            for m in rx.finditer(text):
-                name = _clean(m.group(1), res)
+            for frame in rx.finditer(text):
+                name = _clean(frame.group(1), res)
                 if name:
                     found[name] += weight
+    for text, weight in texts:
+        if weight >= MASTHEAD_WEIGHT:
+            # a letterhead or signature: "Fabrikam Health Partners", "Provider Relations, Contoso Health Plan"
+            for org in ORG_RE.finditer(text):
+                name = _clean(org.group(1), res)
+                if name:
+                    found[name] += weight
+    for short in list(found):
+        # "Fabrikam Medicare Advantage members" and the letterhead "Fabrikam Health Partners": one payer
+        longer = [n for n in found if n != short and n.startswith(short + " ")]
+        if longer:
+            found[max(longer, key=lambda k: found[k])] += found.pop(short)
     if found:
-        return found.most_common(1)[0][0], True
+        return max(found, key=lambda k: found[k]), True
     return UNKNOWN, False
 
 
-def _best(votes: Counter, res: Resources) -> str:
+def _best(votes: dict[str, float], res: Resources) -> str:
     """The most named payer; a parent brand loses to the plan it owns when both are named
     ("Contoso State Health Plan" over its "Zephyr from Contoso State Health Plan" product)."""
-    ranked = votes.most_common()
-    best, _score = ranked[0]
-    return best
+    return max(votes, key=lambda k: votes[k])
 
 
 def _clean(name: str, res: Resources) -> Optional[str]:
     words = name.split()
     while words and words[0].lower() in NOT_PAYERS | {"and", "of"}:
         words.pop(0)
-    while words and words[-1].lower() in {"and", "of", "members", "providers"}:
-        words.pop()
+    while words and words[-1].lower() in {"and", "of", "members", "providers"} | GENERIC_LINE_WORDS:
+        words.pop()  # "Fabrikam Medicare Advantage": the payer is Fabrikam
     if not words or len(words) > NAME_MAX_WORDS or all(w.lower() in NOT_PAYERS for w in words):
         return None
     name = " ".join(words)

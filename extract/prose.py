@@ -1,7 +1,8 @@
 """Prose frames: what one sentence says about who manages what for whom.
 
-A sentence is read into a ``Claim`` — a partial rule whose missing slots the walk fills from the
-sentence's context:
+A sentence is read into a ``Claim`` (``claim.py``) — a partial rule whose missing slots the walk
+fills from the sentence's context. This module recognises the sentence's frame; the slots frames
+read alike (dates, members, people left out, the requirement) are ``prose_slots.py``'s:
 
 * delegation: "<vendor> reviews <service> for <lines> members", "<payer> has contracted with
   <vendor> to review <service> …", "<service> … is handled by <vendor>", "requests go to <vendor>";
@@ -16,38 +17,30 @@ sentence's context:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Optional
 
 from .agents import AgentReader
-from .clauses import PLACE_LIST_RE, POPULATION_HEAD_RE, Clause
+from .claim import Claim
 from .drafts import VendorRef
-from .lob import Lob
-from .members import Member
-from .model import Requirement, Scope, Segment
+from .model import Scope, Segment
 from .patterns import (
     ACTIVE_RE,
     APPLIES_RE,
-    AUTH_WORD_RE,
     CANCEL_RE,
-    CARE_MANAGEMENT_RE,
     CONTINUES_RE,
-    EFFECTIVE_CUE_RE,
     ENDING_RE,
     EXCLUDED_LEAD_RE,
-    EXCLUDES_START_RE,
     MEMBER_LEAD_RE,
     NO_LONGER_RE,
     NONE_RE,
-    NOT_EFFECTIVE_RE,
     NOT_REQUIRED_RE,
-    ONLY_ELECTED_RE,
+    REFERENCE_LEAD_RE,
     SERVICE_LEAD_RE,
 )
+from .prose_slots import SentenceSlots
 from .requirements import RequirementReader
 from .resources import Resources
-from .text import dates_in, day_after, fold
+from .text import dates_in, day_after
 
 #: "That includes employer groups of every size and individual plans": more members of the line just named
 INCLUDES_START_RE = re.compile(
@@ -55,38 +48,7 @@ INCLUDES_START_RE = re.compile(
 )
 
 
-@dataclass
-class Claim:
-    """A partial rule read from one sentence; offsets are into the block text."""
-
-    start: int
-    end: int
-    vendor: Optional[VendorRef] = None
-    old_vendor: Optional[VendorRef] = None  # "from A to B": A stops
-    services: list[str] = field(default_factory=list)
-    members: list[Member] = field(default_factory=list)
-    effective: Optional[date] = None
-    requirement: Optional[Requirement] = None
-    negated: bool = False  # the vendor does not / no longer manage it
-    ended: bool = False  # the program ends: the vendor's rule becomes scope none
-    continues: bool = False
-    lead: Optional[str] = None  # "services" | "members" | "excluded": a list follows
-    membership_only: bool = False  # "The program applies to …": members for the context's program
-    not_required: bool = False
-    cancel: bool = False  # "Neither company reviews prior authorization": the sentence before gives no rule
-    cues: list[str] = field(default_factory=list)
-    conditions: list[str] = field(default_factory=list)
-    text: str = ""
-    payer_requires: bool = False  # "Precertification is required for …": no one named reviews it
-    excluded: list = field(default_factory=list)  # people left out: "Children in foster care … are not part of …"
-    scope_hint: Optional[Scope] = None  # "For most plans, …": a scope with no line of business
-
-    @property
-    def delegates(self) -> bool:
-        return self.vendor is not None
-
-
-class ProseReader:
+class ProseReader(SentenceSlots):
     def __init__(self, res: Resources):
         self.res = res
         self.requirements = RequirementReader(res)
@@ -150,7 +112,7 @@ class ProseReader:
             claim.cues.append("continues")
         if (
             (s.rstrip().endswith(":") or re.search(r"\bfollowing\b|\bbelow\b", s, re.I))
-            and re.search(r"\b(?:documents?|pages?|chapters?|manuals?|websites?|links?|resources)\b", s, re.I)
+            and REFERENCE_LEAD_RE.search(s)
             and not claim.vendor
         ):
             claim.lead = "references"
@@ -189,132 +151,21 @@ class ProseReader:
             claim.membership_only = True
             if INCLUDES_START_RE.match(s):
                 claim.members = [m for m in claim.members if m.segment is not Segment.GROUP]
-        if NONE_RE.search(s) and not claim.vendor:
+        none = NONE_RE.search(s)
+        if none and not claim.vendor:
+            # "… commercial members (does not apply to federal employee members)": only the aside's members are out
+            aside = _aside_around(s, none.start())
             for m in claim.members:
-                m.scope = Scope.NONE
+                if aside is None or (m.lob is not None and m.lob.stated and m.lob.stated in aside):
+                    m.scope = Scope.NONE
         return claim
 
-    # -- slots ---------------------------------------------------------------------------------------
-    def _dates(self, s: str) -> tuple[Optional[date], Optional[date]]:
-        effective = ended = None
-        for d in dates_in(s):
-            before = s[max(0, d.start - 45) : d.start]
-            clause = re.split(r"[.;:]|,\s+(?=[a-z]+\s+[a-z]+)", before)[-1]
-            if (
-                re.search(r"\b(?:ending|ended|ends|end|through|until|on)\s*$", before.strip(), re.I)
-                and re.search(r"\b(?:ending|ended|end|ends|through|until)\b", s, re.I)
-                and not EFFECTIVE_CUE_RE.search(clause[-25:])
-            ):
-                ended = ended or d.value
-                continue
-            if NOT_EFFECTIVE_RE.search(clause) and not re.search(r"dates?\s+of\s+service", clause, re.I):
-                continue
-            if EFFECTIVE_CUE_RE.search(clause) or re.search(r"dates?\s+of\s+service", clause, re.I):
-                effective = effective or d.value
-        return effective, ended
 
-    def _members(self, s: str, lobs: list[tuple[Lob, int, int]]) -> list[Member]:
-        out: list[Member] = []
-        named = [(lob, a, b) for lob, a, b in lobs if not lob.default]
-        for lob, _, _ in lobs:
-            if lob.default and named:
-                # "Northwind commercial members with fully insured coverage": a segment of the line named
-                # before; "… and to members with individual coverage": another segment of that line
-                open_ = [m for m in out if m.segment is Segment.ALL]
-                for seg in lob.segments[:1]:
-                    if open_:
-                        open_[0].segment = seg
-                    elif (
-                        out
-                        and out[-1].lob is not None
-                        and lob.name == "Commercial"
-                        and fold(out[-1].lob.name).split()[-1:] == ["commercial"]
-                        and all(m.segment is not seg for m in out)
-                    ):
-                        out.append(Member(out[-1].lob, seg, Scope.ALL, explicit_scope=False))
-                continue
-            segs = list(lob.segments) or [Segment.ALL]
-            for seg in segs:
-                out.append(Member(None if lob.default else lob, seg, Scope.ALL, explicit_scope=False))
-        covered = [(a, b) for _, a, b in lobs]
-        outside = s
-        for a, b in covered:
-            outside = outside[:a] + " " * (b - a) + outside[b:]
-        have = {m.segment for m in out}
-        for seg in self.res.lobs.segments_in(outside):
-            if seg in have or (seg is Segment.GROUP and have & {Segment.FULLY_INSURED, Segment.SELF_FUNDED}):
-                continue
-            lone = [m for m in out if m.lob is not None and m.segment is Segment.ALL]
-            if len(lone) == 1 and len(out) == 1 and seg is not Segment.GROUP:
-                lone[0].segment = seg  # "commercial members in fully insured accounts": one line, its segment
-            else:
-                out.append(Member(None, seg, Scope.ALL, explicit_scope=False))
-            have = {m.segment for m in out}
-        if ONLY_ELECTED_RE.search(s):
-            for m in out:
-                if m.scope is Scope.ALL:
-                    m.scope = Scope.SELECT
-        colon = s.rfind(":")
-        if 0 < colon < len(s) - 2:
-            # "… for the following self-funded group members*: Acme Retiree Trust members only"
-            tail = self.res.clauses.parse(s[colon + 1 :])
-            if not tail and re.search(r"\bfollowing\b", s[:colon], re.I):
-                # "… for the following self-funded group members*: Acme Retiree Trust": only those named
-                named = self.res.clauses.groups_in(s[colon + 1 :])
-                rest = s[colon + 1 :]
-                # "Contoso Retiree Trust non-Medicare": a qualifier of the group, not a line of business
-                lobs_in = [
-                    x for x in self.res.members.in_sentence(rest) if not re.search(r"\bnon-?\s*$", rest[: x[1]], re.I)
-                ]
-                if named and not lobs_in:
-                    tail = [Clause(Scope.ONLY, [Segment.GROUP], s[colon + 1 :], inclusions=[g.name for g in named])]
-            if tail and tail[0].scope is Scope.ONLY and tail[0].inclusions:
-                segs = [x for x in self.res.lobs.segments_in(s[:colon]) if x is not Segment.GROUP] or [Segment.GROUP]
-                lobs_before = [m.lob for m in out if m.lob is not None]
-                out = [
-                    Member(lob, seg, Scope.ONLY, inclusions=list(tail[0].inclusions))
-                    for lob in (lobs_before or [None])
-                    for seg in segs
-                ]
-        for m in out:
-            sc = re.search(
-                r"\b(all|every|most|some|select|certain)\s+(?:of\s+(?:our|the)\s+)?[\w() ,/-]{0,60}$",
-                s[: s.find(m.lob.stated) if m.lob and m.lob.stated in s else 0],
-                re.I,
-            )
-            if sc and sc.group(1).lower() in ("most", "some", "select", "certain"):
-                m.scope = {"most": Scope.MOST, "some": Scope.SOME}.get(sc.group(1).lower(), Scope.SELECT)
-        return out
-
-    def _excluded(self, s: str) -> list:
-        """People a sentence leaves out of the program: "Excludes members of X and Y",
-        "Members who live in A or B County are excluded from …", "Children in foster care … are not
-        part of the program"."""
-        m = EXCLUDES_START_RE.match(s)
-        if m:
-            rest = s[m.end() :]
-            return [] if self.res.members.lobish(rest[:60], strict=True) else self.res.clauses.population(rest)
-        m = NONE_RE.search(s)
-        if not m:
-            return []
-        subject = re.sub(r"\s+(?:are|is|were|will\s+be|remain|stay)\s*$", "", s[: m.start()], flags=re.I).strip(" ,")
-        if (
-            not subject
-            or self.res.members.lobish(subject, strict=True)
-            or not (POPULATION_HEAD_RE.match(subject) or PLACE_LIST_RE.match(subject))
-        ):
-            return []
-        return self.res.clauses.population(subject)
-
-    def _requirement(self, s: str, claim: Claim) -> Optional[Requirement]:
-        if claim.not_required and not claim.vendor:
-            return Requirement.NOT_REQUIRED
-        if re.search(r"\bpre-?certification\b", s, re.I) and not re.search(r"\bauthori[sz]ation\b", s, re.I):
-            return Requirement.PRECERTIFICATION
-        if re.search(r"\bnotification\b|\bnotify\b", s, re.I) and not re.search(r"\bauthori[sz]ation\b", s, re.I):
-            return Requirement.NOTIFICATION
-        if CARE_MANAGEMENT_RE.search(s) and not AUTH_WORD_RE.search(re.sub(r"care\s+management", "", s, flags=re.I)):
-            return Requirement.CARE_MANAGEMENT
-        if any(CARE_MANAGEMENT_RE.search(x) for x in claim.services):
-            return Requirement.CARE_MANAGEMENT
+def _aside_around(s: str, pos: int) -> Optional[str]:
+    """The parenthesised aside ``pos`` stands in, when the sentence says more outside it."""
+    open_ = s.rfind("(", 0, pos)
+    if open_ < 0 or s.rfind(")", 0, pos) > open_:
         return None
+    close = s.find(")", pos)
+    aside = s[open_ : close + 1 if close >= 0 else len(s)]
+    return aside if s.replace(aside, " ").strip(" .;,") else None

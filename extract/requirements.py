@@ -12,10 +12,14 @@ sentence names, or the section's.
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .model import Requirement, Scope
 from .text import dates_in
+
+if TYPE_CHECKING:
+    from .claim import Claim
+    from .resources import Resources
 
 _REVIEW = (
     r"(?:prior\s+|pre-?)?(?:authori[sz]ations?|approvals?|certifications?)|pre-?certifications?|notifications?|"
@@ -39,6 +43,10 @@ NEGATIVE_RE = re.compile(r"\b(?:not|no|don['’]t|isn['’]t|aren['’]t|won['�
 SCOPE_RE = re.compile(
     r"\bfor\s+(most|all|some|certain|select)\s+(?:of\s+(?:our|the)\s+)?(?:plans|members|products|groups)\b", re.I
 )
+#: what follows a scope word that opens a sentence: "Most| members …", "Many, but not all|, members in these plans …"
+SCOPED_SUBJECT_RE = re.compile(
+    r"[\s,]*(?:of\s+)?(?:our\s+|the\s+|these\s+)?(?:members|plans|groups|products|patients)\b", re.I
+)
 #: "tests |performed in an outpatient setting|": where or how, not which service
 SETTING_TAIL_RE = re.compile(
     r"\s+(?:performed|provided|rendered|done|given|delivered|administered|ordered|received)\b.*$", re.I
@@ -47,7 +55,8 @@ SETTING_TAIL_RE = re.compile(
 CONDITION_RE = re.compile(
     r"\bwithin\s+\d+\s+(?:business\s+|calendar\s+)?(?:hours?|days?)(?:\s+(?:of|after)\s+(?:the\s+)?"
     r"(?:admission|discharge|the\s+start\s+of\s+care|service|request))?|"
-    r"\b(?:performed|provided|rendered|done)\s+(?:in|at|by)\s+[^,.;]+",
+    # "provided in the elective, outpatient setting": a comma inside the setting's adjectives does not end it
+    r"\b(?:performed|provided|rendered|done)\s+(?:in|at|by)\s+(?:[^,.;]+,\s+(?=[\w-]+\s+setting\b))?[^,.;]+",
     re.I,
 )
 #: The object of "for" names people, not a service ("… required for Acme members who are enrolled …").
@@ -82,7 +91,7 @@ GENERAL_RE = re.compile(r"\b(?:benefits?\s+and\s+eligibility|eligibility|claims?
 
 
 class RequirementReader:
-    def __init__(self, res):
+    def __init__(self, res: Resources) -> None:
         self.res = res
 
     def frame(self, s: str) -> Optional[re.Match]:
@@ -93,7 +102,7 @@ class RequirementReader:
             return None
         return m
 
-    def read(self, s: str, claim) -> bool:
+    def read(self, s: str, claim: Claim) -> bool:
         """Fill ``claim`` from a requirement sentence ``s`` with no vendor; False when it is not one."""
         m = self.frame(s)
         if m is None:
@@ -114,6 +123,11 @@ class RequirementReader:
         if scope and not claim.members:
             word = scope.group(1).lower()
             claim.scope_hint = {"most": Scope.MOST, "some": Scope.SOME, "all": Scope.ALL}.get(word, Scope.SELECT)
+        elif not claim.members:
+            # "Many, but not all, members in these plans need …": the subject says how many
+            lead = self.res.clauses.scope_re.match(s.lstrip())
+            if lead and SCOPED_SUBJECT_RE.match(s.lstrip(), lead.end()):
+                claim.scope_hint = self.res.clauses.scope_words[lead.group(1).lower()]
         plain = NOT_ASIDE_RE.sub(" ", s)
         if re.search(r"\bnotif(?:y|ication)\b", plain, re.I) and not re.search(r"\bauthori[sz]ation\b", plain, re.I):
             claim.requirement = Requirement.NOTIFICATION

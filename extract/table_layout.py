@@ -6,13 +6,29 @@ health plan on a vendor's client list — or, for a grid, the line of business a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ingest.model import TableRow as Row
 
 from .patterns import CONTACT_HEADER_RE
 from .table_notes import MARK_RE
 from .text import normalize
 
+if TYPE_CHECKING:
+    from .walk import DocumentWalk
+
 ROLE_PATTERNS = [
+    # "Who to contact for prior authorization": whom the requests go to, the reviewer (before "contact")
+    (
+        "vendor",
+        re.compile(
+            r"\b(?:who|whom|where)\s+to\s+(?:contact|call|send|submit)\b.*\b(?:authori[sz]ation|approval|"
+            r"precertification|pre-?certification|review|requests?)\b",
+            re.I,
+        ),
+    ),
     ("contact", CONTACT_HEADER_RE),
     ("area", re.compile(r"\bservice\s+areas?\b|\bprefix(?:es)?\b|\bcounty|\bcounties|\bzip\b", re.I)),
     ("payer", re.compile(r"\b(?:health\s+plans?|payers?|clients?|customers?|insurers?|carriers?|plan\s+name)\b", re.I)),
@@ -78,11 +94,11 @@ class Grid:
 
 
 class TableLayout:
-    def __init__(self, walk):
+    def __init__(self, walk: DocumentWalk) -> None:
         self.walk = walk
         self.res = walk.res
 
-    def read(self, rows) -> Grid:
+    def read(self, rows: Sequence[Row]) -> Grid:
         """Column roles from the header rows (several header rows are read top-down per column)."""
         grid = Grid()
         n = 0

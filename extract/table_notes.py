@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ingest import Block, BlockKind
 
-from .model import Requirement, Scope
+from .drafts import Draft
+from .lob import Lob
+from .model import ExceptionRef, Requirement, Scope
 from .patterns import EFFECTIVE_CUE_RE, EXCEPT_RE, EXCLUDES_START_RE, NONE_RE, NOT_REQUIRED_RE, ONLY_ELECTED_RE
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, fold, normalize
+
+if TYPE_CHECKING:
+    from .walk import DocumentWalk
 
 MARK_RE = re.compile(
     r"^\s*(?P<mark>[✓✔✅☑✗✘xX•●○◯OoPpYyNn]|yes|no|required|not\s+required|n/?a|—|–|-|none|optional)\s*"
@@ -47,7 +52,7 @@ class MarkMeaning:
 
 
 class TableNotes:
-    def __init__(self, walk):
+    def __init__(self, walk: DocumentWalk) -> None:
         self.walk = walk
         self.res = walk.res
 
@@ -71,7 +76,7 @@ class TableNotes:
             )
         return out
 
-    def exclusions(self, note: str, row_lobs: Optional[list] = None):
+    def exclusions(self, note: str, row_lobs: Optional[list[str]] = None) -> tuple[list[ExceptionRef], list[Lob]]:
         """ "Not included: A (…); B; C": groups and lines left out. A line of another family than
         the row's ("Senior Products (… Medicare …)" beside commercial lines) is a line left out;
         anything else is an excepted group."""
@@ -102,10 +107,10 @@ class TableNotes:
             ):
                 refs += self.res.clauses.groups_in(part) or []
             else:
-                lob = self.res.lobs.name(part, self.walk.payer)
+                line = self.res.lobs.name(part, self.walk.payer)
                 outer = re.sub(r"\([^)]*\)", "", part)
-                if lob and re.match(r"[A-Z]", part) and not self.res.annotate(outer).of("PAYER", "GROUP"):
-                    lobs.append(lob)
+                if line and re.match(r"[A-Z]", part) and not self.res.annotate(outer).of("PAYER", "GROUP"):
+                    lobs.append(line)
                 else:
                     refs += self.res.clauses.groups_in(part)
         return refs, lobs
@@ -169,7 +174,7 @@ class TableNotes:
                 )
         return out
 
-    def apply_footnote(self, draft, fn: Footnote) -> None:
+    def apply_footnote(self, draft: Draft, fn: Footnote) -> None:
         text = normalize(fn.text)
         if EXCLUDES_START_RE.match(text):
             refs = self.res.clauses.population(EXCLUDES_START_RE.sub("", text).split(". ")[0])
@@ -177,8 +182,8 @@ class TableNotes:
             if refs and draft.scope is Scope.ALL:
                 draft.scope = Scope.MOST
             return
-        if EXCEPT_RE.search(text):
-            cut = EXCEPT_RE.search(text)
+        cut = EXCEPT_RE.search(text)
+        if cut:
             body = re.split(r"(?<=[.])\s+(?=[A-Z])", text[cut.end() :])[0]
             if not re.match(r"(?:members|those|people)\s+whose\b", body, re.I):
                 body = re.sub(r"\s+(?:left|joined|is|are|was|were)\b.*$", "", body)

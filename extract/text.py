@@ -37,7 +37,7 @@ class Normalized:
 
 
 def normalize_map(raw: str) -> Normalized:
-    drop = set()
+    drop: set[int] = set()
     for m in _SM_RE.finditer(raw):
         drop.update(range(m.start(), m.end()))
     chars: list[str] = []

@@ -12,6 +12,7 @@ through the document's topic, a sentence takes the payer from the document.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
@@ -21,7 +22,7 @@ from ingest import Block, BlockKind, Document
 from .drafts import Draft, Source, VendorRef
 from .lob import Lob
 from .members import Member
-from .model import Requirement
+from .model import Requirement, Scope
 
 
 @dataclass
@@ -30,10 +31,16 @@ class Section:
     level: int
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
+    #: blocks and subsections in document order: a paragraph after a section's subsections (a tab's
+    #: closing note) is read after them, in the section it belongs to
+    items: list[Block | Section] = field(default_factory=list)
+    path: tuple[str, ...] = ()
 
 
 def build_tree(doc: Document) -> Section:
-    """Sections nested by heading level; blocks before the first heading belong to the root."""
+    """Sections nested by heading level; blocks before the first heading belong to the root. A block
+    whose section path names an enclosing section (ingest knows it from the page's structure: a
+    paragraph after a tab's subsections) closes the subsections it follows."""
     root = Section(None, 0)
     stack = [root]
     for b in doc.blocks:
@@ -41,11 +48,16 @@ def build_tree(doc: Document) -> Section:
             level = max(1, b.level)
             while len(stack) > 1 and stack[-1].level >= level:
                 stack.pop()
-            sec = Section(b, level)
+            sec = Section(b, level, path=(*stack[-1].path, b.text) if stack[-1].heading is not None else (b.text,))
             stack[-1].children.append(sec)
+            stack[-1].items.append(sec)
             stack.append(sec)
         else:
+            path = tuple(b.section_path)
+            while len(stack) > 1 and len(path) < len(stack[-1].path) and stack[-1].path[: len(path)] == path:
+                stack.pop()
             stack[-1].blocks.append(b)
+            stack[-1].items.append(b)
     return root
 
 
@@ -104,6 +116,8 @@ class Topic:
     heading: str = ""
     vendor: Optional[VendorRef] = None
     lob: Optional[Lob] = None
+    lobs: list[Lob] = field(default_factory=list)  # when the heading names several lines
+    lob_scope: Scope = Scope.ALL  # "…, for select Medicare Advantage members": how many of the heading's line
     services: list[ProgramService] = field(default_factory=list)
     members: list[ProgramMember] = field(default_factory=list)
     effective: Optional[date] = None
@@ -117,8 +131,9 @@ class Topic:
     vendor_from_child: bool = False
     vendor_stated: bool = False  # the heading or a "Managed by:" label named the vendor: the section is its
     vendor_home: Optional[Topic] = None  # the subsection the vendor was taken from
+    profiles: bool = False  # the section profiles a partner's care program: its lists are what the program holds
 
-    def chain(self):
+    def chain(self) -> Iterator[Topic]:
         t: Optional[Topic] = self
         while t is not None:
             yield t
@@ -138,6 +153,12 @@ class Topic:
     def section_vendor(self) -> Optional[VendorRef]:
         """The vendor a heading or label says the section is about (not one a sentence merely named)."""
         return next((t.vendor for t in self.chain() if t.vendor is not None and t.vendor_stated), None)
+
+    def find_lobs(self) -> list[Lob]:
+        """The lines the nearest section that names any names: several for "Commercial and Medicare
+        Advantage members", one otherwise."""
+        t = next((t for t in self.chain() if t.lob is not None), None)
+        return (t.lobs or [t.lob]) if t is not None and t.lob is not None else []
 
     def find_lob(self) -> Optional[Lob]:
         return next((t.lob for t in self.chain() if t.lob is not None), None)

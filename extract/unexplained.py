@@ -6,12 +6,16 @@ document reads these first ("names Acme Review but states no service or members"
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ingest import BlockKind, Document
+from ingest import Block, BlockKind, Document
 
 from .drafts import Draft
 from .patterns import ACTIVE_RE, AUTH_WORD_RE, CONTRACT_RE, PASSIVE_RE, TRANSITION_RE, VERB_RE
 from .text import sentences
+
+if TYPE_CHECKING:
+    from .resources import Resources
 
 #: A text this short without a verb is a title or a name, not a statement.
 NAME_ONLY_WORDS = 4
@@ -32,7 +36,12 @@ class Mention:
 
 
 def unexplained(
-    doc: Document, res, payer: str, drafts: list[Draft], used: set[tuple[int, int]], explained_blocks: set[int]
+    doc: Document,
+    res: Resources,
+    payer: str,
+    drafts: list[Draft],
+    used: set[tuple[int, int]],
+    explained_blocks: set[int],
 ) -> list[Mention]:
     """Sentences and rows of ``doc`` that name a vendor or use delegation language, that no draft
     quotes and that told the walk nothing (``used``); blocks read whole as legends, labels or
@@ -59,8 +68,9 @@ def unexplained(
     return out
 
 
-def _row_spans(b) -> list[tuple[int, int]]:
-    out, pos = [], 0
+def _row_spans(b: Block) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = 0
     for r in b.rows:
         line = " | ".join(r.cells)
         at = b.text.find(line, pos)
@@ -70,7 +80,7 @@ def _row_spans(b) -> list[tuple[int, int]]:
     return out
 
 
-def _why(text: str, res, payer: str, row: bool) -> str:
+def _why(text: str, res: Resources, payer: str, row: bool) -> str:
     ann = res.annotate(text)
     vendors = [m.canonical for m in ann.of("VENDOR")]
     delegation = bool(

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .drafts import VendorRef
-from .nlp import Annotated
+from .nlp import Annotated, Annotator
 from .patterns import NAME_MAX_WORDS
 from .text import fold, normalize
+
+if TYPE_CHECKING:
+    from .vocabulary import Vocabulary
 
 #: The payer's own staff: "<payer>'s (own) UM department", "our clinical review team".
 STAFF_RE = re.compile(
@@ -170,7 +173,7 @@ class VendorMention:
 
 
 class VendorFinder:
-    def __init__(self, vocab, annotate):
+    def __init__(self, vocab: Vocabulary, annotate: Annotator) -> None:
         self.vocab = vocab
         self.annotate = annotate
         self.departments = {d.name: d.payer for d in vocab.departments}

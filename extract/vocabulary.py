@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import yaml
 from pydantic import BaseModel, Field
@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _yaml(text: str):
+def _yaml(text: str) -> Any:
     return yaml.load(text, Loader=_Loader)
 
 

@@ -9,49 +9,39 @@ services below:") waits in its section's topic. When a section closes, what wait
 services × members, under the section's vendor — or handed up to the enclosing section, so that
 an FAQ's "Which members…" and "Which services…" answers, or a deck's "Program overview" and
 "Applicable memberships" slides, meet in the section they share.
+
+Headings are read by ``headings.py``; paragraphs by ``paragraphs.py``, and what each sentence's
+claim does by ``applying.py``; lists by ``lists.py``; tables by ``tables.py``. Each step is a mixin
+of ``DocumentWalk`` typed against ``walk_state.WalkState``.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Optional
 
 from ingest import Block, BlockKind, Document
 
-from .drafts import Draft, Source, VendorRef
+from .applying import Applying
+from .claim import Claim
+from .drafts import Draft, VendorRef
 from .emitting import Emitting
+from .headings import Headings
 from .lob import Lob
-from .model import Requirement
 from .owned import OwnRequirements
 from .pairing import Pairing
-from .patterns import (
-    ACTIVE_RE,
-    ANAPHOR_RE,
-    EXCEPT_RE,
-    EXCLUDED_LEAD_RE,
-    GENERIC_HEADING_RE,
-    HEADING_SPLIT_RE,
-    LEGEND_RE,
-    MANAGED_BY_RE,
-    MEMBER_LEAD_RE,
-    NUMBERING_RE,
-    ONLY_ELECTED_RE,
-    REQUIREMENT_HEADING_RE,
-    SERVICE_LEAD_RE,
-    SKIP_HEADING_RE,
-    VERB_RE,
-)
-from .prose import Claim, ProseReader
+from .paragraphs import Paragraphs
+from .patterns import EXCEPT_RE, NUMBERING_RE, SKIP_HEADING_RE
+from .profiles import ProgramProfiles
+from .prose import ProseReader
 from .resources import Resources
-from .similarity import same_vendor
-from .text import normalize, sentences
-from .tree import Exclusion, ProgramMember, ProgramService, Section, Topic, build_tree
+from .text import normalize
+from .tree import Section, Topic, build_tree
 
 _log = logging.getLogger(__name__)
 
 
-class DocumentWalk(OwnRequirements, Emitting, Pairing):
+class DocumentWalk(Paragraphs, Applying, Headings, OwnRequirements, Emitting, Pairing, ProgramProfiles):
     def __init__(self, doc: Document, res: Resources, payer: str):
         self.doc = doc
         self.res = res
@@ -82,14 +72,21 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
     def section(self, sec: Section, topic: Topic) -> None:
         if sec.heading is not None:
             self.heading(sec.heading, topic)
-        if sec.heading is None or not SKIP_HEADING_RE.match(
+        skip = sec.heading is not None and SKIP_HEADING_RE.match(
             NUMBERING_RE.sub("", normalize(sec.heading.text)).strip(" :.")
-        ):
-            self.blocks(sec.blocks, topic)
-        for child in sec.children:
-            sub = Topic(topic, heading=child.heading.text if child.heading else "")
-            self.section(child, sub)
-            self.close(sub)
+        )
+        run: list[Block] = []
+        for item in [*sec.items, None]:
+            if isinstance(item, Block):
+                run.append(item)
+                continue
+            if run and not skip:
+                self.blocks(run, topic)
+            run = []
+            if item is not None:
+                sub = Topic(topic, heading=item.heading.text if item.heading else "")
+                self.section(item, sub)
+                self.close(sub)
 
     def blocks(self, blocks: list[Block], topic: Topic) -> None:
         i = 0
@@ -122,267 +119,3 @@ class DocumentWalk(OwnRequirements, Emitting, Pairing):
             elif b.kind in (BlockKind.PARAGRAPH, BlockKind.CAPTION):
                 lead = self.paragraph(b, topic, blocks)
             i += 1
-
-    # -- headings ------------------------------------------------------------------------------------
-    def heading(self, b: Block, topic: Topic) -> None:
-        text = NUMBERING_RE.sub("", normalize(b.text)).strip(" :.")
-        text = REQUIREMENT_HEADING_RE.sub("", text).strip(" :.") or text
-        if not text:
-            return
-        if EXCLUDED_LEAD_RE.search(text):
-            topic.role = "excluded"
-        elif MEMBER_LEAD_RE.search(text) or re.search(
-            r"\bwhich\s+members\b|\bwho\s+(?:is|are)\s+(?:eligible|covered)", text, re.IGNORECASE
-        ):
-            topic.role = "members"
-        elif SERVICE_LEAD_RE.search(text) or re.search(r"\bwhich\s+services\b", text, re.IGNORECASE):
-            topic.role = "services"
-        if LEGEND_RE.match(text) or (GENERIC_HEADING_RE.match(text) and not topic.role):
-            return
-        ann = self.res.annotate(text)
-        vendor = None
-        known = self.res.vendors.known(ann, self.payer)
-        if known:
-            vendor = known[0].ref
-        parts = [p for p in HEADING_SPLIT_RE.split(text) if p.strip()]
-        for part in parts:
-            if vendor is None and len(parts) > 1:
-                vendor = self.res.vendors.label(part, self.payer)
-                if vendor and (vendor.in_house and not self.res.annotate(part).of("PAYER")):
-                    vendor = None
-                if vendor is not None and vendor.new and self.res.services.name(part):
-                    vendor = None
-            if (
-                topic.lob is None
-                and self.res.members.lobish(part, strict=True)
-                and not self.res.annotate(part).of("VENDOR", "DEPT")
-            ):
-                lob = self.res.lobs.name(re.sub(r"^\s*for\s+", "", part, flags=re.IGNORECASE), self.payer)
-                if lob is not None and not lob.default:
-                    topic.lob = lob
-                    continue
-            if (
-                topic.role is None
-                and not self.res.annotate(part).of("VENDOR", "PORTAL")
-                and not text.endswith("?")
-                and not VERB_RE.search(part)
-                and part.count(",") < 2
-            ):
-                svc = self.res.services.name(re.sub(r"^\s*for\s+", "", part, flags=re.IGNORECASE))
-                if svc and not self.res.members.lobish(part, strict=True):
-                    topic.services = [ProgramService(svc, None, Source.whole(b), origin="heading")]
-                    topic.heading_service = True
-        if vendor is not None:
-            topic.vendor, topic.vendor_stated = vendor, True
-            for s in topic.services:
-                s.vendor = s.vendor or vendor
-
-    # -- paragraphs ----------------------------------------------------------------------------------
-    def paragraph(self, b: Block, topic: Topic, siblings: list[Block]) -> Optional[Claim]:
-        text = b.text
-        norm = normalize(text)
-        if EXCEPT_RE.match(norm):
-            self.exceptions_to_last(topic, norm, Source.whole(b))
-            return None
-        mb = MANAGED_BY_RE.match(norm)
-        if mb:
-            vendor = self.res.vendors.label(norm[mb.end() :], self.payer)
-            if vendor:
-                self.explained.add(b.index)
-                topic.vendor, topic.vendor_stated = vendor, True
-                for s in topic.services:
-                    s.vendor = s.vendor or vendor
-            return None
-        label = re.fullmatch(r"\s*([^.:]{2,80}):\s*", norm)
-        if (
-            label
-            and len(label.group(1).split()) <= 8
-            and not VERB_RE.search(label.group(1))
-            and not ACTIVE_RE.search(label.group(1))
-            and not self.res.annotate(label.group(1)).of("VENDOR", "DEPT")
-            and not (MEMBER_LEAD_RE.search(norm) or EXCLUDED_LEAD_RE.search(norm) or SERVICE_LEAD_RE.search(norm))
-        ):
-            svc = self.res.services.name(label.group(1))
-            lead = Claim(0, len(text), lead="services_label")
-            if svc:
-                lead.services = [svc]
-            return lead
-        last: Optional[Claim] = None
-        lead: Optional[Claim] = None
-        history: list[Claim] = []
-        for a, e in sentences(text):
-            claim = self.prose.read(text, a, e, self.payer, topic.find_vendor() or self.heading_vendor(topic))
-            self.same_vendor_as_section(claim, topic)
-            same = next(
-                (
-                    c
-                    for c in reversed(history)
-                    if claim.vendor and c.vendor and c.vendor.name == claim.vendor.name and c.services
-                ),
-                None,
-            )
-            self.resolve_anaphora(claim, same or last, text)
-            history.append(claim)
-            if last is not None and (self.modifies_last(claim, last, b, text) or self.retarget(last, claim, b, topic)):
-                self.used.add((b.index, a))
-                continue
-            self.apply(claim, b, topic)
-            if (
-                claim.lead
-                or claim.excluded
-                or claim.members
-                or claim.payer_requires
-                or claim.old_vendor
-                or (claim.vendor is not None and claim.services)
-            ):
-                self.used.add((b.index, a))  # the sentence told the walk something, even if no rule stands on it
-            last = claim
-            if claim.lead:
-                lead = claim
-        return lead
-
-    def apply(self, claim: Claim, b: Block, topic: Topic) -> None:
-        src = Source(b, b.page, claim.start, claim.end)
-        if claim.vendor is None and ONLY_ELECTED_RE.search(b.text[claim.start : claim.end]):
-            segs = self.res.lobs.segments_in(b.text[claim.start : claim.end])
-            if any(d.segment in segs for d in topic.drafts):
-                self.segment_modifier(claim, b, topic)
-                return
-        if claim.lead in ("services", "members", "references"):
-            claim.services = [self.resolve_service(x, topic) for x in claim.services if not ANAPHOR_RE.match(x)]
-            if claim.payer_requires and claim.vendor is None and not claim.not_required and claim.lead == "services":
-                if claim.members and self.section_services(topic):
-                    # "For these services, we require … for all X members:" under the service's own
-                    # heading: the rule is the heading's service; the list below details it
-                    self.own_requirement(claim, src, topic)
-                    claim.lead = "details"
-                    return
-                # "We require prior authorization for these services for all commercial members:"
-                claim.vendor = topic.find_vendor() or self.own_reviewer()
-            if claim.vendor is not None and topic.vendor is None:
-                topic.vendor = claim.vendor
-            return
-        if claim.excluded:
-            named = self.res.vendors.known(self.res.annotate(src.quote), self.payer)
-            topic.exclusions.append(
-                Exclusion(claim.excluded, [], [], None, src, vendor=named[0].ref.name if named else None)
-            )
-            return
-        if claim.cancel:
-            self.drafts = [d for d in self.drafts if d.source.block is not b]
-            topic.drafts = [d for d in topic.drafts if d.source.block is not b]
-            topic.members = [m for m in topic.members if m.source.block is not b]
-            topic.services = [x for x in topic.services if x.source.block is not b]
-            return
-        services = [self.resolve_service(s, topic) for s in claim.services if not ANAPHOR_RE.match(s)]
-        vendor = claim.vendor
-        if (
-            vendor is not None
-            and not claim.negated
-            and not claim.ended
-            and topic.vendor is None
-            and (services or claim.members)
-        ):
-            topic.vendor = vendor
-        if claim.effective and vendor is not None and not services and not claim.members and not claim.negated:
-            topic.effective = topic.effective or claim.effective
-        if claim.old_vendor is not None:
-            self.transition(claim, services, src, topic)
-            return
-        if vendor is None and claim.payer_requires:
-            self.own_requirement(claim, src, topic)
-            return
-        if vendor is None and not claim.members:
-            self.segment_modifier(claim, b, topic)
-            return
-        if (claim.negated or claim.not_required) and not claim.members and vendor is not None:
-            return  # "Zephyr does not manage requests performed during an inpatient stay": a setting, not members
-        if vendor is not None and not services and self.takes_over(claim, topic):
-            return
-        if "describes" in claim.cues and not claim.members:
-            return  # who a company is, not what it reviews for whom
-        if vendor is not None and not services:
-            ctx_all = [s for s in topic.find_services() if s.home is None]
-            if not ctx_all and claim.members and not (claim.negated or claim.ended):
-                # "For our Medicare members, we offer Acme Health" under "Chronic conditions": the
-                # service the nearest heading names
-                ctx_all = [ProgramService(n, vendor, src, origin="heading") for n in self.section_services(topic)]
-            services_ctx = [s for s in ctx_all if s.vendor is not None and s.vendor.name == vendor.name] or [
-                s for s in ctx_all if s.vendor is None or vendor.in_house or claim.continues
-            ]
-            if claim.members and (claim.negated or claim.ended) and not claim.continues:
-                for m in claim.members:
-                    topic.members.append(
-                        ProgramMember(
-                            m,
-                            src,
-                            vendor,
-                            True,
-                            Requirement.NOT_REQUIRED if claim.not_required else claim.requirement,
-                            claim.effective,
-                        )
-                    )
-                return
-            if claim.members and services_ctx:
-                for ps in services_ctx:
-                    for m in claim.members:
-                        self.emit_claim(claim, vendor, ps.name, m, src, topic, ps)
-                    ps.used = True
-                return
-            if claim.members:
-                for m in claim.members:
-                    topic.members.append(
-                        ProgramMember(m, src, vendor, claim.negated or claim.ended, claim.requirement, claim.effective)
-                    )
-                if claim.lead:
-                    topic.vendor = topic.vendor or vendor
-                return
-            # "… needs prior authorization through Acme Rx" under "Opioid medication management program"
-            heading = next((t for t in topic.chain() if t.heading_service and t.services), None)
-            if (
-                heading is not None
-                and not claim.negated
-                and same_vendor(heading.services[0].vendor, vendor, none_ok=True)
-            ):
-                h = heading.services[0]
-                h.vendor, h.origin = vendor, "claim"
-                h.requirement = h.requirement or claim.requirement
-            return
-        if vendor is None:
-            # members only: "The program applies to …", "X members are not part of the program"
-            if claim.lead == "members" or not claim.membership_only:
-                return
-            for m in claim.members:
-                topic.members.append(
-                    ProgramMember(
-                        m,
-                        src,
-                        None,
-                        claim.negated or claim.ended,
-                        Requirement.NOT_REQUIRED if claim.not_required else claim.requirement,
-                        claim.effective,
-                    )
-                )
-            return
-        # a vendor and services
-        if claim.lead in ("services", "members"):
-            claim.services = services
-            return
-        if self.restates(claim, services, topic):
-            return
-        waiting = [] if claim.members else [pm for pm in topic.find_members(vendor) if not pm.negated]
-        members = claim.members or [pm.member for pm in waiting]
-        for name in services:
-            if members:
-                for m in members:
-                    self.emit_claim(claim, vendor, name, m, src, topic, None)
-                for pm in waiting:
-                    pm.used = True
-                self.remember(topic, name, vendor, src)
-            else:
-                self.add_service(
-                    topic,
-                    ProgramService(
-                        name, vendor, src, claim.effective, claim.requirement, negated=claim.negated or claim.ended
-                    ),
-                )

@@ -125,6 +125,10 @@ class Document:
     regions, the ``alt`` text of logo images, and the host names of its links
     ("www.example.com"); a plain-text notice's e-mail header lines. Furniture adds nothing to
     ``text`` or the blocks (the same words may also appear in the content, e.g. a title).
+
+    ``page_sizes`` (PDF only, else empty) holds ``(width, height)`` of each page in PDF points,
+    page 1 first, as pdfplumber gives them: every ``LineBox`` of page ``n`` lies within
+    ``page_sizes[n - 1]``.
     """
 
     doc_id: str
@@ -137,6 +141,7 @@ class Document:
     size_bytes: int = 0
     warnings: tuple[str, ...] = field(default=())
     furniture: tuple[str, ...] = ()
+    page_sizes: tuple[tuple[float, float], ...] = ()
 
     def page_text(self, page: int) -> str:
         """The text of every block (or table row) on ``page``, one per line."""

@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -422,6 +422,7 @@ def parse_pdf(data: bytes, source: str, doc_id: str) -> Document:
     asm = _Assembler(pages, deck)
     for p in pages:
         asm.feed_page(p)
-    return asm.builder.build(doc_id=doc_id, source=source, media_type=MediaType.PDF,
-                             page_count=len(pages), size_bytes=len(data),
-                             fallback_title=source.rsplit("/", 1)[-1], furniture=furniture)
+    doc = asm.builder.build(doc_id=doc_id, source=source, media_type=MediaType.PDF,
+                            page_count=len(pages), size_bytes=len(data),
+                            fallback_title=source.rsplit("/", 1)[-1], furniture=furniture)
+    return replace(doc, page_sizes=tuple((p.width, p.height) for p in pages))

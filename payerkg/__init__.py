@@ -12,6 +12,7 @@ nothing::
         kb.query("select * from coverage_rules").df()             # pandas
     payerkg.extract("seeds/001_e5baff2b9bde9ead.pdf")             # Extraction
     payerkg.diff("old.pdf", "new.pdf")                            # Diff
+    payerkg.report("payerkg.duckdb", "review/")                   # SiteReport (the review site)
 
 The names are imported on first use (PEP 562), so ``import payerkg`` and the CLI's start stay cheap.
 """
@@ -30,12 +31,14 @@ if TYPE_CHECKING:
         NoDatabaseError,
         PayerkgError,
         QueryError,
+        RetirementRefusedError,
         SchemaVersionError,
         WarehouseError,
     )
-    from .knowledge import Knowledge, Rows, extract, extract_all, migrate, open
+    from .knowledge import Knowledge, Rows, acknowledge, extract, extract_all, migrate, open
     from .knowledge import compare as diff
     from .pipeline import BuildReport, build
+    from .site import SiteReport, report
 
 _NAMES = {
     "BuildConfig": ("config", "BuildConfig"),
@@ -48,6 +51,9 @@ _NAMES = {
     "extract_all": ("knowledge", "extract_all"),
     "diff": ("knowledge", "compare"),
     "migrate": ("knowledge", "migrate"),
+    "acknowledge": ("knowledge", "acknowledge"),
+    "report": ("site", "report"),
+    "SiteReport": ("site", "SiteReport"),
     **{
         name: ("errors", name)
         for name in (
@@ -58,6 +64,7 @@ _NAMES = {
             "NoDatabaseError",
             "PayerkgError",
             "QueryError",
+            "RetirementRefusedError",
             "SchemaVersionError",
             "WarehouseError",
         )
@@ -75,16 +82,20 @@ __all__ = [
     "NoDatabaseError",
     "PayerkgError",
     "QueryError",
+    "RetirementRefusedError",
     "Rows",
     "SchemaVersionError",
+    "SiteReport",
     "WarehouseError",
     "__version__",
+    "acknowledge",
     "build",
     "diff",
     "extract",
     "extract_all",
     "migrate",
     "open",
+    "report",
 ]
 
 

@@ -3,37 +3,36 @@
 Each command parses its options into a library call (``payerkg.knowledge``, ``payerkg.pipeline``),
 hands the typed result to ``payerkg.render`` and returns. Exit statuses are decided in one place
 (``payerkg.exits``: ``exit_code`` for errors, one line each; ``build_status`` below for outcomes).
-Data goes to stdout; progress, summaries and errors to stderr.
+Data goes to stdout; progress, summaries and errors to stderr. Options are written once (``payerkg.options``),
+output formats too (``payerkg.formats``), and logging is set up in ``payerkg.logs``.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from ingest import ingest_paths
 
+from . import options as o
 from .exits import SOME_FAILED, STRICT_FAILED, exit_code, reports_errors, run
-from .formats import ConflictFormat, DiffFormat, ExportFormat, ExtractFormat, IngestFormat, RowsFormat
+from .formats import DiffFormat, IngestFormat, rows_default
 from .lazy import OnFirstUse
 
 if TYPE_CHECKING:
-    from . import config, inputs, knowledge, pipeline, render, render_docs
+    from . import config, decisions, inputs, knowledge, logs, pipeline, render, render_docs, site
 else:  # imported when a command first uses them (payerkg/lazy.py)
-    config, inputs, knowledge, pipeline, render, render_docs = (
-        OnFirstUse(f"payerkg.{m}") for m in ("config", "inputs", "knowledge", "pipeline", "render", "render_docs")
+    config, decisions, inputs, knowledge, logs, pipeline, render, render_docs, site = (
+        OnFirstUse(f"payerkg.{m}")
+        for m in ("config", "decisions", "inputs", "knowledge", "logs", "pipeline", "render", "render_docs", "site")
     )
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="payerkg: who manages prior authorization and care management for whom, with the source sentence.",
-)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -46,109 +45,59 @@ def build_status(report: pipeline.BuildReport, strict: bool) -> int:
     if report.failures:
         return SOME_FAILED
     failed_checks = report.validation is not None and not report.validation.success
-    return STRICT_FAILED if strict and failed_checks else 0
+    return STRICT_FAILED if strict and (failed_checks or bool(report.notices)) else 0
 
 
-def _logging(verbose: int) -> None:
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
+class _Group(TyperGroup):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if problem := o.misread_verbosity(args):
+            render.error(err, problem)
+            raise typer.Exit(2)
+        return super().parse_args(ctx, args)
 
 
-# -- options, written once ----------------------------------------------------------------------------
-Paths = Annotated[list[Path], typer.Argument(help="Files or folders (.pdf, .html, .txt, .md).")]
-Db = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (default: $PAYERKG_DB or payerkg.duckdb).")]
-Vocab = Annotated[Optional[Path], typer.Option(help="Vocabulary YAML (default: the packaged one, or $PAYERKG_VOCAB).")]
-Explain = Annotated[
-    bool, typer.Option("--explain", help="Show which text filled each slot of each rule, and what was not understood.")
-]
-Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v for info, -vv for debug logging.")]
-MaxBytes = Annotated[Optional[int], typer.Option(help="Largest file to read (default 50 MB or $PAYERKG_MAX_BYTES).")]
-Strict = Annotated[bool, typer.Option("--strict", help="Exit 3 when a validation expectation fails.")]
-Workers = Annotated[
-    Optional[int],
-    typer.Option("--workers", "-j", min=0, help="Processes that parse and extract (0: one per CPU; default "
-                 "$PAYERKG_WORKERS or 1). The database is the same for every value."),
-]  # fmt: skip
-BuildPaths = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (default: seeds/).")]
-DocTimeout = Annotated[
-    Optional[float],
-    typer.Option(min=0, help="Seconds one document may take to parse and extract (default 300; 0: no limit); "
-                 "a slower one fails with E140."),
-]  # fmt: skip
-MaxPages = Annotated[
-    Optional[int], typer.Option(min=0, help="Pages a PDF may have (default 2000; 0: no limit); more fail with E141.")
-]
-MaxMemory = Annotated[
-    Optional[str],
-    typer.Option(help="Memory (address space) of each worker process, e.g. 2G or 512M (default 2G; 0: no cap); "
-                 "a document that needs more fails with E142."),
-]  # fmt: skip
-Wait = Annotated[
-    Optional[float],
-    typer.Option(min=0, help="Seconds to wait for a database another process holds (default 60), then exit 2."),
-]
-Engine = Annotated[Optional[str], typer.Option(help="local (worker processes) or ray (a Ray task a document).")]
-RayAddress = Annotated[Optional[str], typer.Option("--ray-address", help="--engine ray's cluster, e.g. ray://head:10001 "
-                       "(default: $RAY_ADDRESS, else a local Ray with --workers CPUs).")]  # fmt: skip
-AllowFiles = Annotated[
-    bool, typer.Option("--allow-files", help="Let the SQL read and write files (COPY, read_csv, ATTACH, extensions).")
-]
-Sql = Annotated[str, typer.Argument(help="SQL over the tables and views (coverage_rules, vendor_matrix, …).")]
-Service = Annotated[str, typer.Option("--service", "-s", help="Service name or synonym from the vocabulary.")]
-Payer = Annotated[Optional[str], typer.Option("--payer")]
-Lob = Annotated[Optional[str], typer.Option("--line-of-business", "-l")]
-SegmentOpt = Annotated[Optional[str], typer.Option(help="fully_insured, self_funded, individual, group, all.")]
-Group = Annotated[Optional[str], typer.Option("--group", "-g", help="Employer group name, alias or group number.")]
-Old = Annotated[str, typer.Argument(help="The older version: a file, or a document id (or its first 6+ characters).")]
-New = Annotated[str, typer.Argument(help="The newer version: a file or a document id.")]
-OutFile = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")]
-ExportOut = Annotated[Path, typer.Option("--out", "-o", help="File to write.")]
-Since = Annotated[
-    Optional[str],
-    typer.Option(help="jsonl only: the change feed after this build id (e.g. 3) or since this date "
-                 "(YYYY-MM-DD): upsert and delete events by stable rule id."),
-]  # fmt: skip
-IngestFmt = Annotated[
-    IngestFormat,
-    typer.Option("--format", "-f", help="text: one block a line; json: full records; summary: one line a document."),
-]
-ExtractFmt = Annotated[
-    ExtractFormat,
-    typer.Option("--format", "-f", help="jsonl: one coverage_rules record a line; table: for people; summary: counts."),
-]
-RowsFmt = Annotated[RowsFormat, typer.Option("--format", "-f")]
-ConflictFmt = Annotated[ConflictFormat, typer.Option("--format", "-f")]
-DiffFmt = Annotated[
-    DiffFormat, typer.Option("--format", "-f", help="md for people, html for a browser, json for tools.")
-]
-ExportFmt = Annotated[
-    ExportFormat,
-    typer.Option("--format", "-f", help="jsonl/parquet: coverage_rules; graphml/json: the knowledge graph."),
-]
+app = typer.Typer(
+    cls=_Group,
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    help="payerkg: who manages prior authorization and care management for whom, with the source sentence.\n\n"
+    "Start with `payerkg build seeds/`, then `payerkg who --help`. Exit status: 0 done, 1 some inputs failed "
+    "(or who found no rule), 2 the command failed, 3 build --strict found a problem.",
+)
+
+
+@app.callback()
+def _main(version: o.Version = False) -> None:
+    pass
 
 
 @app.command()
 @_reports_errors
-def ingest(paths: Paths, fmt: IngestFmt = IngestFormat.text, max_bytes: MaxBytes = None, verbose: Verbose = 0) -> None:
-    """Parse documents into structured blocks and print them, for debugging a document.
+def ingest(
+    paths: o.Paths, fmt: o.IngestFmt = IngestFormat.text, max_bytes: o.MaxBytes = None, verbose: o.Verbose = 0
+) -> None:
+    """Parse documents into blocks and print them, to see what the parser saw.
 
+    Each block with its page, section path and bold spans; --format summary gives one row a document.
     Example:
 
         payerkg ingest seeds/000_8f9831b6703bc328.pdf --format text
     """
-    _logging(verbose)
+    logs.configure(verbose)
     cfg = config.BuildConfig.from_env(max_bytes=max_bytes)
-    failures = render_docs.ingest(out, err, ingest_paths(inputs.input_files(paths), cfg.ingest_options()), fmt.value)
+    rows_fmt = rows_default(None, out.is_terminal)
+    outcomes = ingest_paths(inputs.input_files(paths), cfg.ingest_options())
+    failures = render_docs.ingest(out, err, outcomes, fmt.value, rows_fmt)
     raise typer.Exit(SOME_FAILED if failures else 0)
 
 
 @app.command()
 @_reports_errors
 def extract(
-    paths: Paths, fmt: ExtractFmt = ExtractFormat.table, vocab: Vocab = None, explain: Explain = False,
-    verbose: Verbose = 0,
+    paths: o.Paths, fmt: o.ExtractFmt = None, vocab: o.Vocab = None, explain: o.Explain = False, verbose: o.Verbose = 0,
 ) -> None:  # fmt: skip
-    """Extract vendor × service × line of business × segment statements with their quotes.
+    """Extract vendor × service × line of business × segment rules with their quotes, without a database.
 
     With --explain, each rule is followed by the text that filled each of its slots (the statement
     itself, the section heading, the list line or the program it belongs to, with block and page),
@@ -157,101 +106,121 @@ def extract(
 
         payerkg extract seeds/001_e5baff2b9bde9ead.pdf --explain
     """
-    _logging(verbose)
+    logs.configure(verbose)
     cfg = config.BuildConfig.from_env(vocab=vocab)
-    failures = render_docs.extractions(out, err, knowledge.extract_all(paths, cfg), fmt.value, explain=explain)
+    results = decisions.extractions(knowledge.extract_all(paths, cfg))
+    failures = render_docs.extractions(out, err, results, rows_default(fmt, out.is_terminal), explain=explain)
     raise typer.Exit(SOME_FAILED if failures else 0)
 
 
 @app.command()
 @_reports_errors
 def build(
-    paths: BuildPaths = None, db: Db = None, vocab: Vocab = None, strict: Strict = False, workers: Workers = None,
-    doc_timeout: DocTimeout = None, max_pages: MaxPages = None, max_memory: MaxMemory = None, wait: Wait = None,
-    engine: Engine = None, ray_address: RayAddress = None, verbose: Verbose = 0,
+    paths: o.BuildPaths = None, db: o.Db = None, vocab: o.Vocab = None, strict: o.Strict = False, prune: o.Prune = False,
+    workers: o.Workers = None, doc_timeout: o.DocTimeout = None, max_pages: o.MaxPages = None,
+    max_memory: o.MaxMemory = None, wait: o.Wait = None, engine: o.Engine = None, ray_address: o.RayAddress = None,
+    verbose: o.Verbose = 0,
 ) -> None:  # fmt: skip
     """Ingest, extract and load documents into DuckDB (one transaction), validate, print a summary.
 
     Unchanged documents (same sha256) are not parsed again; documents gone from the inputs are
-    marked retired. Each document is parsed in a worker process with a time, page and memory limit:
-    one that fails is named with its code and the rest loads. great-expectations suites check every
-    build (table validation_results and an HTML report next to the database). An older database is
-    migrated first; one another process holds is waited for (--wait). Exit status: 0 ok, 1 a file
-    failed, 2 the load failed (database unchanged), 3 with --strict an expectation failed.
+    retired, but a build that would retire more than half of the active documents under its inputs
+    refuses unless --prune. Each document is parsed in a worker process with a time, page and memory
+    limit: one that fails is named with its code (E140 time, E141 pages, E142 structure or memory,
+    E150 internal) and the rest loads. The summary names each document that gave no rules, no payer
+    or sentences it could not read. great-expectations suites check every build (table
+    validation_results and an HTML report next to the database). A database another process holds
+    is waited for (--wait). --engine ray parses each document as a Ray task (README "Scaling out").
+    Exit status: 0 ok, 1 a file failed, 2 the load failed or was refused
+    (database unchanged), 3 with --strict an expectation failed or a document was flagged.
     Example:
 
         payerkg build seeds/ --db payerkg.duckdb --strict --doc-timeout 60
     """
-    _logging(verbose)
+    logs.configure(verbose)
     cfg = config.BuildConfig.from_env(
         db=db, vocab=vocab, workers=workers, doc_timeout=doc_timeout, max_pages=max_pages, max_memory=max_memory,
         wait=wait, engine=engine, ray_address=ray_address,
     )  # fmt: skip
     with render.ProgressBar(err) as bar:
-        report = pipeline.build(paths or None, config=cfg, progress=bar, on_wait=lambda m: render.waiting(err, m))
+        report = pipeline.build(
+            paths or None, config=cfg, progress=bar, prune=prune, on_wait=lambda m: render.waiting(err, m)
+        )
     render.build_summary(err, report)
     raise typer.Exit(build_status(report, strict))
 
 
 @app.command()
 @_reports_errors
-def query(sql: Sql, db: Db = None, fmt: RowsFmt = RowsFormat.table, allow_files: AllowFiles = False) -> None:
+def query(sql: o.Sql, db: o.Db = None, fmt: o.RowsFmt = None, allow_files: o.AllowFiles = False) -> None:
     """Run SQL against the warehouse (read-only; no file is read or written unless --allow-files).
 
     Example:
 
-        payerkg query "select vendor, count(*) from coverage_rules group by 1"
+        payerkg query "select vendor, count(*) as rules from coverage_rules group by 1"
     """
     with knowledge.open(db, allow_files=allow_files) as k:
         result = k.rows(sql)
-    render.rows(out, fmt.value, result.columns, result.rows)
+    render.rows(out, rows_default(fmt, out.is_terminal), result.columns, result.rows)
 
 
 @app.command()
 @_reports_errors
 def who(
-    service: Service, payer: Payer = None, line_of_business: Lob = None, segment: SegmentOpt = None,
-    group: Group = None, db: Db = None, fmt: RowsFmt = RowsFormat.table,
+    service: o.Service, payer: o.Payer = None, line_of_business: o.Lob = None, segment: o.SegmentOpt = None,
+    group: o.Group = None, db: o.Db = None, fmt: o.RowsFmt = None, as_of: o.AsOf = None,
 ) -> None:  # fmt: skip
     """Which vendor handles a service for a member, with scope, exceptions and the quoted source.
 
-    Example:
+    Names may be aliases, former names or group numbers. Rows that say the same thing are one, most
+    specific first, each verdict with its conditions, then a one-line answer. --as-of YYYY-MM-DD: who
+    handled it that day. Unknown names get "did you mean" suggestions; when no rule matches, the lines
+    and segments the service is covered for are listed. Exit status 1 when no rule answers. Example:
 
-        payerkg who --service "<service>" -l "<line of business>" --segment fully_insured --group "<group name or number>"
-
-    The README shows worked examples on the seeds. Exit status 1 when no rule answers.
+        payerkg who -s cardiology -p "Northwind Health" -l "Medicare Advantage"
     """
     with knowledge.open(db) as k:
-        answer = k.who(service, payer=payer, line_of_business=line_of_business, segment=segment, group=group)
-    render.who(out, err, answer, fmt.value)
+        member = dict(payer=payer, line_of_business=line_of_business, segment=segment, group=group, as_of=as_of)
+        answer = k.who(service, **member)
+    render.who(out, err, answer, rows_default(fmt, out.is_terminal))
     raise typer.Exit(0 if answer.findings else SOME_FAILED)
 
 
 @app.command()
 @_reports_errors
-def conflicts(db: Db = None, fmt: ConflictFmt = ConflictFormat.table) -> None:
+def conflicts(
+    db: o.Db = None, fmt: o.ConflictFmt = None, ack: o.Ack = None, note: o.Note = None, show_all: o.ShowAll = False
+) -> None:
     """Contradictions across documents of one payer, with both statements (document, page, quote).
 
-    Example:
+    The open ones; --all adds the acknowledged ones. --ack ID --note TEXT acknowledges one (id or its
+    first 6+ characters) across rebuilds, until either statement says something else. Example:
 
         payerkg conflicts --format md > conflicts.md
     """
+    if ack is not None or note is not None:
+        return render.acknowledged(err, knowledge.acknowledge(o.acked(ack, "--note"), note or "", db))
     with knowledge.open(db) as k:
-        found = k.conflicts()
-    render.conflicts(out, found, fmt.value)
+        found = k.conflicts(acknowledged=show_all)
+    render.conflicts(out, found, rows_default(fmt, out.is_terminal))
 
 
 @app.command()
 @_reports_errors
 def diff(
-    old: Old, new: New, fmt: DiffFmt = DiffFormat.md, out_path: OutFile = None, db: Db = None, vocab: Vocab = None
-) -> None:
-    """What changed in coverage between two versions of a document: added, removed and changed rules
-    (scope, exceptions, inclusions, vendor, requirement, conditions, effective date). Renamed vendors
-    and reworded sentences are not changes. A document id is looked up in --db. Example:
+    old: o.Old, new: o.New, fmt: o.DiffFmt = DiffFormat.md,
+    out_path: o.OutFile = None, db: o.Db = None, vocab: o.Vocab = None, verbose: o.Verbose = 0,
+) -> None:  # fmt: skip
+    """What changed in coverage between two versions of a document.
+
+    Added, removed and changed rules (scope, exceptions, inclusions, vendor, requirement,
+    conditions, effective date). Renamed vendors and reworded sentences are not changes. Each side
+    is a file, or a document id looked up in --db.
+    Example:
 
         payerkg diff bulletin-2023.pdf bulletin-2024.pdf --format html --out changes.html
     """
+    logs.configure(verbose)
     d = knowledge.compare(old, new, config=config.BuildConfig.from_env(db=db, vocab=vocab))
     text = render.diff_text(d, fmt.value)
     if out_path:
@@ -263,26 +232,30 @@ def diff(
 
 @app.command()
 @_reports_errors
-def export(fmt: ExportFmt, out_path: ExportOut, since: Since = None, db: Db = None) -> None:
+def export(fmt: o.ExportFmt, out_path: o.ExportOut, since: o.Since = None, db: o.Db = None) -> None:
     """Export the rule feed (one record per rule), the change feed (--since), or the knowledge graph.
 
-    Examples:
+    --out - writes to stdout; --since 3 (a build) or --since 2026-11-01 (a date) gives the change
+    feed: upsert and delete events by stable rule id. Example:
 
-        payerkg export --format parquet --out rules.parquet
-
-        payerkg export --format jsonl --since 2026-11-01 --out events.jsonl
+        payerkg export --format csv --out - > rules.csv
     """
     with knowledge.open(db) as k:
-        written = k.export(out_path, fmt.value, since)
-    render.exported(err, written)
+        if out_path != "-":
+            render.exported(err, k.export(Path(out_path), fmt.value, since))
+            return
+        with tempfile.TemporaryDirectory(prefix="payerkg-export-") as tmp:
+            written = k.export(Path(tmp) / f"export.{fmt.value}", fmt.value, since)
+            render.copy_to_stdout(out, written.path)
+    render.exported(err, written, to="stdout")
 
 
 @app.command()
 @_reports_errors
-def migrate(db: Db = None) -> None:
-    """Upgrade a database built by an older payerkg to this version's schema, in place (one
-    transaction). Commands that only read refuse an older database and say to run this.
+def migrate(db: o.Db = None) -> None:
+    """Upgrade a database built by an older payerkg to this version's schema, in place.
 
+    One transaction. Commands that only read refuse an older database and say to run this.
     Example:
 
         payerkg migrate --db payerkg.duckdb
@@ -291,9 +264,22 @@ def migrate(db: Db = None) -> None:
     render.migrated(err, cfg.db, knowledge.migrate(config=cfg), knowledge.SCHEMA_VERSION)
 
 
+@app.command()
+@_reports_errors
+def report(out_dir: o.SiteOut = None, db: o.Db = None, stale_days: o.StaleDays = None) -> None:
+    """A static HTML review site, opened from file://: coverage matrix, quoted documents, conflicts, changes.
+
+    Per payer the vendor × line-of-business matrix, each document with its rules' quotes highlighted
+    (stale when its own date is older than --stale-days), conflicts side by side, changes. Example:
+
+        payerkg report --out review/
+    """
+    render.site_written(err, site.report(out=out_dir, config=config.BuildConfig.from_env(db=db, stale_days=stale_days)))
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     """Console-script entry point; ``argv`` lets tests call it in-process."""
-    sys.exit(run(app, argv, err))
+    sys.exit(run(app, argv if argv is not None else sys.argv[1:], err))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -38,6 +38,10 @@ DEFAULT_MAX_MEMORY = 2 * 1024**3
 MIN_MEMORY = 512 * 1024**2
 #: Seconds a build waits for another process to release the database before giving up.
 DEFAULT_WAIT = 60.0
+#: a document older than this many days (by its own date, ``documents.published_on``) is marked stale in
+#: the review site: payers review their prior-authorization lists at least once a year, so a page not
+#: updated for a year may no longer say what applies
+DEFAULT_STALE_DAYS = 365
 
 #: environment variable → setting; the values are parsed by the setting's type
 ENV = {
@@ -51,6 +55,7 @@ ENV = {
     "PAYERKG_WAIT": "wait",
     "PAYERKG_ENGINE": "engine",
     "PAYERKG_RAY_ADDRESS": "ray_address",
+    "PAYERKG_STALE_DAYS": "stale_days",
 }
 #: where documents are parsed: ``local`` worker processes, or ``ray`` tasks (``payerkg[ray]``)
 ENGINES = ("local", "ray")
@@ -60,11 +65,12 @@ _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 @dataclass(frozen=True)
 class BuildConfig:
     """How payerkg builds and reads. Invariants (checked on construction): ``workers`` ≥ 0 (0: one
-    per CPU), ``max_bytes`` > 0, ``vocab`` (None: the packaged vocabulary) names an existing file;
-    ``doc_timeout`` (seconds per document), ``max_pages`` (pages per PDF), ``max_memory`` (bytes of
-    address space per worker) and ``wait`` (seconds for the database lock) are ≥ 0, where 0 turns the
-    first three limits off and makes a build give up at once on a locked database; ``engine`` is
-    ``local`` (worker processes) or ``ray`` (Ray tasks, on the cluster at ``ray_address``)."""
+    per CPU), ``max_bytes`` > 0, ``stale_days`` > 0 (the review site's staleness window), ``vocab``
+    (None: the packaged vocabulary) names an existing file; ``doc_timeout`` (seconds per document),
+    ``max_pages`` (pages per PDF), ``max_memory`` (bytes of address space per worker) and ``wait``
+    (seconds for the database lock) are ≥ 0, where 0 turns the first three limits off and makes a
+    build give up at once on a locked database; ``engine`` is ``local`` (worker processes) or ``ray``
+    (Ray tasks, on the cluster at ``ray_address``)."""
 
     db: Path = DEFAULT_DB
     vocab: Optional[Path] = None
@@ -75,6 +81,7 @@ class BuildConfig:
     max_pages: int = DEFAULT_MAX_PAGES
     max_memory: int = DEFAULT_MAX_MEMORY
     wait: float = DEFAULT_WAIT
+    stale_days: int = DEFAULT_STALE_DAYS
     engine: str = "local"
     ray_address: Optional[str] = None  # None: a local Ray (or the one RAY_ADDRESS names)
 
@@ -98,6 +105,8 @@ class BuildConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, kind) or not value >= 0:
                 raise ConfigError(f"{name} must be 0 or more, not {value!r}")
+        if not isinstance(self.stale_days, int) or self.stale_days <= 0:
+            raise ConfigError(f"stale_days must be a positive number of days, not {self.stale_days!r}")
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **settings: Any) -> BuildConfig:
@@ -174,7 +183,7 @@ def _first_line(e: BaseException) -> str:
 
 
 def _parse(var: str, name: str, raw: str) -> Any:
-    if name in ("workers", "max_bytes", "max_pages"):
+    if name in ("workers", "max_bytes", "max_pages", "stale_days"):
         try:
             return int(raw)
         except ValueError:

@@ -20,6 +20,7 @@ from warehouse.errors import (
     LoadError,
     NoDatabaseError,
     QueryError,
+    RetirementRefusedError,
     SchemaVersionError,
     WarehouseError,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "NoDatabaseError",
     "PayerkgError",
     "QueryError",
+    "RetirementRefusedError",
     "SchemaVersionError",
     "WarehouseError",
     "describe",

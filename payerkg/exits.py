@@ -2,7 +2,7 @@
 
 Every error ends a command with one line on stderr and a status, never a traceback: payerkg's own
 errors (``PayerkgError``: bad input, a missing, too old, too new or busy database, failed SQL, a
-load rolled back, a bad argument), usage errors (an unknown option, a bad value), file system
+load rolled back or refused, a bad argument), usage errors (an unknown option, a bad value), file system
 errors, and — named as an internal error, the traceback in the debug log (``-vv``) — anything else.
 """
 
@@ -38,7 +38,7 @@ EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (Exception, 2),
 )
 SOME_FAILED = 1  # ingest, extract, build: a file failed (the others were done); who: no finding
-STRICT_FAILED = 3  # build --strict: an expectation failed (the build is committed)
+STRICT_FAILED = 3  # build --strict: an expectation failed or a document was flagged (the build is committed)
 INTERRUPTED = 130  # Ctrl-C
 
 _NO_ARGS: Any = getattr(click, "NoArgsIsHelpError", ())
@@ -74,7 +74,7 @@ def reports_errors(err: Console) -> Callable[[F], F]:
 def run(app: typer.Typer, argv: Optional[list[str]], err: Console) -> int:
     """Run the CLI and return its exit status; a usage error is one line (with where to get help)."""
     try:
-        status = app(args=argv, standalone_mode=False)
+        status = app(args=argv, prog_name="payerkg", standalone_mode=False)
     except _NO_ARGS:  # `payerkg` alone: typer has printed the help
         return 2
     except click.ClickException as e:

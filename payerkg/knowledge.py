@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
@@ -19,6 +20,7 @@ from extract import Statement, Vocabulary
 from ingest import IngestOptions, InputError
 from warehouse import NoDatabaseError, Warehouse
 from warehouse.conflicts import Conflict, read_conflicts
+from warehouse.conflicts import acknowledge as acknowledge_conflict
 from warehouse.errors import ArgumentError
 from warehouse.who import Answer, Question, who
 
@@ -92,14 +94,17 @@ class Knowledge:
         line_of_business: Optional[str] = None,
         segment: Optional[str] = None,
         group: Optional[str] = None,
+        as_of: date | str | None = None,
     ) -> Answer:
-        """Which vendor handles ``service`` for a member (names may be aliases, former names, group numbers)."""
-        q = Question(service=service, payer=payer, line_of_business=line_of_business, segment=segment, group=group)
+        """Which vendor handles ``service`` for a member (names may be aliases, former names, group numbers);
+        with ``as_of`` (a date or YYYY-MM-DD), who handled it that day, earlier versions of documents included."""
+        q = Question(service, payer, line_of_business, segment, group, as_of=day(as_of, "as-of date"))
         return who(self.warehouse, q, self.vocab)
 
-    def conflicts(self) -> list[Conflict]:
-        """Contradictions across documents, each with both statements' source, page and quote."""
-        return read_conflicts(self.warehouse.con)
+    def conflicts(self, acknowledged: bool = False) -> list[Conflict]:
+        """Contradictions across documents, each with both statements' source, page and quote: the open
+        ones, and with ``acknowledged`` those an analyst acknowledged too (``status``, ``note``)."""
+        return read_conflicts(self.warehouse.con, acknowledged=acknowledged)
 
     def diff(self, old: str | Path, new: str | Path) -> Diff:
         """What changed between two versions: each a file (extracted now) or a document id (or 6+ of its
@@ -141,6 +146,27 @@ def open(db: str | Path | None = None, config: ConfigLike = None, *, allow_files
     """Open a built database (default: ``$PAYERKG_DB`` or ``payerkg.duckdb``) for reading; its SQL
     reads and writes no files unless ``allow_files``."""
     return Knowledge(db, config, allow_files=allow_files)
+
+
+def day(value: date | str | None, name: str = "date") -> Optional[date]:
+    """``value`` as a date (None stays None). Raises ``ArgumentError`` for text that is not YYYY-MM-DD."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ArgumentError(f"{name}: expected a date as YYYY-MM-DD, not {value!r}") from None
+
+
+def acknowledge(conflict_id: str, note: str, db: str | Path | None = None, config: ConfigLike = None) -> Conflict:
+    """Acknowledge the conflict ``conflict_id`` (or the one whose id starts so) with ``note``; the review
+    holds while both claims say the same, across rebuilds. Returns the conflict, now acknowledged.
+    Raises ``ArgumentError`` (unknown id, empty note), ``NoDatabaseError``."""
+    cfg = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
+    if not cfg.db.exists():
+        raise NoDatabaseError(f"{cfg.db}: no such database; run `payerkg build --db {cfg.db}` first")
+    with Warehouse(cfg.db) as wh:
+        return acknowledge_conflict(wh.con, conflict_id, note)
 
 
 def migrate(db: str | Path | None = None, config: ConfigLike = None) -> Optional[int]:

@@ -17,7 +17,6 @@ import hashlib
 import io
 import itertools
 import logging
-import sys
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -30,7 +29,7 @@ from ingest.api import read_bytes
 from ingest.errors import input_error
 from warehouse import ParsedDocument
 
-from . import quiet, workers
+from . import logs, quiet, workers
 from .config import BuildConfig
 from .errors import INTERNAL, PAGE_LIMIT, STRUCTURE_LIMIT, TIME_LIMIT, document_failure, one_line
 
@@ -85,7 +84,7 @@ class _Job:
     signature: str
     max_pages: int  # checked here while ingest's options have no page limit of their own; 0: none
     max_memory: int
-    log_level: int  # the caller's: a worker logs what it would
+    log_levels: tuple[tuple[str, int], ...]  # the caller's (``logs.levels()``): a worker logs what it would
     library_warnings: bool  # the user asked for the log: let libraries' warnings through
 
 
@@ -94,10 +93,11 @@ _job: list[_Job] = []  # the job of this worker
 
 def _init(job: _Job) -> None:
     _job[:] = [job]
-    if not logging.getLogger().handlers:  # a fresh worker: log to stderr at the caller's level
-        logging.basicConfig(level=job.log_level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if not logging.getLogger().handlers:  # a fresh worker: log to stderr at the caller's levels
+        logs.replicate(job.log_levels)
     if not job.library_warnings:
         quiet.silence()
+    extractor_for(job.vocab)  # spaCy's tokenizer and matchers load here, not in the first document's time
 
 
 def _process(path: str) -> Outcome:
@@ -187,8 +187,7 @@ def process_all(
     if todo:
         own_page_limit = "max_pages" not in {f.name for f in fields(options)}
         max_pages = cfg.max_pages if own_page_limit else 0
-        level = logging.getLogger().getEffectiveLevel()
-        job = _Job(vocab, options, loaded, signature, max_pages, cfg.max_memory, level, quiet.wanted())
+        job = _Job(vocab, options, loaded, signature, max_pages, cfg.max_memory, logs.levels(), quiet.wanted())
         if cfg.engine == "ray":
             from . import ray_engine
 

@@ -30,14 +30,15 @@ from extract import Vocabulary
 from ingest import InputError
 from warehouse import LoadHooks, LoadResult, Warehouse
 from warehouse.model import OnStep
+from warehouse.notices import Notice, document_notices
 from warehouse.report import write_validation_report
 from warehouse.validate import ValidationReport, validate_build
 from warehouse.validate import prefetch as prefetch_validation
 
-from . import __version__, quiet
+from . import __version__, decisions, quiet
 from .config import BuildConfig, ConfigLike
 from .errors import INTERNAL
-from .inputs import input_files
+from .inputs import input_files, no_documents
 from .parsing import Failed, Unchanged, process_all
 
 _log = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ class Progress(Protocol):
 @dataclass(frozen=True)
 class BuildReport:
     """What a build did. ``failures`` are the inputs that could not be used (the rest was built);
-    ``validation`` is None only when the database has never been validated."""
+    ``validation`` is None only when the database has never been validated; ``notices`` name the
+    documents of this build's inputs that gave no rules, no payer, or sentences it could not read."""
 
     db: Path
     result: LoadResult
@@ -64,6 +66,7 @@ class BuildReport:
     validation_html: Optional[Path]
     migrated_from: Optional[int] = None  # the schema version the build migrated the database from
     log: Optional[Path] = None  # the build log, when this build wrote internal errors' tracebacks to it
+    notices: tuple[Notice, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -109,6 +112,7 @@ def build(
     progress: Optional[Progress] = None,
     on_step: Optional[OnStep] = None,
     on_wait: Optional[Callable[[str], None]] = None,
+    prune: bool = False,
 ) -> BuildReport:
     """Build ``paths`` (default: the config's inputs, ``seeds/``) into the database ``db`` (default: the
     config's, ``$PAYERKG_DB`` or ``payerkg.duckdb``).
@@ -118,13 +122,18 @@ def build(
     (``report.failures``); the tracebacks of internal errors (E150) go to ``report.log``. When another
     process holds the database the build waits up to ``config.wait`` seconds, calling ``on_wait`` once
     with a message. ``on_step`` is called at each step of the load, inside its transaction (raising
-    there rolls the build back). Raises ``ArgumentError`` for an input that does not exist or inputs
-    without documents, ``DatabaseBusyError`` when the wait runs out, ``LoadError`` when the load fails
-    (the database is unchanged) and ``SchemaVersionError`` for a database newer than this payerkg.
+    there rolls the build back). Raises ``ArgumentError`` for an input that does not exist, or inputs
+    without documents when the database has none under them either (an emptied folder is the
+    retirement guard's case), ``DatabaseBusyError`` when the wait runs out, ``LoadError`` when the
+    load fails (the database is unchanged), ``RetirementRefusedError`` (a ``LoadError``) when it
+    would retire more than half of the active documents under the inputs and ``prune`` is not set,
+    and ``SchemaVersionError`` for a database newer than this payerkg.
     """
     cfg = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
     inputs = [str(p) for p in (paths if paths is not None else cfg.inputs)]
-    files = input_files(inputs)
+    files = input_files(inputs, empty_ok=True)
+    if not files and not Path(cfg.db).exists():
+        raise no_documents(inputs)
     vocab = cfg.vocabulary()
     signature = extract_signature(vocab)
     said: list[str] = []
@@ -135,6 +144,8 @@ def build(
         said.append(message)
 
     with quiet.quieted(), Warehouse(cfg.db, wait=cfg.wait, on_wait=waiting) as wh:  # creates or migrates
+        if not files and not _active_under(wh, inputs):  # nothing to build and nothing to retire
+            raise no_documents(inputs)
         loaded = {doc_id: sig for doc_id, (sig, _) in wh.loaded().items()}
         migrated_from = wh.migrated_from
         if progress is not None:
@@ -149,10 +160,12 @@ def build(
             if parsing:
                 prefetch_validation()
 
-        run = wh.stream(inputs, vocab, signature, LoadHooks(before_commit=validate, on_step=on_step))
+        hooks = LoadHooks(before_commit=validate, on_step=on_step)
+        run = wh.stream(inputs, vocab, signature, hooks, prune=prune)
         failures: list[InputError] = []
         unchanged: dict[str, str] = {}
         crashed: list[Failed] = []
+        parsed: dict[str, None] = {}  # doc_ids, in order
         try:
             for outcome in process_all([str(f) for f in files], cfg, vocab, loaded, signature, advance, prefetch):
                 if isinstance(outcome, Failed):
@@ -162,8 +175,12 @@ def build(
                         crashed.append(outcome)
                 elif isinstance(outcome, Unchanged):
                     unchanged.setdefault(outcome.doc_id, outcome.path)
-                else:
-                    run.add(outcome)  # written now and let go; a second copy of the same bytes is ignored
+                elif outcome.document.doc_id not in parsed:  # a second copy of the same bytes is the same document
+                    parsed[outcome.document.doc_id] = None
+                    d = outcome.document
+                    decisions.document(d.source, outcome.payer, outcome.payer_new, outcome.statements, outcome.mentions)
+                    run.add(outcome)  # written now and let go
+            decisions.build((), unchanged)
         except BaseException as e:
             run.abort(e)
         log = _write_log(log_path(cfg.db), crashed) if crashed else None
@@ -172,6 +189,7 @@ def build(
         html = None
         if validation is not None:
             html = write_validation_report(wh.con, validation, cfg.db, validation_report_path(cfg.db))
+        notices = document_notices(wh.con, list(parsed) + list(unchanged))
     return BuildReport(
         db=cfg.db,
         result=result,
@@ -181,7 +199,15 @@ def build(
         validation_html=html,
         migrated_from=migrated_from,
         log=log,
+        notices=tuple(notices),
     )
+
+
+def _active_under(wh: Warehouse, inputs: Sequence[str]) -> bool:
+    """Whether the database holds an active document from under ``inputs`` (a build of them retires it)."""
+    roots = [Path(i).resolve() for i in inputs]
+    sources = [row[0] for row in wh.query("SELECT source FROM documents WHERE status = 'active'")[1]]
+    return any(p == r or r in p.parents for p in (Path(s).resolve() for s in sources) for r in roots)
 
 
 def _write_log(path: Path, crashed: Sequence[Failed]) -> Optional[Path]:

@@ -1,8 +1,9 @@
 """Third-party libraries' warnings stay off the screen unless the user asked for the log (``-v``).
 
 pdfminer logs a warning for each broken object of a damaged PDF, bs4 and great-expectations warn
-through ``warnings``; none of it is for the analyst. With logging at INFO or more detailed (the CLI's
-``-v``) they pass through to the log as they are; otherwise they are dropped.
+through ``warnings``; none of it is for the analyst. With the root logger at INFO or more detailed
+(the CLI's ``-vvv``, where the libraries underneath speak too: ``payerkg.logs``) they pass through to
+the log as they are; otherwise they are dropped.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ _SILENT = logging.CRITICAL + 1
 
 
 def wanted() -> bool:
-    """Whether the user asked for the log (the root logger at INFO or more detailed)."""
+    """Whether the user asked for the libraries' log (the root logger at INFO or more detailed: ``-vvv``)."""
     return logging.getLogger().getEffectiveLevel() <= logging.INFO
 
 

@@ -1,12 +1,11 @@
-"""The CLI's renderer: library results → text for people (rich tables) and machines (csv, json,
-jsonl, md, html). Data goes to ``out`` (stdout); summaries, progress and errors to ``err`` (stderr).
-Documents' blocks and rules (``payerkg ingest`` / ``extract``) are rendered by ``render_docs``.
+"""The CLI's renderer: library results → text for people (tables that fit the terminal) and machines
+(tsv, csv, json, jsonl, md, html). Data goes to ``out`` (stdout); summaries, progress and errors to
+``err`` (stderr). Rows in every format are ``payerkg.tables``; ingest and extract output is
+``payerkg.render_docs``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,68 +13,54 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from ingest import PayerkgError
+from ingest.api import SUPPORTED_SUFFIXES
 from warehouse import LoadError
+from warehouse.conflicts import COLUMNS as CONFLICT_COLUMNS
 from warehouse.conflicts import Conflict
-from warehouse.export import jsonable
+from warehouse.errors import ArgumentError, RetirementRefusedError
 from warehouse.who import Answer
 
+from . import tables
 from .errors import describe
+from .render_answers import acknowledged as acknowledged
+from .render_answers import answer as grouped_answer
+from .render_answers import conflict_table, conflicts_summary
 
 if TYPE_CHECKING:  # what only diff, export and build render with: query and who stay fast
     from warehouse.diff import Diff
     from warehouse.export import Export
 
     from .pipeline import BuildReport
+    from .site import SiteReport
 
 
 # -- rows in any format ------------------------------------------------------------------------------
-def _cell(v: Any) -> str:
-    return "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else str(v))
-
-
-def to_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    return json.dumps([{c: jsonable(v) for c, v in zip(columns, r)} for r in rows], ensure_ascii=False, indent=2)
-
-
-def to_jsonl(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    return "\n".join(json.dumps({c: jsonable(v) for c, v in zip(columns, r)}, ensure_ascii=False) for r in rows)
-
-
-def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    for r in rows:
-        w.writerow([_cell(v) for v in r])
-    return buf.getvalue().rstrip("\n")
-
-
 def rows(
     out: Console, fmt: str, columns: Sequence[str], data: Sequence[Sequence[Any]], title: Optional[str] = None
 ) -> None:
-    """Write rows as ``fmt``: table (rich), csv, json or jsonl."""
-    if fmt == "table":
-        t = Table(title=title, show_lines=False)
-        for c in columns:
-            t.add_column(str(c), overflow="fold")
-        for r in data:
-            t.add_row(*[_cell(v) for v in r])
-        out.print(t)
-        return
-    text = {"csv": to_csv, "json": to_json, "jsonl": to_jsonl}[fmt](columns, data)
-    out.out(text, highlight=False)
+    """Write rows as ``fmt``: table (fits the terminal), tsv, csv, json or jsonl (``payerkg.tables``)."""
+    tables.write(out, fmt, columns, data, title)
 
 
 def line(console: Console, text: str) -> None:
+    """A line of payerkg's own text (rich markup allowed, e.g. ``[red]``)."""
     console.print(text, highlight=False)
 
 
+def plain(console: Console, text: str) -> None:
+    """A line that may hold document text: printed as it is (no markup, no highlighting)."""
+    console.print(text, markup=False, highlight=False)
+
+
 def error(err: Console, e: BaseException | str) -> None:
-    """Any error, on one line (``payerkg.errors.describe``)."""
-    prefix = "build failed, database unchanged" if isinstance(e, LoadError) else "error"
+    """Any error, on one line on stderr (``payerkg.errors.describe``): ``error: …`` (``build failed,
+    database unchanged: …`` for a failed load)."""
+    if isinstance(e, RetirementRefusedError):
+        prefix = "build refused"
+    else:
+        prefix = "build failed, database unchanged" if isinstance(e, LoadError) else "error"
     line(err, f"[red]{prefix}:[/red] {escape(e if isinstance(e, str) else describe(e))}")
 
 
@@ -98,12 +83,10 @@ class ProgressBar:
         from rich.progress import Progress as RichProgress
 
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        self.bar = RichProgress(
-            *columns,
-            TextColumn("{task.fields[name]}"),
-            console=console,
-            transient=True,
-            disable=not console.is_terminal,
+        self.bar = (
+            RichProgress(*columns, TextColumn("{task.fields[name]}"), console=console, transient=True)
+            if console.is_terminal
+            else None
         )
         self.task: Any = None
 
@@ -111,15 +94,17 @@ class ProgressBar:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self.task is not None:
+        if self.bar is not None and self.task is not None:
             self.bar.__exit__(*exc)
 
     def start(self, total: int) -> None:
-        self.bar.__enter__()
-        self.task = self.bar.add_task("parsing", total=total, name="")
+        if self.bar is not None:
+            self.bar.__enter__()
+            self.task = self.bar.add_task("parsing", total=total, name="")
 
     def advance(self, name: str) -> None:
-        self.bar.update(self.task, advance=1, name=name)
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, name=name)
 
 
 # -- build, who, conflicts, diff, export -------------------------------------------------------------
@@ -130,6 +115,8 @@ def build_summary(err: Console, report: BuildReport) -> None:
     if report.log is not None:
         internal = sum(e.code == "E150" for e in report.failures)
         line(err, f"{internal} internal error(s) (E150): tracebacks in {escape(str(report.log))}")
+    if report.files == 0:
+        line(err, f"[yellow]warning:[/yellow] no document under the inputs ({', '.join(SUPPORTED_SUFFIXES)})")
     if report.migrated_from is not None:
         line(err, f"migrated {report.db} from {_schema(report.migrated_from)} to the current schema")
     files = f"{report.files} files; {r.parsed} parsed ({r.pages} pages), {r.unchanged} unchanged (skipped)"
@@ -142,13 +129,17 @@ def build_summary(err: Console, report: BuildReport) -> None:
         err,
         f"rules: {r.rules} active ({r.new_rules} loaded now); {r.changes} rule changes recorded; new vendors: {vendors}",
     )
-    line(err, f"conflicts: {r.conflicts} across documents" + (" (payerkg conflicts)" if r.conflicts else ""))
+    line(err, conflicts_summary(r))
     if r.unexplained:
         line(
             err,
             f"unexplained mentions: {r.unexplained} in {r.unexplained_docs} document(s) name a vendor or use "
             "delegation language but yield no rule (SELECT * FROM unexplained_mentions)",
         )
+    if report.notices:
+        line(err, f"[yellow]{len(report.notices)} document(s) to look at[/yellow] (build --strict fails on these):")
+        for n in report.notices:
+            plain(err, f"  {n.source}: {n.reason}")
     v = report.validation
     if v is None:
         return
@@ -173,47 +164,50 @@ def migrated(err: Console, db: Path, migrated_from: Optional[int], version: int)
 
 
 WHO_COLUMNS = "verdict vendor service payer line_of_business segment scope exceptions inclusions conditions source page quote".split()  # noqa: SIM905
-WHO_TABLE = ["verdict", "vendor", "service", "line_of_business", "segment", "scope", "source", "page"]
 
 
 def who(out: Console, err: Console, answer: Answer, fmt: str) -> None:
-    data = [[Path(f.source).name if c == "source" else getattr(f, c) for c in WHO_COLUMNS] for f in answer.findings]
+    """The findings as rows (``tsv``, ``csv``, ``json``) or, for people, the grouped answer
+    (``render_answers.answer``); hints (unknown names, where the service is) on stderr."""
     if fmt != "table":
+        data = [[Path(f.source).name if c == "source" else getattr(f, c) for c in WHO_COLUMNS] for f in answer.findings]
         rows(out, fmt, WHO_COLUMNS, data)
+        who_hints(err, answer)
         return
     line(err, "[bold]" + ", ".join(f"{k}={v}" for k, v in answer.resolved.items() if v and k != "services") + "[/bold]")
-    vendors = answer.vendors
-    line(out, f"Handled by: {', '.join(vendors) if vendors else 'no vendor found for this member'}")
-    idx = [WHO_COLUMNS.index(c) for c in WHO_TABLE]
-    rows(out, "table", [*WHO_TABLE, "#"], [[r[i] for i in idx] + [n] for n, r in enumerate(data, 1)])
-    for n, f in enumerate(answer.findings, 1):
-        why = f" — {f.vendor} instead of {f.instead_of}: “{f.exception_quote}”" if f.verdict == "redirected" else ""
-        line(out, f"[{n}] {Path(f.source).name} p{f.page}: “{f.quote}”{why}")
+    grouped_answer(out, answer)
+    who_hints(err, answer)
 
 
-CONFLICT_TABLE = ["kind", "payer", "vendor", "service", "line_of_business", "segment"]
+def who_hints(err: Console, answer: Answer) -> None:
+    h = answer.hints
+    for slot, name in h.unknown.items():
+        close = h.suggestions.get(slot)
+        maybe = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        plain(err, f"no rule and no vocabulary entry knows the {slot.replace('_', ' ')} {name!r}{maybe}")
+    if h.services:
+        plain(err, f"services with rules: {', '.join(h.services)}")
+    if h.covered_for:
+        plain(err, f"no rule matches this member; {answer.resolved['service']} has rules for:")
+        by_payer: dict[str, list[str]] = {}
+        for c in h.covered_for:
+            by_payer.setdefault(c.payer, []).append(f"{c.line_of_business} ({', '.join(c.segments)})")
+        for payer, lines in by_payer.items():
+            plain(err, f"  {payer}: {'; '.join(lines)}")
 
 
 def conflicts(out: Console, found: Sequence[Conflict], fmt: str) -> None:
-    if fmt == "json":
-        dicts = [c.to_dict() for c in found]
-        rows(out, "json", list(dicts[0]) if dicts else [], [list(d.values()) for d in dicts])
-    elif fmt == "md":
+    """``md`` for a review, ``table`` for people (each conflict's detail and both quotes under the
+    table), else every field of each conflict as ``tsv``, ``csv`` or ``json``."""
+    if fmt == "md":
         from warehouse.report import render_conflicts_markdown
 
         out.out(render_conflicts_markdown(found), highlight=False)
-    else:
-        rows(
-            out,
-            "table",
-            ["#", *CONFLICT_TABLE],
-            [[n] + [getattr(c, k) for k in CONFLICT_TABLE] for n, c in enumerate(found, 1)],
-            title=f"{len(found)} conflicts",
-        )
-        for n, c in enumerate(found, 1):
-            line(out, f"[{n}] {c.detail}")
-            line(out, f"    A {Path(c.source_a).name} p{c.page_a}: “{c.quote_a}”")
-            line(out, f"    B {Path(c.source_b).name} p{c.page_b}: “{c.quote_b}”")
+        return
+    if fmt != "table":
+        rows(out, fmt, CONFLICT_COLUMNS, [list(c.to_dict().values()) for c in found])
+        return
+    conflict_table(out, found)
 
 
 def diff_text(d: Diff, fmt: str) -> str:
@@ -231,5 +225,31 @@ def diff_counts(err: Console, d: Diff, out_path: Optional[Path]) -> None:
     line(err, f"{n['changed']} changed, {n['removed']} removed, {n['added']} added{to}")
 
 
-def exported(err: Console, e: Export) -> None:
-    line(err, f"wrote {e.count} {e.unit} to {e.path}")
+def exported(err: Console, e: Export, to: Optional[str] = None) -> None:
+    line(err, f"wrote {e.count} {e.unit} to {to or e.path}")
+
+
+def copy_to_stdout(out: Console, path: Path) -> None:
+    """The bytes of ``path`` to stdout (an export with ``--out -``); a binary file is not sent to a
+    terminal."""
+    data = path.read_bytes()
+    if out.is_terminal and b"\0" in data[:1024]:
+        raise ArgumentError(f"{path.suffix.lstrip('.')} is binary: redirect stdout to a file or give --out FILE")
+    out.file.flush()
+    stream = getattr(out.file, "buffer", None)
+    if stream is None:
+        out.file.write(data.decode("utf-8"))
+    else:
+        stream.write(data)
+        stream.flush()
+
+
+def site_written(err: Console, s: SiteReport) -> None:
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    missing = f"; {n(len(s.missing_sources), 'PDF')} not found, shown as text: {', '.join(s.missing_sources)}"
+    stale = f"; {n(len(s.stale), 'document')} older than {s.stale_days} days marked stale: {', '.join(s.stale)}"
+    line(err, f"report → {s.index}: {n(len(s.pages), 'page')} ({n(s.documents, 'document')}, {n(s.rules, 'rule')}, "
+              f"{n(s.conflicts, 'conflict')}); page images {s.images_rendered} rendered, {s.images_reused} reused; "
+              f"{s.seconds:.1f} s" + (missing if s.missing_sources else "") + (stale if s.stale else ""))  # fmt: skip

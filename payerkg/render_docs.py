@@ -1,6 +1,7 @@
 """Rendering for ``payerkg ingest`` and ``payerkg extract``: one document's blocks, or its rules.
 
-Data goes to ``out`` (stdout); warnings, failures and per-file counts to ``err`` (stderr).
+Data goes to ``out`` (stdout); warnings, failures and per-file counts to ``err`` (stderr). Text from
+documents is printed without markup, so brackets in a quote stay as written.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from rich.console import Console
 from extract import CONTRACT_COLUMNS
 from ingest import Block, Document, IngestOutcome, PayerkgError
 
-from .render import failed, line, rows
+from . import tables
+from .render import failed, line, plain
 
 if TYPE_CHECKING:
-    from extract import Extraction
+    from extract import Extraction, Statement
 
 
-# -- ingest and extract ----------------------------------------------------------------------------
+# -- ingest ------------------------------------------------------------------------------------------
 def block_line(b: Block) -> str:
     path = " > ".join(b.section_path)
     text = b.text.replace("\n", " ⏎ ")
@@ -53,29 +55,35 @@ def _document_dict(doc: Document) -> dict[str, Any]:
     return d
 
 
-def ingest(out: Console, err: Console, outcomes: Iterable[IngestOutcome], fmt: str) -> int:
-    """Every document in ``fmt`` (text, json, summary), failures and a total on stderr. Returns the failures."""
-    seen: list[tuple[str, str, int, int]] = []
+SUMMARY_COLUMNS = ["document", "type", "pages", "blocks", "warnings"]
+
+
+def ingest(out: Console, err: Console, outcomes: Iterable[IngestOutcome], fmt: str, rows_fmt: str) -> int:
+    """Every document in ``fmt`` (text, json, summary: one row a document, as ``rows_fmt``), failures
+    and a total on stderr. Returns the failures."""
+    seen: list[list[Any]] = []
+    failures = 0
     for o in outcomes:
         if o.document is None:
             failed(err, o.error or PayerkgError(o.path))
-            seen.append((o.path, "failed", 0, 0))
+            failures += 1
             continue
         doc = o.document
         for w in doc.warnings:
-            line(err, f"[yellow]warning[/yellow] {doc.source}: {w}")
-        seen.append((doc.source, doc.media_type.value, doc.page_count, len(doc.blocks)))
+            plain(err, f"warning {doc.source}: {w}")
+        seen.append([doc.source, doc.media_type.value, doc.page_count, len(doc.blocks), len(doc.warnings)])
         document(out, doc, fmt)
     if fmt == "summary":
-        for path, kind, pages, blocks in seen:
-            out.out(f"{path}\t{kind}\t{pages} pages\t{blocks} blocks", highlight=False)
-    failures = sum(s[1] == "failed" for s in seen)
+        tables.write(out, rows_fmt, SUMMARY_COLUMNS, seen)
     pages, blocks = sum(s[2] for s in seen), sum(s[3] for s in seen)
-    line(err, f"ingested {len(seen) - failures} document(s), {pages} pages, {blocks} blocks; {failures} failed")
+    line(err, f"ingested {len(seen)} document(s), {pages} pages, {blocks} blocks; {failures} failed")
     return failures
 
 
-EXTRACT_TABLE = ["vendor", "service", "line_of_business", "segment", "scope", "exceptions", "inclusions", "page"]
+# -- extract -----------------------------------------------------------------------------------------
+#: the table for people: the rule's slots (it fits 80 columns with whole headers); under the table each
+#: rule's page, exceptions, inclusions, conditions and quote
+EXTRACT_TABLE = ["vendor", "service", "line_of_business", "segment", "scope", "requirement"]
 
 
 def extractions(
@@ -85,9 +93,10 @@ def extractions(
     fmt: str,
     explain: bool = False,
 ) -> int:
-    """Extracted rules in reading order as ``jsonl`` (every contract column), ``table`` or only the
-    per-file counts (``summary``, always on stderr); with ``explain``, each rule's slots and what
-    was not understood instead. Returns the failures."""
+    """Extracted rules in reading order: per document a ``table`` with each rule's quote under it; all
+    documents' contract records as ``jsonl``, ``json``, ``tsv`` or ``csv``; only the per-file counts
+    (``summary``, on stderr); with ``explain``, each rule's slots and what was not understood
+    instead. Returns the failures."""
     records: list[dict[str, Any]] = []
     counts: list[tuple[str, int, int]] = []
     failures = 0
@@ -98,35 +107,46 @@ def extractions(
             continue
         stmts = sorted(result.statements, key=lambda s: (s.page, s.block_index, s.rule_id))
         counts.append((path, len(stmts), sum(s.vendor_new for s in stmts)))
-        records += [s.contract_row() for s in stmts]
         if explain:
             explanation(out, path, result, stmts)
-    if explain:
-        for path, n, new in counts:
-            line(err, f"{path}: {n} rules ({new} from vendors not in the vocabulary)")
-        return failures
-    if fmt == "jsonl":
-        rows(out, "jsonl", CONTRACT_COLUMNS, [[r[c] for c in CONTRACT_COLUMNS] for r in records])
-    elif fmt == "table":
-        rows(out, "table", EXTRACT_TABLE, [[r[c] for c in EXTRACT_TABLE] for r in records])
+        elif fmt == "table":
+            rules_table(out, path, result, stmts)
+        else:
+            records += [s.contract_row() for s in stmts]
+    if not explain and fmt not in ("table", "summary"):
+        tables.write(out, fmt, CONTRACT_COLUMNS, [[r[c] for c in CONTRACT_COLUMNS] for r in records])
     for path, n, new in counts:
         line(err, f"{path}: {n} rules ({new} from vendors not in the vocabulary)")
-    line(err, f"extracted {len(records)} rules from {len(counts)} document(s); {failures} failed")
+    total = sum(n for _, n, _ in counts)
+    line(err, f"extracted {total} rules from {len(counts)} document(s); {failures} failed")
     return failures
 
 
-def explanation(out: Console, path: str, result: Extraction, stmts: Sequence[Any]) -> None:
+def rules_table(out: Console, path: str, result: Extraction, stmts: Sequence[Statement]) -> None:
+    """One document's rules for people: a heading, a table of their slots, each quote under it."""
+    plain(out, f"# {path} — payer {result.payer}" + (" (not in the vocabulary)" if result.payer_new else ""))
+    if not stmts:
+        plain(out, "no rules")
+        return
+    data = [[n, *(s.contract_row()[c] for c in EXTRACT_TABLE)] for n, s in enumerate(stmts, 1)]
+    tables.write(out, "table", ["#", *EXTRACT_TABLE], data)
+    for n, s in enumerate(stmts, 1):
+        more = [f"{k}: {'; '.join(v)}" for k, v in (("exceptions", s.exceptions), ("inclusions", s.inclusions)) if v]
+        more += [f"conditions: {s.conditions}"] if s.conditions else []
+        plain(out, f"[{n}] p{s.page}{''.join(f' ({m})' for m in more)}: “{' '.join(s.quote.split())}”")
+
+
+def explanation(out: Console, path: str, result: Extraction, stmts: Sequence[Statement]) -> None:
     """One document's rules, each with the text that filled each slot, then what it names but yields
     no rule from (plain text: this is read by a person reviewing a new document)."""
-    out.print(f"# {path} — payer {result.payer}" + (" (not in the vocabulary)" if result.payer_new else ""),
-              markup=False, highlight=False)  # fmt: skip
+    plain(out, f"# {path} — payer {result.payer}" + (" (not in the vocabulary)" if result.payer_new else ""))
     for n, s in enumerate(stmts, 1):
         head = f"{n}. {s.vendor} | {s.service} | {s.line_of_business} | {s.segment.value} | {s.scope.value} | "
-        out.print(head + s.requirement.value, markup=False, highlight=False)
+        plain(out, head + s.requirement.value)
         for slot, text in s.explain:
-            out.print(f"     {slot}: {text}", markup=False, highlight=False)
+            plain(out, f"     {slot}: {text}")
     if result.unexplained:
-        out.print(f"not understood ({len(result.unexplained)}):", markup=False, highlight=False)
+        plain(out, f"not understood ({len(result.unexplained)}):")
         for m in result.unexplained:
-            out.print(f"   p{m.page} block {m.block_index}: {m.text[:160]!r} — {m.why}", markup=False, highlight=False)
-    out.print("", markup=False)
+            plain(out, f"   p{m.page} block {m.block_index}: {m.text[:160]!r} — {m.why}")
+    plain(out, "")

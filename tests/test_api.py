@@ -112,7 +112,7 @@ def test_build_config_is_frozen_and_validated(tmp_path):
     cfg = payerkg.BuildConfig()
     with pytest.raises(dataclasses.FrozenInstanceError):
         cfg.workers = 3  # type: ignore[misc]
-    for bad in ({"workers": -1}, {"max_bytes": 0}, {"vocab": tmp_path / "none.yml"}):
+    for bad in ({"workers": -1}, {"max_bytes": 0}, {"stale_days": 0}, {"vocab": tmp_path / "none.yml"}):
         with pytest.raises(payerkg.ConfigError):
             payerkg.BuildConfig(**bad)
     assert cfg.replace(workers=0).worker_count == (os.cpu_count() or 1)
@@ -142,25 +142,3 @@ def test_the_environment_is_read_in_one_place(tmp_path, monkeypatch):
         if p.name != "config.py"
     )
     assert not re.search(r"os\.environ|getenv", code)
-
-
-# -- the README's session ------------------------------------------------------------------------------
-def _readme_session() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("## Python API", 1)[1].split("\n## ", 1)[0]
-    [code] = re.findall(r"```python\n(.*?)```", section, re.S)
-    return code
-
-
-@pytest.mark.slow  # builds all seeds
-def test_the_readme_python_session_runs(tmp_path, monkeypatch):
-    (tmp_path / "seeds").symlink_to(ROOT / "seeds")
-    (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "data").symlink_to(DATA)
-    monkeypatch.chdir(tmp_path)
-    namespace: dict = {}
-    exec(compile(_readme_session(), "README.md", "exec"), namespace)
-    assert namespace["report"].result.parsed == 5
-    assert namespace["answer"].findings and len(namespace["df"]) > 0
-    assert (tmp_path / "rules.parquet").exists() and namespace["graph"].number_of_nodes() > 0
-    assert namespace["changes"].changes and isinstance(namespace["config"], payerkg.BuildConfig)

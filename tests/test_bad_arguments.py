@@ -98,10 +98,18 @@ ARGUMENT_ERRORS = [
     ("who -s 'genetic testing' --db {etc}", "not a valid DuckDB database file"),
     ("who -s 'genetic testing' --segment sideways --db {kb}", "unknown segment 'sideways'"),
     ("who --db {kb}", "Missing option '--service'"),
+    ("who -s 'genetic testing' --as-of yesterday --db {kb}", "expected a date as YYYY-MM-DD, not 'yesterday'"),
+    ("who -s 'genetic testing' --as-of 2026-13-45 --db {kb}", "expected a date as YYYY-MM-DD, not '2026-13-45'"),
     # conflicts
     ("conflicts --db {text}", "not a valid DuckDB database file"),
     ("conflicts --db {missing_db}", "no such database"),
     ("conflicts --db {kb} --format pdf", "'pdf' is not one of"),
+    ("conflicts --ack zzzzzz --note checked --db {kb}", "no conflict with this id"),
+    ("conflicts --ack abc --note checked --db {kb}", "first 6+ characters"),
+    ("conflicts --ack abcdef --db {kb}", "--note: say why"),
+    ("conflicts --note alone --db {kb}", "goes with --ack ID"),
+    ("conflicts --ack abcdef --note checked --db {missing_db}", "no such database"),
+    ("conflicts --ack abcdef --note checked --db {etc}", "not a valid DuckDB database file"),
     # diff
     ("diff {missing} {missing}", "no such file"),
     ("diff {folder} {folder}", "Is a directory"),
@@ -124,6 +132,11 @@ ARGUMENT_ERRORS = [
     ("ingest {missing}", "no such file or folder"),
     ("ingest {empty}", "no documents"),
     ("ingest {folder} --max-bytes 0", "max_bytes must be a positive number"),
+    # report
+    ("report --db {missing_db}", "no such database"),
+    ("report --db {etc}", "not a valid DuckDB database file"),
+    ("report --stale-days 0 --db {kb}", "Invalid value for '--stale-days'"),
+    ("report --out {text} --db {kb}", "is not a folder"),
     # migrate, and the command line itself
     ("migrate --db {etc}", "not a valid DuckDB database file"),
     ("migrate --db {empty}", "is a folder"),
@@ -149,6 +162,11 @@ def _argv(command: str, place: dict[str, Path]) -> list[str]:
 def _no_traceback(out: str, err: str) -> None:
     """No traceback anywhere, and no panel on stderr (stdout may hold a table of results)."""
     assert "Traceback" not in out + err and not any(frame in err for frame in PANEL), err
+
+
+def test_every_command_has_bad_arguments_in_the_table():
+    commands = {c.name or c.callback.__name__ for c in cli.app.registered_commands if c.callback}
+    assert commands <= {command.split()[0] for command, _ in ARGUMENT_ERRORS}
 
 
 @pytest.mark.parametrize(("command", "says"), ARGUMENT_ERRORS, ids=[c for c, _ in ARGUMENT_ERRORS])

@@ -19,15 +19,19 @@ COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands
 
 
 def test_the_public_commands_are_all_there():
-    assert set(COMMANDS) == {"build", "query", "who", "conflicts", "diff", "export", "extract", "ingest", "migrate"}
+    public = {"build", "query", "who", "conflicts", "diff", "export", "extract", "ingest", "migrate", "report"}
+    assert set(COMMANDS) == public
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example_and_is_in_the_readme(command):
-    res = CliRunner().invoke(app, [command, "--help"])
+    res = CliRunner().invoke(app, [command, "--help"], terminal_width=120)
     assert res.exit_code == 0, res.output
     callback = next(c.callback for c in app.registered_commands if (c.name or c.callback.__name__) == command)
     assert "Example" in (callback.__doc__ or ""), f"payerkg {command}: add an Example: block to its help"
+    # a real command line, shown as code under "Example:", not a placeholder
+    [example] = re.findall(rf"^ +(payerkg {command} .+?) *$", res.stdout, re.M)
+    assert "<" not in example, example
     readme = (ROOT / "README.md").read_text(encoding="utf-8").split("## CLI", 1)[1].split("\n## ", 1)[0]
     assert f"payerkg {command} " in readme
 
@@ -59,13 +63,15 @@ def test_every_error_maps_to_status_2(error):
 
 
 def test_build_statuses():
-    def report(failures=(), success=True):
-        return SimpleNamespace(failures=failures, validation=SimpleNamespace(success=success))
+    def report(failures=(), success=True, notices=()):
+        return SimpleNamespace(failures=failures, validation=SimpleNamespace(success=success), notices=notices)
 
     assert cli.build_status(report(), strict=True) == 0
     assert cli.build_status(report(failures=("x",)), strict=True) == 1
     assert cli.build_status(report(success=False), strict=False) == 0
     assert cli.build_status(report(success=False), strict=True) == 3
+    assert cli.build_status(report(notices=("no rules",)), strict=False) == 0
+    assert cli.build_status(report(notices=("no rules",)), strict=True) == 3
 
 
 def test_an_error_is_one_line_on_stderr_and_status_2(tmp_path):

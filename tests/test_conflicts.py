@@ -234,7 +234,7 @@ def test_conflicts_markdown_quotes_each_side(planted_db):
 
 
 def test_conflicts_table_and_empty(tmp_path, planted_db):
-    res = CliRunner().invoke(app, ["conflicts", "--db", str(planted_db)])
+    res = CliRunner().invoke(app, ["conflicts", "--db", str(planted_db), "--format", "table"])
     assert res.exit_code == 0, res.output
     assert res.stdout.startswith("4 conflicts")
     assert f"{QUILLON} and {ZEPHYR} each claim all Medicare Choice group members for genetic testing" in res.stdout

@@ -1,6 +1,6 @@
-"""One contract: ``extract/model.py`` defines the ``coverage_rules`` columns and the row mapping; the
-schema, the view, the validation suites and the docs must agree with it, and the SQL and Python
-definitions of a name's key and a rule's breadth must agree with each other."""
+"""One contract: ``extract/contract.py`` defines the ``coverage_rules`` columns, ``extract/model.py``
+the row mapping; the schema, the view, the validation suites and the docs must agree with it, and the
+SQL and Python definitions of a name's key and a rule's breadth must agree with each other."""
 
 from __future__ import annotations
 

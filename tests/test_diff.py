@@ -295,7 +295,7 @@ def versioned(tmp_path_factory):
     shutil.copy(V2, doc)
     r2 = build([folder], db).result
     doc.unlink()
-    r3 = build([folder], db).result
+    r3 = build([folder], db, prune=True).result  # its only document: retiring it needs prune
     return db, (r1, r2, r3)
 
 
@@ -429,3 +429,20 @@ def test_diff_properties(pool, data):
     # every claim is matched once or reported once
     assert len(d.pairs) + removed == len(claims(a)) and len(d.pairs) + added == len(claims(b))
     assert all(c.field is not None for c in d.changes if c.change == "changed")
+
+
+def test_an_exception_added_under_the_same_stated_scope_is_no_scope_change():
+    """ "Most groups" → "Most groups — Exception: X": one change, the exception (the breadth model
+    reads "most but X" as "all but X", but the scope as stated did not move)."""
+    from extract import ExceptionRef, ProgramType, Requirement, Scope, Segment, Statement
+
+    def rule(exceptions: tuple[str, ...]) -> Statement:
+        return Statement(
+            doc_id="d", payer="Northwind Health", vendor="Acme Review", program_type=ProgramType.UTILIZATION_MANAGEMENT,
+            service="musculoskeletal", line_of_business="Commercial", segment=Segment.FULLY_INSURED,
+            scope=Scope.MOST, requirement=Requirement.PRIOR_AUTHORIZATION, page=1, quote="Most groups",
+            block_index=0, exceptions=exceptions, exception_refs=tuple(ExceptionRef(n) for n in exceptions),
+        ).with_id()  # fmt: skip
+
+    d = diff([rule(())], [rule(("Contoso Steel Retirees",))])
+    assert [(c.change, c.field) for c in d.changes] == [("changed", "exceptions")]

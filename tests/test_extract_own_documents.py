@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from conftest import DATA, ROOT
 from extract import Extractor, Vocabulary
@@ -265,3 +266,86 @@ def test_faq_accordion_of_an_unknown_payer_and_vendor():
     # the start date is the program's, for every rule; the webinar's date is not
     assert {r.effective_from.isoformat() for r in ex.statements} == {"2027-03-01"}
     assert all(r.vendor_new for r in ex.statements)
+
+
+def test_letter_announcing_a_vendor_switch_from_an_unknown_payer():
+    """A plain-text letter: "A will replace B as the vendor that reviews …", "B will continue to
+    review requests … through D", requests that "stay with" B for another line, a service that
+    "will begin" on a date, a webinar date that is not a rule's; the payer only in the letterhead."""
+    ex = Extractor().extract(ingest_file(DATA / "own" / "fabrikam_letter.txt"))
+    assert (ex.payer, ex.payer_new) == ("Fabrikam Health Partners", True)
+    got = {(r.vendor, r.service, r.line_of_business, r.scope.value, r.effective_from) for r in ex.statements}
+    switch = date(2027, 1, 1)
+    assert {
+        ("Zephyr Sleep Review", "outpatient sleep studies", "Medicare Advantage", "all", switch),
+        ("Lakeside Sleep Management", "outpatient sleep studies", "Medicare Advantage", "none", switch),
+        ("Lakeside Sleep Management", "sleep studies", "Commercial", "all", None),
+        ("Zephyr Sleep Review", "home sleep apnea tests", "Medicare Advantage", "all", switch),
+    } <= got
+    assert not any(r.effective_from == date(2026, 11, 12) for r in ex.statements)  # the webinar
+    assert all(r.vendor_new for r in ex.statements)
+
+
+def test_a_vendors_client_list_gives_each_row_its_own_payer():
+    """A vendor's page listing the health plans it serves: the vendor (in no vocabulary) is the
+    subject of its opening sentence; each row names a payer, its lines, several programs in one
+    cell and a start or an end."""
+    ex = Extractor().extract(ingest_file(DATA / "own" / "zephyr_clients.html"))
+    got = {(r.payer, r.vendor, r.service, r.line_of_business, r.scope.value, r.effective_from) for r in ex.statements}
+    z = "Zephyr Review Services"
+    assert got == {
+        ("Contoso Health Plan", z, "radiology", "Commercial", "all", date(2026, 1, 1)),
+        ("Contoso Health Plan", z, "radiology", "Medicare Advantage", "all", date(2026, 1, 1)),
+        ("Contoso Health Plan", z, "cardiology", "Commercial", "all", date(2026, 1, 1)),
+        ("Contoso Health Plan", z, "cardiology", "Medicare Advantage", "all", date(2026, 1, 1)),
+        ("Northwind Health", z, "sleep studies", "Medicaid", "all", date(2026, 7, 1)),
+        # "Ended December 31, 2025": out of the program from the day after
+        ("Tailspin Care", z, "radiology", "Commercial", "none", date(2026, 1, 1)),
+    }
+    assert all(r.vendor_new for r in ex.statements)
+
+
+def test_care_program_page_of_an_unknown_payer_profiles_inline_exceptions_and_cell_sentences():
+    """Our own care-program page (tests/data/own/contoso_programs.html): partners described under
+    their headings, an "access to … X's care team" clause, a footnote that scopes who may enrol, an
+    inline "Commercial members, except …", a heading "…, for select Medicare Advantage members", a
+    table cell whose second sentence names another plan, and a paperwork list that names no service."""
+    rules = Extractor().extract(ingest_file(DATA / "own" / "contoso_programs.html"))
+    got = {
+        (r.vendor, r.service, r.line_of_business, r.segment.value, r.scope.value, r.requirement.value, r.exceptions)
+        for r in rules
+    }
+    assert got == {
+        ("Glucora", "diabetes management", "Commercial", "self_funded", "select", "care_management", ()),
+        ("Jointly Health", "back and joint pain", "Medicare Advantage", "all", "all", "care_management", ()),
+        (
+            "Slimwell",
+            "weight management",
+            "Commercial",
+            "all",
+            "most",
+            "care_management",
+            ("Federal Employee Program",),
+        ),
+        (
+            "Zephyr Imaging Partners",
+            "high-tech imaging",
+            "Commercial",
+            "all",
+            "most",
+            "prior_authorization",
+            ("Federal Employee Program", "plans administered by Fabrikam Benefits"),
+        ),
+        ("Zephyr Imaging Partners", "high-tech imaging", "Medicaid", "all", "all", "prior_authorization", ()),
+        ("Quillon Sleep Partners", "sleep studies", "Medicare Advantage", "all", "select", "prior_authorization", ()),
+        ("Contoso Health Plan", "home health care", "Contoso HMO Select", "all", "all", "prior_authorization", ()),
+        ("Contoso Health Plan", "home health care", "Contoso PPO Choice", "all", "all", "not_required", ()),
+        # "Many, but not all, members in these plans need …" over a table of plan groups
+        ("Contoso Health Plan", "physical therapy", "HMO", "all", "most", "prior_authorization", ()),
+        ("Contoso Health Plan", "physical therapy", "PPO", "all", "most", "prior_authorization", ()),
+    }
+    assert rules.payer == "Contoso Health Plan"
+    also = [r for r in rules if r.line_of_business == "Medicaid"]
+    assert [r.effective_from for r in also] == [date(2027, 1, 1)]  # "will also be offered to … starting on …"
+    text = ingest_file(DATA / "own" / "contoso_programs.html").text
+    assert all(r.quote in text for r in rules)

@@ -219,20 +219,23 @@ def test_an_internal_error_is_named_with_its_log_and_the_rest_loads(tmp_path, mo
 
 
 @pytest.mark.slow  # builds in subprocesses
-def test_library_warnings_reach_the_log_only_with_v(tmp_path):
+def test_library_warnings_reach_the_log_only_with_vvv(tmp_path):
+    """pdfminer's warnings about a damaged PDF are not for the analyst: they reach the log only at
+    -vvv, where the libraries underneath speak (payerkg.logs); -v is payerkg's own decisions."""
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "flipped.pdf").write_bytes(bit_flipped(BULLETIN.read_bytes()))
     shutil.copy(DATA / "acme_memo.md", folder)
     outputs = {}
-    for flags in ([], ["-v"]):
-        db = tmp_path / f"w{len(flags)}.duckdb"
+    for flags in ([], ["-v"], ["-vvv"]):
+        db = tmp_path / f"w{len(outputs)}.duckdb"
         cmd = [sys.executable, "-m", "payerkg", "build", str(folder), "--db", str(db), *flags]
         res = subprocess.run(cmd, capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=300)
         assert res.returncode == 1, res.stderr
-        outputs[bool(flags)] = res.stderr
-    assert "pdfminer" not in outputs[False] and "Not adding" not in outputs[False], outputs[False]
-    assert "pdfminer" in outputs[True], outputs[True]
+        outputs[" ".join(flags)] = res.stderr
+    for quiet in ("", "-v"):
+        assert "pdfminer" not in outputs[quiet] and "Not adding" not in outputs[quiet], outputs[quiet]
+    assert "pdfminer" in outputs["-vvv"], outputs["-vvv"]
 
 
 # -- the pool --------------------------------------------------------------------------------------
@@ -297,6 +300,25 @@ def test_a_worker_that_cannot_start_fails_each_task_with_the_reason():
     assert all(isinstance(r, workers.Lost) and r.kind == "error" for r in results), results
     assert "the worker could not start: ImportError: no spaCy here" in results[0].detail
     assert "Traceback" in results[0].traceback
+
+
+def _slow_setup(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+@pytest.mark.slow  # worker processes
+def test_a_tasks_time_runs_from_when_its_worker_is_ready(monkeypatch):
+    """A worker's start and setup (imports, spaCy) are not its first task's time; a worker that is
+    not ready within STARTUP_LIMIT loses its task."""
+    limits = workers.Limits(timeout=1)
+    results = workers.run([("ok", 1), ("ok", 2)], _task, workers=1, limits=limits, init=_slow_setup, init_args=(2,))
+    assert results == [("ok", 1), ("ok", 2)]
+    monkeypatch.setattr(workers, "STARTUP_LIMIT", 1.0)
+    started = time.monotonic()
+    results = workers.run([("ok", 1)], _task, workers=1, limits=limits, init=_slow_setup, init_args=(30,))
+    assert time.monotonic() - started < 15
+    assert isinstance(results[0], workers.Lost) and results[0].kind == "error", results
+    assert results[0].detail == "the worker did not start within 1 s"
 
 
 @pytest.mark.slow  # a build in a subprocess

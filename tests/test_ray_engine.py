@@ -47,7 +47,7 @@ def test_ray_builds_the_same_database_as_one_worker(tmp_path, local_ray):
         res = CliRunner().invoke(app, ["build", str(corpus), "--db", str(db), *extra])
         assert res.exit_code == 1, res.output  # the broken file, named
         assert "broken.pdf" in res.output and "4 parsed" in res.output
-        assert "all 26 expectations passed" in res.output
+        assert "all 27 expectations passed" in res.output
         hashes[engine] = rules_hash(db)
     assert hashes["ray"][0] > 50
     assert hashes["ray"] == hashes["local"]
@@ -61,9 +61,7 @@ def test_a_document_past_the_time_limit_is_cancelled_and_the_rest_loads(tmp_path
     (docs / "slow.html").write_text(one_line_page(1_000_000), encoding="utf-8")  # ~14 s to extract
     for name in ("northwind_spring.md", "southbay.md"):
         shutil.copy(DATA / "conflicts" / name, docs / name)
-    report = payerkg.build(
-        [docs], db=tmp_path / "t.duckdb", config={"vocab": VOCAB, "doc_timeout": 8, "engine": "ray"}
-    )
+    report = payerkg.build([docs], db=tmp_path / "t.duckdb", config={"vocab": VOCAB, "doc_timeout": 8, "engine": "ray"})
     codes = {e.path.rsplit("/", 1)[-1]: (e.code, e.reason) for e in report.failures}
     assert codes == {"slow.html": ("E140", "time limit exceeded (still running after 8 s; --doc-timeout)")}
     assert report.result.parsed == 2 and report.result.rules > 0

@@ -21,8 +21,9 @@ from warehouse.report import write_validation_report
 from warehouse.validate import KINDS, load_report, run_suites
 
 CONFLICTS = DATA / "conflicts"
-#: schema 1, not_null 14, value_set 4, unique 1, quote 2, vendor 1, exception_scope 1, effective_date 1, row_count 1
-EXPECTATIONS = 26
+#: schema 1, not_null 14, value_set 4, unique 1, quote 2, bbox 1, vendor 1, exception_scope 1, effective_date 1,
+#: row_count 1
+EXPECTATIONS = 27
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +84,10 @@ CORRUPTIONS = {
     "value_set": ["UPDATE statements SET segment = 'everyone' WHERE rule_id = '{rid}'"],
     "unique": ["INSERT INTO statements SELECT * FROM statements WHERE rule_id = '{rid}'"],
     "quote": ["UPDATE statements SET quote = quote || ' and every other member' WHERE rule_id = '{rid}'"],
+    # a PDF rule's box running off the right edge of its page
+    "bbox": [
+        "UPDATE statements SET bbox = {{'x0': 72, 'top': 90, 'x1': 9000, 'bottom': 100}} WHERE rule_id = '{rid_box}'"
+    ],
     "vendor": ["UPDATE statements SET vendor = 'Initech Health Services', vendor_new = false WHERE rule_id = '{rid}'"],
     "exception_scope": ["UPDATE statements SET scope = 'select' WHERE rule_id = '{rid_exc}'"],
     "effective_date": ["UPDATE statements SET effective_from = DATE '1900-01-01' WHERE rule_id = '{rid}'"],
@@ -99,9 +104,9 @@ CORRUPTIONS = {
 def test_each_kind_of_check_fails_on_corrupted_rows(kind, seed_build, tmp_path, vocab):
     _, db, _ = seed_build
     with _copy_of(db, tmp_path) as con:
-        rid, rid_exc = _one(con), _one(con, "len(exceptions) > 0")
+        rid, rid_exc, rid_box = _one(con), _one(con, "len(exceptions) > 0"), _one(con, "bbox IS NOT NULL")
         for sql in CORRUPTIONS[kind]:
-            con.execute(sql.format(rid=rid, rid_exc=rid_exc))
+            con.execute(sql.format(rid=rid, rid_exc=rid_exc, rid_box=rid_box))
         report = run_suites(con, 99, vocab)
     failed = {r.kind for r in report.failed}
     assert failed == {kind}, [(r.kind, r.column_name, r.unexpected_values) for r in report.failed]
@@ -113,6 +118,8 @@ def test_each_kind_of_check_fails_on_corrupted_rows(kind, seed_build, tmp_path, 
         assert bad.unexpected_ids == ["page"]
     if kind == "vendor":
         assert bad.unexpected_values == ["Initech Health Services"]
+    if kind == "bbox":
+        assert bad.unexpected_ids == [rid_box] and bad.unexpected_values[0].endswith("box 72, 90, 9000, 100")
 
 
 def test_a_new_vendor_flagged_new_is_not_a_failure(seed_build, tmp_path, vocab):

@@ -6,6 +6,7 @@ from .errors import (
     LoadError,
     NoDatabaseError,
     QueryError,
+    RetirementRefusedError,
     SchemaVersionError,
     WarehouseError,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "NoDatabaseError",
     "ParsedDocument",
     "QueryError",
+    "RetirementRefusedError",
     "SchemaVersionError",
     "Warehouse",
     "WarehouseError",

@@ -13,13 +13,14 @@ not_null           contract columns not marked nullable are never NULL
 value_set          contract columns with a closed value set take only those values
 unique             rule_id is unique among active rules
 quote              every quote occurs verbatim in its document's text, at its offsets when known
+bbox               every rule of a PDF has a box inside its page (``documents.page_sizes``)
 vendor             every vendor is in the vocabulary or flagged new (``vendor_new``)
 exception_scope    exceptions only on rules whose scope can have them (all, most, only)
 effective_date     effective dates are plausible (``MIN_DATE`` to ``FUTURE_YEARS`` ahead)
 row_count          a document's rule count is at least ``MIN_RATIO`` of its previous build's
 =================  ==========================================================================
 
-The schema, not-null and value-set expectations are derived from the contract (``extract/model.py``
+The schema, not-null and value-set expectations are derived from the contract (``extract/contract.py``
 ``CONTRACT``), so they cannot drift from it. ``warehouse.validate`` runs them and stores the results.
 """
 
@@ -46,6 +47,7 @@ KINDS = (
     "value_set",
     "unique",
     "quote",
+    "bbox",
     "vendor",
     "exception_scope",
     "effective_date",
@@ -56,7 +58,7 @@ KINDS = (
 #: the documents this build loaded when they passed on the previous build (unchanged rows passed then
 #: and have not changed). The others (schema, unique) look at the whole table and always run in full.
 ROW_LOCAL_KINDS = frozenset(
-    {"not_null", "value_set", "quote", "vendor", "exception_scope", "effective_date", "row_count"}
+    {"not_null", "value_set", "quote", "bbox", "vendor", "exception_scope", "effective_date", "row_count"}
 )
 
 #: the batches the suites read, each with the column that identifies a failing row, the SELECT that
@@ -82,7 +84,16 @@ ASSETS: dict[str, tuple[str, str, Optional[str]]] = {
                CASE WHEN d.text IS NOT NULL AND strpos(d.text, c.quote) > 0 THEN NULL ELSE c.quote END AS quote_not_in_document,
                CASE WHEN c.quote_start IS NULL OR c.quote_end IS NULL
                          OR substr(d.text, c.quote_start + 1, c.quote_end - c.quote_start) = c.quote THEN NULL
-                    ELSE c.quote_start || '-' || c.quote_end || ': ' || c.quote END AS quote_not_at_offsets
+                    ELSE c.quote_start || '-' || c.quote_end || ': ' || c.quote END AS quote_not_at_offsets,
+               CASE WHEN d.media_type <> 'pdf' THEN NULL
+                    WHEN c.bbox IS NULL THEN 'no box on page ' || c.page
+                    WHEN d.page_sizes[c.page] IS NULL THEN 'page ' || c.page || ': size unknown'
+                    WHEN 0 <= c.bbox.x0 AND c.bbox.x0 < c.bbox.x1 AND c.bbox.x1 <= d.page_sizes[c.page].width
+                         AND 0 <= c.bbox.top AND c.bbox.top < c.bbox.bottom
+                         AND c.bbox.bottom <= d.page_sizes[c.page].height THEN NULL
+                    ELSE printf('page %d (%g x %g): box %g, %g, %g, %g', c.page, d.page_sizes[c.page].width,
+                                d.page_sizes[c.page].height, c.bbox.x0, c.bbox.top, c.bbox.x1, c.bbox.bottom)
+               END AS box_outside_page
         FROM coverage_rules c
         JOIN statements s ON s.rule_id = c.rule_id
         JOIN documents d ON d.doc_id = c.doc_id""",
@@ -171,6 +182,14 @@ def expectations(vocab: Vocabulary, today: date) -> list[tuple[str, str, Any]]:
             gxe.ExpectColumnValuesToBeNull(
                 column="quote_not_at_offsets",
                 description="a quote's offsets, when known, point at it in the document's text",
+            ),
+        ),
+        (
+            "bbox",
+            "rules",
+            gxe.ExpectColumnValuesToBeNull(
+                column="box_outside_page",
+                description="every rule of a PDF has a box inside its page: 0 ≤ x0 < x1 ≤ width, 0 ≤ top < bottom ≤ height",
             ),
         ),
         (

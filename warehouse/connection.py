@@ -229,13 +229,18 @@ class Warehouse:
     # -- writing -----------------------------------------------------------------------------------
     # (a sandboxed connection is read-only: ATTACH … READ_ONLY)
     def stream(
-        self, inputs: Sequence[str], vocab: Vocabulary, extract_sig: str, hooks: Optional[LoadHooks] = None
+        self,
+        inputs: Sequence[str],
+        vocab: Vocabulary,
+        extract_sig: str,
+        hooks: Optional[LoadHooks] = None,
+        prune: bool = False,
     ) -> StreamingLoad:
         """Begin a build's transaction that documents are handed to as they are parsed (``warehouse.load``):
         ``add`` each, then ``finish``. Raises ``LoadError`` (rolled back)."""
         from .load import Load
 
-        return Load(self.con, self.path, inputs, vocab, extract_sig, hooks)
+        return Load(self.con, self.path, inputs, vocab, extract_sig, hooks, prune)
 
     def load(self, batch: LoadBatch, hooks: Optional[LoadHooks] = None) -> LoadResult:
         """Write one build in one transaction (``warehouse.load``). Raises ``LoadError`` (rolled back)."""

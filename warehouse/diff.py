@@ -123,7 +123,9 @@ def claims(statements: Iterable[Statement]) -> dict[tuple, list[Statement]]:
 
 
 def differing(a: Statement, b: Statement) -> list[str]:
-    return (["vendor"] if a.vendor != b.vendor else []) + [f for f in COMPARED if meaning(a, f) != meaning(b, f)]
+    """Fields whose meaning changed; a scope stated alike is unchanged even if exceptions moved its breadth."""
+    fields = [f for f in COMPARED if meaning(a, f) != meaning(b, f) and not (f == "scope" and a.scope == b.scope)]
+    return (["vendor"] if a.vendor != b.vendor else []) + fields
 
 
 def _pair_cost(a: Statement, b: Statement) -> tuple:

@@ -14,6 +14,11 @@ class LoadError(WarehouseError):
     """A build's load failed and was rolled back: the database is as it was before the build."""
 
 
+class RetirementRefusedError(LoadError):
+    """A build would retire more than half of the active documents under its inputs (their files are
+    gone) and was not asked to prune: nothing was written."""
+
+
 class NoDatabaseError(WarehouseError):
     """The database file does not exist."""
 

@@ -1,4 +1,4 @@
-"""Feeds for downstream rule stores: the rules (jsonl, parquet), the change feed, the graph.
+"""Feeds for downstream rule stores: the rules (jsonl, csv, parquet), the change feed, the graph.
 
 Every export is written to a temporary file next to the target and renamed, so a reader never sees
 half a file.
@@ -6,6 +6,8 @@ half a file.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,7 +22,7 @@ from extract import CONTRACT_COLUMNS, Vocabulary
 from .connection import Warehouse
 from .errors import ArgumentError
 
-RULE_FORMATS = ("jsonl", "parquet")
+RULE_FORMATS = ("jsonl", "csv", "parquet")
 GRAPH_FORMATS = ("graphml", "json")
 FORMATS = RULE_FORMATS + GRAPH_FORMATS
 
@@ -48,6 +50,20 @@ def jsonable(v: Any) -> Any:
     return v
 
 
+def text_cell(v: Any) -> str:
+    """A value as one line of text, for CSV and TSV: lists joined by "; ", structs as JSON, dates as
+    ISO text, None empty, tabs and line breaks as spaces."""
+    if v is None:
+        return ""
+    if isinstance(v, (list, tuple)):
+        text = "; ".join(map(text_cell, v))
+    elif isinstance(v, dict):
+        text = json.dumps(jsonable(v), ensure_ascii=False)
+    else:
+        text = str(jsonable(v))
+    return " ".join(text.split()) if ("\n" in text or "\t" in text or "\r" in text) else text
+
+
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
@@ -57,7 +73,7 @@ def _write_atomic(path: Path, text: str) -> None:
 def export(
     wh: Warehouse, path: str | Path, fmt: str = "jsonl", since: Optional[str] = None, vocab: Vocabulary | None = None
 ) -> Export:
-    """Write the rules (jsonl, parquet: the ``coverage_rules`` rows, by rule_id), the change feed after
+    """Write the rules (jsonl, csv, parquet: the ``coverage_rules`` rows, by rule_id), the change feed after
     ``since`` (jsonl only: a build id or a date) or the knowledge graph (graphml, json)."""
     path = Path(path)
     if fmt not in FORMATS:
@@ -81,6 +97,13 @@ def export(
         return Export(path, fmt, wh.query("SELECT count(*) FROM coverage_rules")[1][0][0], "rules")
     cols, rows = wh.query(rules)
     assert cols == CONTRACT_COLUMNS, cols
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(cols)
+        writer.writerows([text_cell(v) for v in r] for r in rows)
+        _write_atomic(path, buf.getvalue())
+        return Export(path, fmt, len(rows), "rules")
     text = "".join(json.dumps({c: jsonable(v) for c, v in zip(cols, r)}, ensure_ascii=False) + "\n" for r in rows)
     _write_atomic(path, text)
     return Export(path, fmt, len(rows), "rules")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Optional
 
 import duckdb
 
+from .conflicts import counts as conflict_counts
 from .errors import LoadError
 from .model import Held, LoadBatch, LoadHooks, LoadResult, ParsedDocument
 from .plan import plan_documents, plan_rules
@@ -39,7 +40,8 @@ class Load:
 
     ``add`` each parsed document as it comes (a second copy of the same bytes is ignored), then
     ``finish`` with the documents found unchanged and the failures. Raises ``LoadError`` (rolled back)
-    when DuckDB fails."""
+    when DuckDB fails, ``RetirementRefusedError`` (rolled back) when the plan would retire more than half
+    of the active documents under the inputs and ``prune`` is not set."""
 
     def __init__(
         self,
@@ -49,8 +51,10 @@ class Load:
         vocab: Vocabulary,
         extract_sig: str,
         hooks: Optional[LoadHooks] = None,
+        prune: bool = False,
     ):
         self.con, self.path, self.inputs, self.vocab, self.extract_sig = con, path, inputs, vocab, extract_sig
+        self.prune = prune
         self.hooks = hooks or LoadHooks()
         self.held: list[Held] = []
         self.redo_sides: dict[str, Side] = {}  # re-extracted documents: their stored version, read before deleting
@@ -88,7 +92,7 @@ class Load:
         inputs whose bytes are loaded already; ``failures``: the inputs that could not be used."""
         hooks = self.hooks
         try:
-            batch = LoadBatch(self.inputs, self.held, unchanged, failures, self.vocab, self.extract_sig)
+            batch = LoadBatch(self.inputs, self.held, unchanged, failures, self.vocab, self.extract_sig, self.prune)
             docs = plan_documents(batch, self.index)
             compared = docs.compared - set(self.redo_sides)
             sides = {**read_sides(self.con, compared, self.index), **self.redo_sides}
@@ -96,7 +100,8 @@ class Load:
             rules = plan_rules(batch, docs, self.index, sides, taken, self.build_id)
             result = write(self.con, batch, docs, rules, self.build_id, self.rows, hooks)
             self.held = []
-            result.conflicts = self.con.execute("SELECT count(*) FROM conflicts").fetchall()[0][0]
+            opened, result.acknowledged = conflict_counts(self.con)
+            result.conflicts = opened + result.acknowledged
             result.unexplained, result.unexplained_docs = self.con.execute(
                 "SELECT count(*), count(DISTINCT doc_id) FROM unexplained_mentions"
             ).fetchall()[0]
@@ -125,7 +130,7 @@ class Load:
 
 def load(con: duckdb.DuckDBPyConnection, path: str, batch: LoadBatch, hooks: Optional[LoadHooks] = None) -> LoadResult:
     """Load a batch whose documents are all parsed already (the streaming ``Load``, fed from a list)."""
-    run = Load(con, path, batch.inputs, batch.vocab, batch.extract_sig, hooks)
+    run = Load(con, path, batch.inputs, batch.vocab, batch.extract_sig, hooks, batch.prune)
     for p in batch.parsed:
         if isinstance(p, ParsedDocument):
             run.add(p)

@@ -65,7 +65,9 @@ class LoadBatch:
     """Everything one build loads (``parsed``: whole documents, or what the plan keeps of documents
     whose rows are written already). ``unchanged`` maps the doc_id of each input whose bytes are loaded
     already (same extraction signature) to its path now; ``inputs`` are the paths as given, which
-    decide what is retired (an active document under them that is no longer there)."""
+    decide what is retired (an active document under them that is no longer there). Without
+    ``prune``, a load that would retire more than half of the active documents under the inputs
+    is refused (``RetirementRefusedError``)."""
 
     inputs: Sequence[str]
     parsed: Sequence[ParsedDocument | Held]
@@ -73,6 +75,7 @@ class LoadBatch:
     failures: Sequence[InputError]
     vocab: Vocabulary
     extract_sig: str
+    prune: bool = False
 
 
 @dataclass
@@ -91,6 +94,7 @@ class LoadResult:
     new_vendors: list[str] = field(default_factory=list)
     changes: int = 0  # rule_changes rows this build recorded
     conflicts: int = 0  # rows of the conflicts view after the build
+    acknowledged: int = 0  # of those, acknowledged by an analyst (conflict_reviews); the rest are open
     unexplained: int = 0  # rows of the unexplained_mentions view after the build
     unexplained_docs: int = 0  # active documents with any
 

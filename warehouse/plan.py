@@ -19,9 +19,17 @@ from typing import Any
 
 from graph.resolve import name_key
 
+from .errors import RetirementRefusedError
 from .model import LoadBatch
 from .snapshot import DocumentIndex, StoredDocument
 from .versions import ChangeLog, Side
+
+#: A build may retire at most this share of the active documents under its inputs unless it is
+#: asked to prune: an emptied or mistyped folder must not retire a corpus by accident, while a few
+#: documents gone from a large folder is ordinary upkeep.
+MAX_RETIRED_SHARE = 0.5
+#: how many of the documents a refused build would retire its message names
+NAMED_IN_REFUSAL = 3
 
 
 @dataclass(frozen=True)
@@ -116,8 +124,30 @@ def plan_documents(batch: LoadBatch, index: DocumentIndex) -> DocumentPlan:
         and s.doc_id not in gone
         and _under(Path(s.source).resolve(), roots)
     )
+    if retired and not batch.prune:
+        under = sum(s.status == "active" and _under(Path(s.source).resolve(), roots) for s in stored.values())
+        # a document whose file now holds another document (its title or payer changed) is replaced, not lost
+        sources = {Path(p.document.source).resolve() for p in batch.parsed} | {
+            Path(x).resolve() for x in batch.unchanged.values()
+        }
+        lost = [stored[d].source for d in retired if Path(stored[d].source).resolve() not in sources]
+        guard_retirement(batch, lost, under)
     back = [d for d in batch.unchanged if d in stored and stored[d].status == "retired"]
     return DocumentPlan(documents, dict(batch.unchanged), back, superseded, retired)
+
+
+def guard_retirement(batch: LoadBatch, retiring: list[str], active_under: int) -> None:
+    """Refuse a build that would retire more than ``MAX_RETIRED_SHARE`` of the ``active_under`` active
+    documents under its inputs (``retiring`` are their sources)."""
+    if len(retiring) <= MAX_RETIRED_SHARE * active_under:
+        return
+    names = ", ".join(Path(s).name for s in sorted(retiring)[:NAMED_IN_REFUSAL])
+    more = f" and {len(retiring) - NAMED_IN_REFUSAL} more" if len(retiring) > NAMED_IN_REFUSAL else ""
+    raise RetirementRefusedError(
+        f"{', '.join(map(str, batch.inputs)) or 'no inputs'}: this build would retire {len(retiring)} of the "
+        f"{active_under} active documents under its inputs, whose files are gone ({names}{more}); "
+        "nothing was changed. Pass --prune (prune=True) to retire them"
+    )
 
 
 def _under(path: Path, roots: list[Path]) -> bool:

@@ -19,6 +19,7 @@ import duckdb
 
 from .bulk import insert_columns
 from .model import Held, HeldDocument, ParsedDocument
+from .published import published_on
 
 #: Rows buffered before one Arrow insert: large enough that the per-insert cost (schema lookup,
 #: registering the Arrow table) is paid rarely, small enough that a batch stays a few MiB (a block
@@ -32,7 +33,8 @@ PENDING_KEY = "(pending)"
 _IDS = "(SELECT unnest(?::VARCHAR[]))"
 _DOCUMENT_COLUMNS = (
     "doc_id", "doc_key", "version", "status", "source", "media_type", "title", "payer", "page_count",
-    "size_bytes", "block_count", "text", "warnings", "first_build", "last_build", "extract_sig",
+    "size_bytes", "block_count", "text", "warnings", "page_sizes", "published_on", "first_build", "last_build",
+    "extract_sig",
 )  # fmt: skip
 _BLOCK_COLUMNS = ("doc_id", "block_index", "kind", "page", "level", "section_path", "text")
 _MENTION_COLUMNS = ("doc_id", "page", "block_index", "quote_start", "quote_end", "text", "why")
@@ -56,6 +58,7 @@ class RowStream:
             doc_id=d.doc_id, doc_key=PENDING_KEY, version=0, status="active", source=d.source,
             media_type=d.media_type.value, title=d.title, payer=p.payer, page_count=d.page_count,
             size_bytes=d.size_bytes, block_count=len(d.blocks), text=d.text, warnings=list(d.warnings),
+            page_sizes=[dict(width=w, height=h) for w, h in d.page_sizes] or None, published_on=published_on(d),
             first_build=self.build_id, last_build=self.build_id, extract_sig=self.extract_sig,
         )  # fmt: skip
         for c in _DOCUMENT_COLUMNS:

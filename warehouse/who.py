@@ -18,13 +18,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from extract import Segment, Vocabulary
 from graph import resolve as entity
 
 from .connection import Warehouse
 from .errors import ArgumentError
+from .suggest import Hints, hints
+
+if TYPE_CHECKING:
+    from .answer import Explained
 
 FUNDED = {Segment.FULLY_INSURED.value, Segment.SELF_FUNDED.value}
 
@@ -39,6 +43,7 @@ class Question:
     line_of_business: Optional[str] = None
     segment: Optional[str] = None
     group: Optional[str] = None
+    as_of: Optional[date] = None  # the rules in force that day (coverage_rules_as_of); None: every active rule
 
 
 @dataclass(frozen=True)
@@ -65,15 +70,19 @@ class Finding:
     via: Optional[str] = None  # the broader service whose rule answers
     instead_of: Optional[str] = None  # for a redirect: the vendor the group is excepted from
     exception_quote: Optional[str] = None  # for a redirect: the exception's text naming the vendor
+    effective_to: Optional[date] = None
 
 
 @dataclass
 class Answer:
-    """The question, its terms resolved to canonical names, and every finding (most specific first)."""
+    """The question, its terms resolved to canonical names, and every finding (most specific first);
+    ``hints`` name the terms nobody knows, with close names, and where the service has rules when
+    none matched the member (``warehouse.suggest``)."""
 
     question: Question
     resolved: dict[str, Any]
     findings: list[Finding] = field(default_factory=list)
+    hints: Hints = field(default_factory=Hints)
 
     @property
     def vendors(self) -> list[str]:
@@ -83,6 +92,13 @@ class Answer:
             key=lambda f: (f.via is not None, f.verdict != "redirected"),
         )
         return list(dict.fromkeys(f.vendor for f in ranked))
+
+    def explained(self) -> Explained:
+        """The findings grouped by what they say, most specific first, and a one-line answer
+        (``warehouse.answer``)."""
+        from .answer import explain
+
+        return explain(self)
 
 
 def _segment(value: Optional[str]) -> Optional[str]:
@@ -111,17 +127,20 @@ def resolve(q: Question, vocab: Vocabulary) -> dict[str, Any]:
         else None,
         "segment": _segment(q.segment),
         "group": group,
+        "as_of": q.as_of,
     }
 
 
 def who(wh: Warehouse, q: Question, vocab: Vocabulary | None = None) -> Answer:
     vocab = vocab or Vocabulary.load()
     r = resolve(q, vocab)
+    rules = "coverage_rules" if q.as_of is None else "coverage_rules_as_of(?)"
+    params: list[Any] = [] if q.as_of is None else [q.as_of]
     sql = [
-        """SELECT c.*, d.source FROM coverage_rules c JOIN documents d USING (doc_id)
+        f"""SELECT c.*, d.source FROM {rules} c JOIN documents d USING (doc_id)
               WHERE c.service IN (SELECT unnest(?))"""
     ]
-    params: list[Any] = [r["services"]]
+    params.append(r["services"])
     if r["payer"]:
         sql.append("AND c.payer = ?")
         params.append(r["payer"])
@@ -169,6 +188,7 @@ def who(wh: Warehouse, q: Question, vocab: Vocabulary | None = None) -> Answer:
             page=rec["page"],
             quote=rec["quote"],
             via=via,
+            effective_to=rec["effective_to"],
         )
         verdict = _verdict(rec, group)
         answer.findings.append(Finding(verdict=verdict, **base))
@@ -184,6 +204,8 @@ def who(wh: Warehouse, q: Question, vocab: Vocabulary | None = None) -> Answer:
                     }
                 )
             )
+    asked = {"service": q.service, "payer": q.payer, "line_of_business": q.line_of_business, "group": q.group}
+    answer.hints = hints(wh, vocab, asked, r, bool(answer.findings))
     return answer
 
 

@@ -7,10 +7,13 @@
 --     "Select groups: X, Y" and "X and Y only" both mean the subset {X, Y}.
 -- Two statements are about the same thing when payer, vendor, program type, requirement, service,
 -- line of business, segment and conditions agree. They conflict when they come from different
--- documents (or different sections of one) whose validity overlaps (effective dates equal or not
--- both stated) and disagree on breadth (kind `scope`), exceptions or inclusions. Two vendors that
--- each claim all of the same payer/service/line/segment with no exceptions conflict too
--- (kind `vendor_overlap`). Different payers never conflict: payer is part of every comparison.
+-- documents (or different sections of one) whose validity overlaps (their intervals effective_from
+-- to effective_to in coverage_rules: a rule that a later one ends is superseded, not in conflict) and
+-- disagree on breadth (kind `scope`), exceptions or inclusions. Two vendors that each claim all of the
+-- same payer/service/line/segment with no exceptions conflict too (kind `vendor_overlap`), and so do
+-- a rule that requires authorization and one that says none is required for the same members under
+-- the same conditions (kind `requirement`, whoever the vendors). Different payers never conflict:
+-- payer is part of every comparison.
 
 -- pk_norm is extract.vocabulary.comparison_key in SQL: "SM" written after a lower-case letter and
 -- the marks ® ™ ℠ © ¹ ² ³ * dropped, lower case, every run of other characters one space.
@@ -32,18 +35,32 @@ CREATE OR REPLACE MACRO pk_breadth(scope, exceptions) AS
          WHEN scope = 'most' THEN 'most'
          ELSE 'subset' END;
 
+-- pk_claim_key is what a statement says (warehouse.diff.claim_key): equal keys, the same claim, however
+-- worded. Conflict reviews are keyed by it (tests/test_triage.py checks the two agree).
+CREATE OR REPLACE MACRO pk_claim_key(payer, vendor, program_type, service, line_of_business, segment, scope,
+                                     exceptions, inclusions, requirement, conditions, effective_from) AS
+    md5(concat_ws(chr(31), payer, vendor, program_type, service, line_of_business, segment,
+                  pk_breadth(scope, exceptions), array_to_string(pk_norm_list(exceptions), chr(30)),
+                  array_to_string(pk_norm_list(inclusions), chr(30)), requirement, pk_norm(conditions),
+                  coalesce(CAST(effective_from AS VARCHAR), '')));
+
+-- Two validity intervals [from, to) overlap; NULL from is "always before", NULL to "still in force".
+CREATE OR REPLACE MACRO pk_overlap(from_a, to_a, from_b, to_b) AS
+    (from_a IS NULL OR to_b IS NULL OR from_a < to_b) AND (from_b IS NULL OR to_a IS NULL OR from_b < to_a);
+
 -- One row per active statement with its comparison keys.
 CREATE OR REPLACE VIEW rule_claims AS
 SELECT s.rule_id, s.doc_id, s.payer, s.vendor, s.program_type, s.requirement, s.service, s.line_of_business,
-       s.segment, s.scope, s.exceptions, s.inclusions, s.effective_from, s.page, s.quote,
+       s.segment, s.scope, s.exceptions, s.inclusions, s.effective_from, c.effective_to, s.page, s.quote,
        coalesce(s.section, '') AS section,
        pk_norm(s.conditions) AS cond_key,
        pk_norm_list(s.exceptions) AS exc_key,
        pk_norm_list(s.inclusions) AS inc_key,
-       pk_breadth(s.scope, s.exceptions) AS breadth
+       pk_breadth(s.scope, s.exceptions) AS breadth,
+       pk_claim_key(s.payer, s.vendor, s.program_type, s.service, s.line_of_business, s.segment, s.scope,
+                    s.exceptions, s.inclusions, s.requirement, s.conditions, s.effective_from) AS claim_key
 FROM statements s
-JOIN documents d USING (doc_id)
-WHERE d.status = 'active';
+JOIN coverage_rules c USING (rule_id);
 
 CREATE OR REPLACE VIEW conflicts AS
 WITH pairs AS (
@@ -62,7 +79,7 @@ WITH pairs AS (
      AND a.requirement = b.requirement AND a.service = b.service
      AND a.line_of_business = b.line_of_business AND a.segment = b.segment AND a.cond_key = b.cond_key
      AND (a.doc_id < b.doc_id OR (a.doc_id = b.doc_id AND a.section <> b.section AND a.rule_id < b.rule_id))
-     AND (a.effective_from IS NULL OR b.effective_from IS NULL OR a.effective_from = b.effective_from)
+     AND pk_overlap(a.effective_from, a.effective_to, b.effective_from, b.effective_to)
      AND (a.breadth <> b.breadth OR a.exc_key <> b.exc_key OR a.inc_key <> b.inc_key)
 ),
 -- the same two claims stated again elsewhere in the same two documents are one contradiction
@@ -86,8 +103,28 @@ vendor_overlaps AS (
     JOIN claims_all b
       ON a.payer = b.payer AND a.program_type = b.program_type AND a.service = b.service
      AND a.line_of_business = b.line_of_business AND a.segment = b.segment AND a.vendor < b.vendor
-     AND (a.effective_from IS NULL OR b.effective_from IS NULL OR a.effective_from = b.effective_from)
+     AND pk_overlap(a.effective_from, a.effective_to, b.effective_from, b.effective_to)
     QUALIFY row_number() OVER (PARTITION BY a.payer, a.service, a.line_of_business, a.segment, a.vendor, b.vendor
+                               ORDER BY a.rule_id, b.rule_id) = 1
+),
+-- authorization required (a) against not required (b) for the same members under the same conditions;
+-- a subset of groups only meets the same subset (a rule for named groups and one for the rest do not clash)
+requirement_clashes AS (
+    SELECT a.payer, a.vendor, a.service, a.line_of_business, a.segment, 'requirement' AS kind,
+           a.rule_id AS rule_id_a, b.rule_id AS rule_id_b, a.doc_id AS doc_id_a, b.doc_id AS doc_id_b,
+           a.vendor || ': ' || a.requirement || ' (' || a.scope || ', p' || a.page || ') vs ' || b.vendor
+               || ': not required (' || b.scope || ', p' || b.page || ')' AS detail
+    FROM rule_claims a
+    JOIN rule_claims b
+      ON a.payer = b.payer AND a.program_type = b.program_type AND a.service = b.service
+     AND a.line_of_business = b.line_of_business AND a.segment = b.segment AND a.cond_key = b.cond_key
+     AND a.requirement IN ('prior_authorization', 'precertification') AND b.requirement = 'not_required'
+     AND (a.doc_id <> b.doc_id OR a.section <> b.section)
+     AND a.breadth <> 'none' AND b.breadth <> 'none'
+     AND ((a.breadth <> 'subset' AND b.breadth <> 'subset') OR (a.breadth = b.breadth AND a.inc_key = b.inc_key))
+     AND pk_overlap(a.effective_from, a.effective_to, b.effective_from, b.effective_to)
+    QUALIFY row_number() OVER (PARTITION BY a.payer, a.service, a.line_of_business, a.segment, a.doc_id, b.doc_id,
+                                            a.claim_key, b.claim_key
                                ORDER BY a.rule_id, b.rule_id) = 1
 ),
 described AS (
@@ -103,6 +140,8 @@ described AS (
     FROM distinct_pairs
     UNION ALL
     SELECT * FROM vendor_overlaps
+    UNION ALL
+    SELECT * FROM requirement_clashes
 )
 SELECT md5(kind || '|' || rule_id_a || '|' || rule_id_b)[:16] AS conflict_id,
        kind, payer, vendor, service, line_of_business, segment,
@@ -110,13 +149,28 @@ SELECT md5(kind || '|' || rule_id_a || '|' || rule_id_b)[:16] AS conflict_id,
 FROM described
 ORDER BY payer, vendor, service, line_of_business, segment, kind, rule_id_a, rule_id_b;
 
--- Each conflict with both statements side by side: source, page and quote of each.
+-- Each conflict keyed for review: the content of both claims (rule_claims.claim_key), sorted, with the
+-- kind. An acknowledgement (conflict_reviews) applies while both claims say what they said then.
+CREATE OR REPLACE VIEW conflict_keys AS
+SELECT c.conflict_id, ka.claim_key AS claim_key_a, kb.claim_key AS claim_key_b,
+       md5(c.kind || '|' || least(ka.claim_key, kb.claim_key) || '|' || greatest(ka.claim_key, kb.claim_key))
+           AS review_key
+FROM conflicts c
+JOIN rule_claims ka ON ka.rule_id = c.rule_id_a
+JOIN rule_claims kb ON kb.rule_id = c.rule_id_b;
+
+-- Each conflict with both statements side by side (source, page and quote of each) and its review:
+-- status `open` or `acknowledged`, the analyst's note and when.
 CREATE OR REPLACE VIEW conflict_details AS
 SELECT c.*, da.source AS source_a, ra.page AS page_a, ra.quote AS quote_a,
-       db.source AS source_b, rb.page AS page_b, rb.quote AS quote_b
+       db.source AS source_b, rb.page AS page_b, rb.quote AS quote_b,
+       CASE WHEN r.review_key IS NULL THEN 'open' ELSE 'acknowledged' END AS status,
+       r.note, r.acknowledged_at, k.review_key, k.claim_key_a, k.claim_key_b
 FROM conflicts c
+JOIN conflict_keys k USING (conflict_id)
 JOIN statements ra ON ra.rule_id = c.rule_id_a
 JOIN statements rb ON rb.rule_id = c.rule_id_b
 JOIN documents da ON da.doc_id = c.doc_id_a
 JOIN documents db ON db.doc_id = c.doc_id_b
+LEFT JOIN conflict_reviews r ON r.review_key = k.review_key
 ORDER BY c.payer, c.vendor, c.service, c.line_of_business, c.segment, c.kind, c.rule_id_a, c.rule_id_b;
