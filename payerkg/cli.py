@@ -118,7 +118,8 @@ def extract(
 def build(
     paths: o.BuildPaths = None, db: o.Db = None, vocab: o.Vocab = None, strict: o.Strict = False, prune: o.Prune = False,
     workers: o.Workers = None, doc_timeout: o.DocTimeout = None, max_pages: o.MaxPages = None,
-    max_memory: o.MaxMemory = None, wait: o.Wait = None, verbose: o.Verbose = 0,
+    max_memory: o.MaxMemory = None, wait: o.Wait = None, engine: o.Engine = None, ray_address: o.RayAddress = None,
+    verbose: o.Verbose = 0,
 ) -> None:  # fmt: skip
     """Ingest, extract and load documents into DuckDB (one transaction), validate, print a summary.
 
@@ -129,7 +130,8 @@ def build(
     E150 internal) and the rest loads. The summary names each document that gave no rules, no payer
     or sentences it could not read. great-expectations suites check every build (table
     validation_results and an HTML report next to the database). A database another process holds
-    is waited for (--wait). Exit status: 0 ok, 1 a file failed, 2 the load failed or was refused
+    is waited for (--wait). --engine ray parses each document as a Ray task (README "Scaling out").
+    Exit status: 0 ok, 1 a file failed, 2 the load failed or was refused
     (database unchanged), 3 with --strict an expectation failed or a document was flagged.
     Example:
 
@@ -138,7 +140,7 @@ def build(
     logs.configure(verbose)
     cfg = config.BuildConfig.from_env(
         db=db, vocab=vocab, workers=workers, doc_timeout=doc_timeout, max_pages=max_pages, max_memory=max_memory,
-        wait=wait,
+        wait=wait, engine=engine, ray_address=ray_address,
     )  # fmt: skip
     with render.ProgressBar(err) as bar:
         report = pipeline.build(

@@ -53,8 +53,12 @@ ENV = {
     "PAYERKG_MAX_PAGES": "max_pages",
     "PAYERKG_MAX_MEMORY": "max_memory",
     "PAYERKG_WAIT": "wait",
+    "PAYERKG_ENGINE": "engine",
+    "PAYERKG_RAY_ADDRESS": "ray_address",
     "PAYERKG_STALE_DAYS": "stale_days",
 }
+#: where documents are parsed: ``local`` worker processes, or ``ray`` tasks (``payerkg[ray]``)
+ENGINES = ("local", "ray")
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
 
@@ -65,7 +69,8 @@ class BuildConfig:
     (None: the packaged vocabulary) names an existing file; ``doc_timeout`` (seconds per document),
     ``max_pages`` (pages per PDF), ``max_memory`` (bytes of address space per worker) and ``wait``
     (seconds for the database lock) are ≥ 0, where 0 turns the first three limits off and makes a
-    build give up at once on a locked database."""
+    build give up at once on a locked database; ``engine`` is ``local`` (worker processes) or ``ray``
+    (Ray tasks, on the cluster at ``ray_address``)."""
 
     db: Path = DEFAULT_DB
     vocab: Optional[Path] = None
@@ -77,6 +82,8 @@ class BuildConfig:
     max_memory: int = DEFAULT_MAX_MEMORY
     wait: float = DEFAULT_WAIT
     stale_days: int = DEFAULT_STALE_DAYS
+    engine: str = "local"
+    ray_address: Optional[str] = None  # None: a local Ray (or the one RAY_ADDRESS names)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "db", Path(self.db))
@@ -89,6 +96,8 @@ class BuildConfig:
             raise ConfigError(f"workers must be 0 (one per CPU) or more, not {self.workers!r}")
         if not isinstance(self.max_bytes, int) or self.max_bytes <= 0:
             raise ConfigError(f"max_bytes must be a positive number of bytes, not {self.max_bytes!r}")
+        if self.engine not in ENGINES:
+            raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
         object.__setattr__(self, "max_memory", parse_size("max_memory", self.max_memory))
         if 0 < self.max_memory < MIN_MEMORY:
             raise ConfigError(f"max_memory must be 0 (no cap) or at least 512M, not {self.max_memory:,} bytes")
@@ -108,6 +117,8 @@ class BuildConfig:
             raw = env.get(var)
             if raw:
                 values[name] = _parse(var, name, raw)
+        if "ray_address" not in values and env.get("RAY_ADDRESS"):  # Ray's own variable, as `ray` reads it
+            values["ray_address"] = env["RAY_ADDRESS"]
         values.update({k: v for k, v in settings.items() if v is not None})
         unknown = set(values) - {f.name for f in fields(cls)}
         if unknown:
@@ -150,6 +161,10 @@ class BuildConfig:
         return IngestOptions(**{k: v for k, v in settings.items() if k in known})
 
 
+#: what the library's functions accept as a config: None (the environment), settings, or a config
+ConfigLike = Union[None, Mapping[str, Any], "BuildConfig"]
+
+
 def parse_size(name: str, value: Union[int, str]) -> int:
     """Bytes from a whole number or a size such as ``512M``, ``2G``, ``2GiB`` (binary units)."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -178,6 +193,6 @@ def _parse(var: str, name: str, raw: str) -> Any:
             return float(raw)
         except ValueError:
             raise ConfigError(f"${var}={raw!r}: expected a number of seconds") from None
-    if name == "max_memory":
+    if name in ("max_memory", "engine", "ray_address"):
         return raw
     return Path(raw)

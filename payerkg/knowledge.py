@@ -17,24 +17,21 @@ import duckdb
 
 import warehouse
 from extract import Statement, Vocabulary
-from ingest import IngestOptions, InputError, ingest_file
+from ingest import IngestOptions, InputError
 from warehouse import NoDatabaseError, Warehouse
 from warehouse.conflicts import Conflict, read_conflicts
 from warehouse.conflicts import acknowledge as acknowledge_conflict
-from warehouse.diff import Diff, diff
 from warehouse.errors import ArgumentError
-from warehouse.export import Export
-from warehouse.export import export as export_to
 from warehouse.who import Answer, Question, who
 
-from .config import BuildConfig
+from .config import BuildConfig, ConfigLike
 from .inputs import input_files
-from .parsing import extract_file, extractor_for
-from .pipeline import ConfigLike
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what only diffs, exports and extraction need loads when they run: query and who stay fast
     from extract import Extraction
     from graph import KnowledgeGraph
+    from warehouse.diff import Diff
+    from warehouse.export import Export
 
 #: the schema version this payerkg reads and writes (``warehouse/migrations``)
 SCHEMA_VERSION = warehouse.SCHEMA_VERSION
@@ -136,6 +133,8 @@ class Knowledge:
         folder = next((p for p in Path(out).parents if p.exists()), None)
         if folder is not None and not folder.is_dir():
             raise ArgumentError(f"{out}: {folder} is a file, not a folder")
+        from warehouse.export import export as export_to
+
         return export_to(self.warehouse, out, format, since, self.vocab)
 
     def graph(self) -> KnowledgeGraph:
@@ -187,6 +186,8 @@ def extract(path: str | Path, vocab: Vocabulary | str | Path | None = None, conf
     if not isinstance(vocab, Vocabulary):
         cfg = cfg.replace(vocab=Path(vocab) if vocab is not None else None)
         vocab = cfg.vocabulary()
+    from .parsing import extract_file
+
     return extract_file(path, vocab, cfg.ingest_options())
 
 
@@ -195,6 +196,8 @@ def extract_all(
 ) -> Iterator[tuple[str, Union[Extraction, InputError]]]:
     """(path, its extraction or the input error that stopped it) for every file under ``paths``.
     Raises ``ArgumentError`` for a path that does not exist or paths without documents."""
+    from .parsing import extract_file
+
     cfg = BuildConfig.resolve(config)
     files = input_files(list(paths))
     vocab, options = cfg.vocabulary(), cfg.ingest_options()
@@ -227,6 +230,8 @@ def _is_doc_id(text: str) -> bool:
 def diff_versions(
     old: str | Path, new: str | Path, vocab: Vocabulary, options: IngestOptions, wh: Optional[Warehouse]
 ) -> Diff:
+    from warehouse.diff import diff
+
     a = _side(str(old), vocab, options, wh)
     b = _side(str(new), vocab, options, wh)
     d = diff(a[2], b[2], a[0], b[0])
@@ -240,6 +245,10 @@ def _side(
     """(doc_id, label, statements) of a file (parsed and extracted now) or of a stored document."""
     path = Path(arg)
     if path.exists():
+        from ingest import ingest_file
+
+        from .parsing import extractor_for
+
         doc = ingest_file(path, options)
         return doc.doc_id, path.name, list(extractor_for(vocab).extract(doc).statements)
     if not _is_doc_id(arg):

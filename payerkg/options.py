@@ -77,6 +77,10 @@ Wait = Annotated[
     Optional[float],
     typer.Option(min=0, help="Seconds to wait for a database another process holds (default 60), then exit 2."),
 ]
+Engine = Annotated[Optional[str], typer.Option(help="local (worker processes, default) or ray (a Ray task a document; "
+                                              "pip install 'payerkg\\[ray]'). The database is the same for both.")]  # fmt: skip
+RayAddress = Annotated[Optional[str], typer.Option("--ray-address", help="--engine ray's cluster, e.g. ray://head:10001 "
+                       "or auto (default: $RAY_ADDRESS, else a local Ray with --workers CPUs).")]  # fmt: skip
 AllowFiles = Annotated[
     bool, typer.Option("--allow-files", help="Let the SQL read and write files (COPY, read_csv, ATTACH, extensions).")
 ]

@@ -18,7 +18,7 @@ import io
 import itertools
 import logging
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Union
@@ -102,9 +102,17 @@ def _init(job: _Job) -> None:
 
 def _process(path: str) -> Outcome:
     """Whatever goes wrong comes back as a value (it pickles), so the batch goes on."""
+    try:
+        data = read_bytes(path, _job[0].options)
+    except InputError as e:
+        return Failed(e)
+    return process_bytes(path, data)
+
+
+def process_bytes(path: str, data: bytes) -> Outcome:
+    """Parse and extract the bytes of ``path`` with this worker's job (``_init``); errors are values."""
     job = _job[0]
     try:
-        data = read_bytes(path, job.options)
         doc_id = hashlib.sha256(data).hexdigest()
         if job.loaded.get(doc_id) == job.signature:
             return Unchanged(path, doc_id)
@@ -158,37 +166,53 @@ def process_all(
     loaded: Mapping[str, str],
     signature: str,
     advance: Callable[[str], None],
-) -> list[Outcome]:
-    """The outcome of every path, in order. Files that cannot be read, or whose bytes are loaded
-    already, are settled here; the others go to ``cfg.worker_count`` worker processes with the
-    config's time and memory limits (a build where nothing changed starts none)."""
+    on_work: Callable[[int], None] = lambda n: None,
+) -> Iterator[Outcome]:
+    """The outcome of every path, in order, each yielded as soon as it (and those before it) is
+    ready, so the caller can load it and let it go. Files that cannot be read, or whose bytes are
+    loaded already, are settled here first; the others go to ``cfg.worker_count`` worker processes
+    with the config's time and memory limits (a build where nothing changed starts none), or to Ray
+    tasks (``cfg.engine == "ray"``, ``payerkg.ray_engine``). ``on_work(n)`` is told how many files
+    need parsing before any is parsed."""
     options = cfg.ingest_options()
-    outcomes: dict[int, Outcome] = {}
+    settled: dict[int, Outcome] = {}
     for i, path in enumerate(paths):
-        settled = _settled(path, options, loaded, signature)
-        if settled is not None:
-            outcomes[i] = settled
+        outcome = _settled(path, options, loaded, signature)
+        if outcome is not None:
+            settled[i] = outcome
             advance(Path(path).name)
-    todo = [i for i in range(len(paths)) if i not in outcomes]
-    if not todo:
-        return [outcomes[i] for i in range(len(paths))]
-    own_page_limit = "max_pages" not in {f.name for f in fields(options)}
-    max_pages = cfg.max_pages if own_page_limit else 0
-    job = _Job(vocab, options, loaded, signature, max_pages, cfg.max_memory, logs.levels(), quiet.wanted())
-    limits = workers.Limits(timeout=cfg.doc_timeout or None, memory=cfg.max_memory or None)
-    results = workers.run(
-        [paths[i] for i in todo],
-        _process,
-        workers=cfg.worker_count,
-        limits=limits,
-        init=_init,
-        init_args=(job,),
-        preload=(__name__,),
-        on_done=lambda k: advance(Path(paths[todo[k]]).name),
-    )
-    for i, result in zip(todo, results):
-        outcomes[i] = _outcome(paths[i], result, cfg.doc_timeout)
-    return [outcomes[i] for i in range(len(paths))]
+    todo = [i for i in range(len(paths)) if i not in settled]
+    on_work(len(todo))
+    parsed: Iterator[Union[Outcome, workers.Lost]] = iter(())
+    if todo:
+        own_page_limit = "max_pages" not in {f.name for f in fields(options)}
+        max_pages = cfg.max_pages if own_page_limit else 0
+        job = _Job(vocab, options, loaded, signature, max_pages, cfg.max_memory, logs.levels(), quiet.wanted())
+        if cfg.engine == "ray":
+            from . import ray_engine
+
+            parsed = ray_engine.results(
+                [paths[i] for i in todo], job, cfg, on_done=lambda k: advance(Path(paths[todo[k]]).name)
+            )
+        else:
+            limits = workers.Limits(timeout=cfg.doc_timeout or None, memory=cfg.max_memory or None)
+            parsed = workers.results(
+                [paths[i] for i in todo],
+                _process,
+                workers=cfg.worker_count,
+                limits=limits,
+                init=_init,
+                init_args=(job,),
+                preload=(__name__,),
+                on_done=lambda k: advance(Path(paths[todo[k]]).name),
+            )
+    try:
+        for i in range(len(paths)):
+            yield settled.pop(i) if i in settled else _outcome(paths[i], next(parsed), cfg.doc_timeout)
+    finally:
+        close = getattr(parsed, "close", None)
+        if close is not None:  # stops the workers when the caller stops early
+            close()
 
 
 def _settled(path: str, options: IngestOptions, loaded: Mapping[str, str], signature: str) -> Optional[Outcome]:

@@ -1,10 +1,12 @@
 """The build: files → ingest → extract → warehouse (one transaction) → validation → ``BuildReport``.
 
-Parsing and extraction run before the database is touched (the database is closed meanwhile, so
-worker processes fork without its threads), each document in a worker process with time, page and
-memory limits (``payerkg.parsing``), so one bad document becomes a named failure and the rest of
-the batch loads; the load is one transaction (``warehouse.load``) and validation runs inside it,
-just before COMMIT, as a hook this module injects. A database another process holds is waited for
+Each document is parsed and extracted in a worker process with time, page and memory limits
+(``payerkg.parsing``; workers come from a fork server, never from this process with DuckDB's
+threads), or in a Ray task (``--engine ray``), so one bad document becomes a named failure and the
+rest of the batch loads. Each parsed document is handed to the load as it arrives (its rows are
+written and it is let go: memory stays flat however many documents a build has); the load is one
+transaction (``warehouse.load``) and validation runs inside it, just before COMMIT, as a hook this
+module injects (great-expectations is imported in the background while documents are parsed). A database another process holds is waited for
 (``BuildConfig.wait``). Nothing here prints: progress goes to the optional ``progress`` object, the
 one "waiting" notice to ``on_wait``, internal errors' tracebacks to the build log next to the
 database; the result comes back typed.
@@ -16,31 +18,30 @@ import functools
 import hashlib
 import importlib.util
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Optional, Protocol, Union
+from typing import Optional, Protocol
 
 import duckdb
 
 from extract import Vocabulary
 from ingest import InputError
-from warehouse import LoadBatch, LoadHooks, LoadResult, ParsedDocument, Warehouse
+from warehouse import LoadHooks, LoadResult, Warehouse
 from warehouse.model import OnStep
 from warehouse.notices import Notice, document_notices
 from warehouse.report import write_validation_report
 from warehouse.validate import ValidationReport, validate_build
+from warehouse.validate import prefetch as prefetch_validation
 
 from . import __version__, decisions, quiet
-from .config import BuildConfig
+from .config import BuildConfig, ConfigLike
 from .errors import INTERNAL
 from .inputs import input_files, no_documents
-from .parsing import Failed, Outcome, Unchanged, process_all
+from .parsing import Failed, Unchanged, process_all
 
 _log = logging.getLogger(__name__)
-
-ConfigLike = Union[None, Mapping[str, Any], BuildConfig]
 
 
 class Progress(Protocol):
@@ -142,34 +143,57 @@ def build(
             on_wait(message)
         said.append(message)
 
-    with quiet.quieted():
-        with Warehouse(cfg.db, wait=cfg.wait, on_wait=waiting) as wh:  # creates or migrates; closed while parsing
-            if not files and not _active_under(wh, inputs):  # nothing to build and nothing to retire
-                raise no_documents(inputs)
-            loaded = {doc_id: sig for doc_id, (sig, _) in wh.loaded().items()}
-            migrated_from = wh.migrated_from
+    with quiet.quieted(), Warehouse(cfg.db, wait=cfg.wait, on_wait=waiting) as wh:  # creates or migrates
+        if not files and not _active_under(wh, inputs):  # nothing to build and nothing to retire
+            raise no_documents(inputs)
+        loaded = {doc_id: sig for doc_id, (sig, _) in wh.loaded().items()}
+        migrated_from = wh.migrated_from
         if progress is not None:
             progress.start(len(files))
         advance = progress.advance if progress is not None else _ignore
-        outcomes = process_all([str(f) for f in files], cfg, vocab, loaded, signature, advance)
-        batch, crashed = _batch(inputs, outcomes, vocab, signature, prune)
-        log = _write_log(log_path(cfg.db), crashed) if crashed else None
         validations: list[ValidationReport] = []
 
         def validate(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
             validations.append(validate_build(con, result.build_id, vocab, result.changed))
 
-        with Warehouse(cfg.db, wait=cfg.wait, on_wait=waiting) as wh:
-            result = wh.load(batch, LoadHooks(before_commit=validate, on_step=on_step))
-            validation = validations[-1] if validations else None
-            html = None
-            if validation is not None:
-                html = write_validation_report(wh.con, validation, cfg.db, validation_report_path(cfg.db))
-            notices = document_notices(wh.con, [p.document.doc_id for p in batch.parsed] + list(batch.unchanged))
+        def prefetch(parsing: int) -> None:  # the suites will run: import great-expectations meanwhile
+            if parsing:
+                prefetch_validation()
+
+        hooks = LoadHooks(before_commit=validate, on_step=on_step)
+        run = wh.stream(inputs, vocab, signature, hooks, prune=prune)
+        failures: list[InputError] = []
+        unchanged: dict[str, str] = {}
+        crashed: list[Failed] = []
+        parsed: dict[str, None] = {}  # doc_ids, in order
+        try:
+            for outcome in process_all([str(f) for f in files], cfg, vocab, loaded, signature, advance, prefetch):
+                if isinstance(outcome, Failed):
+                    _log.info("%s", outcome.error)
+                    failures.append(outcome.error)
+                    if outcome.error.code == INTERNAL:
+                        crashed.append(outcome)
+                elif isinstance(outcome, Unchanged):
+                    unchanged.setdefault(outcome.doc_id, outcome.path)
+                elif outcome.document.doc_id not in parsed:  # a second copy of the same bytes is the same document
+                    parsed[outcome.document.doc_id] = None
+                    d = outcome.document
+                    decisions.document(d.source, outcome.payer, outcome.payer_new, outcome.statements, outcome.mentions)
+                    run.add(outcome)  # written now and let go
+            decisions.build((), unchanged)
+        except BaseException as e:
+            run.abort(e)
+        log = _write_log(log_path(cfg.db), crashed) if crashed else None
+        result = run.finish(unchanged, failures)
+        validation = validations[-1] if validations else None
+        html = None
+        if validation is not None:
+            html = write_validation_report(wh.con, validation, cfg.db, validation_report_path(cfg.db))
+        notices = document_notices(wh.con, list(parsed) + list(unchanged))
     return BuildReport(
         db=cfg.db,
         result=result,
-        failures=tuple(batch.failures),
+        failures=tuple(failures),
         files=len(files),
         validation=validation,
         validation_html=html,
@@ -184,41 +208,6 @@ def _active_under(wh: Warehouse, inputs: Sequence[str]) -> bool:
     roots = [Path(i).resolve() for i in inputs]
     sources = [row[0] for row in wh.query("SELECT source FROM documents WHERE status = 'active'")[1]]
     return any(p == r or r in p.parents for p in (Path(s).resolve() for s in sources) for r in roots)
-
-
-def _batch(
-    inputs: Sequence[str], outcomes: Sequence[Outcome], vocab: Vocabulary, signature: str, prune: bool
-) -> tuple[LoadBatch, list[Failed]]:
-    """The load batch of the outcomes, and the failures that were internal errors (for the log)."""
-    parsed: list[ParsedDocument] = []
-    unchanged: dict[str, str] = {}
-    failures: list[InputError] = []
-    crashed: list[Failed] = []
-    seen: set[str] = set()
-    for outcome in outcomes:
-        if isinstance(outcome, Failed):
-            _log.info("%s", outcome.error)
-            failures.append(outcome.error)
-            if outcome.error.code == INTERNAL:
-                crashed.append(outcome)
-        elif isinstance(outcome, Unchanged):
-            if outcome.doc_id not in seen:
-                seen.add(outcome.doc_id)
-                unchanged[outcome.doc_id] = outcome.path
-        elif outcome.document.doc_id not in seen:  # a second copy of the same bytes is the same document
-            seen.add(outcome.document.doc_id)
-            parsed.append(outcome)
-    decisions.build(parsed, unchanged)
-    batch = LoadBatch(
-        inputs=inputs,
-        parsed=parsed,
-        unchanged=unchanged,
-        failures=failures,
-        vocab=vocab,
-        extract_sig=signature,
-        prune=prune,
-    )
-    return batch, crashed
 
 
 def _write_log(path: Path, crashed: Sequence[Failed]) -> Optional[Path]:

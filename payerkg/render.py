@@ -13,28 +13,26 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
-from rich.progress import Progress as RichProgress
 
 from ingest import PayerkgError
 from ingest.api import SUPPORTED_SUFFIXES
 from warehouse import LoadError
 from warehouse.conflicts import COLUMNS as CONFLICT_COLUMNS
 from warehouse.conflicts import Conflict
-from warehouse.diff import Diff
 from warehouse.errors import ArgumentError, RetirementRefusedError
-from warehouse.export import Export
-from warehouse.report import render_conflicts_markdown, render_diff
 from warehouse.who import Answer
 
 from . import tables
 from .errors import describe
-from .pipeline import BuildReport
 from .render_answers import acknowledged as acknowledged
 from .render_answers import answer as grouped_answer
 from .render_answers import conflict_table, conflicts_summary
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what only diff, export and build render with: query and who stay fast
+    from warehouse.diff import Diff
+    from warehouse.export import Export
+
+    from .pipeline import BuildReport
     from .site import SiteReport
 
 
@@ -81,6 +79,9 @@ class ProgressBar:
     printed on its own."""
 
     def __init__(self, console: Console):
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
+
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         self.bar = (
             RichProgress(*columns, TextColumn("{task.fields[name]}"), console=console, transient=True)
@@ -199,6 +200,8 @@ def conflicts(out: Console, found: Sequence[Conflict], fmt: str) -> None:
     """``md`` for a review, ``table`` for people (each conflict's detail and both quotes under the
     table), else every field of each conflict as ``tsv``, ``csv`` or ``json``."""
     if fmt == "md":
+        from warehouse.report import render_conflicts_markdown
+
         out.out(render_conflicts_markdown(found), highlight=False)
         return
     if fmt != "table":
@@ -211,6 +214,8 @@ def diff_text(d: Diff, fmt: str) -> str:
     """The diff as ``json`` (the contract), ``md`` or ``html``."""
     if fmt == "json":
         return json.dumps(d.to_json(), ensure_ascii=False, indent=2) + "\n"
+    from warehouse.report import render_diff
+
     return render_diff(d, fmt)
 
 

@@ -17,7 +17,8 @@ A task's time limit runs from when its worker is ready (started and set up by ``
 first task of a worker does not pay for the worker's start; a worker that is not ready within
 ``STARTUP_LIMIT`` loses its task.
 
-Results come back in the order of the tasks, whatever the order they finish in.
+Results come back in the order of the tasks, whatever the order they finish in, each as soon as the
+ones before it are in (``results``), so a caller can stream them.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ STOP_GRACE = 2.0
 #: limit. payerkg's workers (spaCy's extractor included) were ready in 1.9-3.1 s on the 2-core machine at a
 #: load average of 4: a generous bound that still ends a worker stuck before its first task.
 STARTUP_LIMIT = 120.0
-_PENDING = object()
 _READY = "ready"  # a worker's first message: started and set up
 _PR_SET_PDEATHSIG = 1
 
@@ -107,7 +107,12 @@ class _Worker(Generic[T]):
         self.process.close()
 
 
-def run(
+def run(tasks: Sequence[T], work: Callable[[T], R], **options: Any) -> list[Union[R, Lost]]:
+    """Every task's result, in the order of the tasks: ``results`` (same options), collected."""
+    return list(results(tasks, work, **options))
+
+
+def results(
     tasks: Sequence[T],
     work: Callable[[T], R],
     *,
@@ -117,21 +122,24 @@ def run(
     init_args: tuple = (),
     preload: Sequence[str] = (),
     on_done: Callable[[int], None] = lambda i: None,
-) -> list[Union[R, Lost]]:
-    """``work(task)`` for every task in at most ``workers`` processes, each set up by ``init(*init_args)``.
+) -> Iterator[Union[R, Lost]]:
+    """``work(task)`` for every task in at most ``workers`` processes, each set up by ``init(*init_args)``,
+    yielded in the order of the tasks as soon as each is ready (a result that finishes early waits
+    only for the ones before it, so the caller can use and drop each in turn).
     ``work`` and ``init`` must be importable (not defined in ``__main__``). ``work`` should return its
     errors as values; an exception escaping it comes back as ``Lost``
     (``error``) with its traceback, and the worker goes on. ``preload``: modules the fork server imports
-    once (those of ``work``). ``on_done(i)`` is called as task i finishes."""
-    results: list[Any] = [_PENDING] * len(tasks)
+    once (those of ``work``). ``on_done(i)`` is called as task i finishes. Closing it stops the workers."""
+    done: dict[int, Any] = {}
     todo = deque(range(len(tasks)))
     ctx = _context(preload)
     pool: list[_Worker[T]] = []
     size = max(1, min(workers, len(tasks)))
+    next_out = 0
 
     def finish(w: _Worker[T], result: Union[R, Lost]) -> None:
         assert w.task is not None
-        results[w.task] = result
+        done[w.task] = result
         index, w.task = w.task, None
         on_done(index)
 
@@ -158,7 +166,12 @@ def run(
                 pool.append(w)
                 index = todo.popleft()
                 w.give(index, tasks[index])
+            while next_out in done:  # the workers have their next tasks: hand results on meanwhile
+                yield done.pop(next_out)
+                next_out += 1
             busy = [w for w in pool if w.task is not None]
+            if not busy:
+                continue
             timeout = limits.timeout
             now = time.monotonic()
             left = None if timeout is None else max(0.0, min(w.deadline(timeout) for w in busy) - now)
@@ -185,8 +198,7 @@ def run(
     finally:
         for w in pool:
             w.stop(kill=w.task is not None)
-    assert not any(r is _PENDING for r in results), "every task has a result"
-    return results
+    yield from (done.pop(i) for i in range(next_out, len(tasks)))  # the last ones, in order
 
 
 @contextlib.contextmanager

@@ -198,12 +198,12 @@ def test_an_internal_error_is_named_with_its_log_and_the_rest_loads(tmp_path, mo
         shutil.copy(DATA / "conflicts" / name, docs / name)
     real = pipeline.process_all
 
-    def one_crashes(paths, *args, **kwargs):
-        outcomes = real(paths, *args, **kwargs)
-        i = next(i for i, p in enumerate(paths) if p.endswith("southbay.md"))
-        error = payerkg.errors.document_failure(paths[i], "E150", "KeyError: 'slot'")
-        outcomes[i] = Failed(error, "Traceback (most recent call last):\n  File …\nKeyError: 'slot'\n")
-        return outcomes
+    def one_crashes(paths, *args, **kwargs):  # outcomes stream in the order of the paths
+        for path, outcome in zip(paths, real(paths, *args, **kwargs)):
+            if path.endswith("southbay.md"):
+                error = payerkg.errors.document_failure(path, "E150", "KeyError: 'slot'")
+                outcome = Failed(error, "Traceback (most recent call last):\n  File …\nKeyError: 'slot'\n")
+            yield outcome
 
     monkeypatch.setattr(pipeline, "process_all", one_crashes)
     db = tmp_path / "kb.duckdb"

@@ -27,12 +27,13 @@ from extract import Statement, Vocabulary
 
 from . import migrations
 from .errors import DatabaseBusyError, NoDatabaseError, QueryError, SchemaVersionError, WarehouseError
-from .load import load
 from .model import LoadBatch, LoadHooks, LoadResult
 from .rows import read_stable_ids, read_statements
 
 if TYPE_CHECKING:
     from graph import KnowledgeGraph
+
+    from .load import Load as StreamingLoad
 
 
 def _payerkg_version() -> str:
@@ -227,8 +228,24 @@ class Warehouse:
 
     # -- writing -----------------------------------------------------------------------------------
     # (a sandboxed connection is read-only: ATTACH … READ_ONLY)
+    def stream(
+        self,
+        inputs: Sequence[str],
+        vocab: Vocabulary,
+        extract_sig: str,
+        hooks: Optional[LoadHooks] = None,
+        prune: bool = False,
+    ) -> StreamingLoad:
+        """Begin a build's transaction that documents are handed to as they are parsed (``warehouse.load``):
+        ``add`` each, then ``finish``. Raises ``LoadError`` (rolled back)."""
+        from .load import Load
+
+        return Load(self.con, self.path, inputs, vocab, extract_sig, hooks, prune)
+
     def load(self, batch: LoadBatch, hooks: Optional[LoadHooks] = None) -> LoadResult:
         """Write one build in one transaction (``warehouse.load``). Raises ``LoadError`` (rolled back)."""
+        from .load import load  # the plan and writers: only builds load them
+
         return load(self.con, self.path, batch, hooks)
 
 
