@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
 
+# the tests install the ray extra too: the --engine ray test runs in CI (it skips only without Ray)
 $(TSTAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,ray]'
 	touch $(TSTAMP)
 
 install: $(STAMP)

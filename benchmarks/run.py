@@ -7,13 +7,23 @@ the same run on the same files:
   this process — the least work any pdfplumber-based build must do;
 - **ingest**: ``ingest_file`` (our PDF parser) on the same PDFs, in this process;
 - **build ×1 / ×2**: ``payerkg build --workers 1`` and ``--workers 2`` into fresh databases, each a
-  subprocess (wall time and its peak RSS, from ``wait4``); the two databases must hold the same rules;
+  subprocess (wall time and its peak RSS, from ``wait4``: the largest of the build process and its
+  worker processes); the databases must hold the same rules;
+- **ray**: ``payerkg build --engine ray --workers 2`` (a local Ray with 2 CPUs, started and stopped
+  by the build), same rules as ×1 (its RSS is the driver's: Ray's workers are not its children);
 - **no-op**: the ×1 build run again on the same files; **one changed**: again after one document
   is replaced by another variant;
+- **one document**: ``payerkg build`` of one PDF of the corpus into a new database against
+  ``payerkg extract`` of the same file (both whole commands, best of 3);
 - pages/s (build pages are the corpus's PDF pages plus one per web page) and rules/s loaded.
 
+Once per run, on the seeds (``payerkg build seeds/``): ``payerkg who`` and ``payerkg query`` wall
+times (best of 5). The machine's load average is printed with the results (other processes on the
+machine slow every figure; the ratios, measured back to back, suffer less).
+
 Ratios: ingest/floor and build×1/floor are times on the PDFs (the build's time is scaled to the
-PDF share of its pages); speed-up = build×1 / build×2; no-op = no-op / build×1.
+PDF share of its pages); speed-up = build×1 / build×2; ray/×2 = ray / build×2; no-op = no-op /
+build×1; 1 doc = one-document build / extract.
 
     python benchmarks/run.py [--sizes 100,300,1000] [--work DIR] [--json results.json]
 """
@@ -29,6 +39,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pdfplumber
@@ -60,18 +71,57 @@ def ingest(pdfs: list[Path]) -> float:
     return time.perf_counter() - t0
 
 
-def build(corpus: Path, db: Path, workers: int) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one ``payerkg build`` subprocess."""
+class Run(NamedTuple):
+    wall: float  # seconds
+    rss: float  # peak RSS, MiB
+    cpu: float  # user + system seconds of the process and the children it waited for
+
+
+def command(args: list[str], ok: tuple[int, ...] = (0,)) -> Run:
+    """Wall seconds, peak RSS (MiB) and CPU seconds of one ``payerkg`` subprocess."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([*PAYERKG, "build", str(corpus), "--db", str(db), "--workers", str(workers)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.Popen([*PAYERKG, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     stderr = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"build of {corpus} failed ({proc.returncode}):\n{stderr.decode(errors='replace')}")
-    return wall, usage.ru_maxrss / 1024
+    if proc.returncode not in ok:
+        raise SystemExit(f"payerkg {' '.join(args)} failed ({proc.returncode}):\n{stderr.decode(errors='replace')}")
+    return Run(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+
+
+def build(corpus: Path, db: Path, workers: int, *extra: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one ``payerkg build`` subprocess."""
+    run = command(["build", str(corpus), "--db", str(db), "--workers", str(workers), *extra])
+    return run.wall, run.rss
+
+
+def best(n: int, args: list[str], ok: tuple[int, ...] = (0,)) -> Run:
+    """The fastest of ``n`` runs (by wall time)."""
+    return min((command(args, ok) for _ in range(n)), key=lambda r: r.wall)
+
+
+def one_document(doc: Path, work: Path) -> tuple[float, float]:
+    """Best of 3: ``payerkg build DOC`` into a new database, and ``payerkg extract DOC``."""
+    builds = []
+    for i in range(3):
+        db = work / f"one-{i}.duckdb"
+        for leftover in work.glob(f"one-{i}.*"):
+            leftover.unlink()
+        builds.append(command(["build", str(doc), "--db", str(db)]).wall)
+    return min(builds), best(3, ["extract", str(doc), "--format", "summary"]).wall
+
+
+def readers(work: Path) -> dict:
+    """``payerkg who`` and ``payerkg query`` on the seed database (best of 5 each): wall seconds, and the
+    CPU seconds they used (on a machine other processes keep busy, wall time overstates them)."""
+    db = work / "seeds.duckdb"
+    if not db.exists():
+        command(["build", "seeds", "--db", str(db)])
+    who = ["who", "--service", "proton beam therapy", "--db", str(db)]
+    query = ["query", "select vendor, count(*) from coverage_rules group by 1", "--db", str(db)]
+    w, q = best(5, who, ok=(0, 1)), best(5, query)
+    return {"who_s": w.wall, "who_cpu_s": w.cpu, "query_s": q.wall, "query_cpu_s": q.cpu}
 
 
 def rules_digest(db: Path) -> tuple[int, str]:
@@ -95,8 +145,10 @@ def measure(n: int, work: Path) -> dict:
     dbs.mkdir()
     t_b1, rss1 = build(corpus, dbs / "w1.duckdb", 1)
     t_b2, rss2 = build(corpus, dbs / "w2.duckdb", 2)
+    t_ray, rss_ray = build(corpus, dbs / "ray.duckdb", 2, "--engine", "ray")
     pages, digest1 = rules_digest(dbs / "w1.duckdb")
     _, digest2 = rules_digest(dbs / "w2.duckdb")
+    _, digest_ray = rules_digest(dbs / "ray.duckdb")
     t_noop, _ = build(corpus, dbs / "w1.duckdb", 1)
     # one document changed: the first PDF becomes another variant
     victim = pdfs[0]
@@ -106,28 +158,37 @@ def measure(n: int, work: Path) -> dict:
         t_one, _ = build(corpus, dbs / "w1.duckdb", 1)
     finally:
         victim.write_bytes(backup)
+    t_doc, t_extract = one_document(pdfs[1], dbs)
     rules = int(digest1.split(":")[0])
     pdf_share = pdf_pages / pages if pages else 1.0
     return {
         "documents": n, "pdfs": len(pdfs), "pages": pages, "pdf_pages": pdf_pages, "rules": rules,
-        "floor_s": t_floor, "ingest_s": t_ingest, "build1_s": t_b1, "build2_s": t_b2, "noop_s": t_noop,
-        "one_changed_s": t_one, "rss1_mib": rss1, "rss2_mib": rss2,
+        "floor_s": t_floor, "ingest_s": t_ingest, "build1_s": t_b1, "build2_s": t_b2, "ray_s": t_ray,
+        "noop_s": t_noop, "one_changed_s": t_one, "rss1_mib": rss1, "rss2_mib": rss2, "rss_ray_mib": rss_ray,
+        "one_doc_s": t_doc, "extract_s": t_extract, "one_doc_ratio": t_doc / t_extract,
         "floor_pps": pdf_pages / t_floor, "ingest_pps": pdf_pages / t_ingest, "build1_pps": pages / t_b1,
-        "build2_pps": pages / t_b2, "rules_per_s": rules / t_b1,
+        "build2_pps": pages / t_b2, "ray_pps": pages / t_ray, "rules_per_s": rules / t_b1,
         "ingest_ratio": t_ingest / t_floor, "build_ratio": (t_b1 * pdf_share) / t_floor,
-        "speedup": t_b1 / t_b2, "noop_share": t_noop / t_b1, "same_rules": digest1 == digest2,
+        "build2_ratio": (t_b2 * pdf_share) / t_floor, "ray_ratio": (t_ray * pdf_share) / t_floor,
+        "speedup": t_b1 / t_b2, "ray_vs_2": t_ray / t_b2, "noop_share": t_noop / t_b1,
+        "same_rules": digest1 == digest2 == digest_ray, "load": os.getloadavg()[0],
     }
 
 
 COLUMNS = [
     ("documents", "docs", "{:d}"), ("pages", "pages", "{:d}"), ("rules", "rules", "{:d}"),
-    ("floor_pps", "floor p/s", "{:.1f}"), ("ingest_pps", "ingest p/s", "{:.1f}"), ("build1_pps", "build×1 p/s", "{:.1f}"),
-    ("build2_pps", "build×2 p/s", "{:.1f}"), ("ingest_ratio", "ingest/floor", "{:.2f}"),
-    ("build_ratio", "build/floor", "{:.2f}"), ("speedup", "×2 speed-up", "{:.2f}"), ("build1_s", "build×1 s", "{:.1f}"),
-    ("noop_s", "no-op s", "{:.2f}"), ("noop_share", "no-op share", "{:.1%}"), ("one_changed_s", "1 changed s", "{:.2f}"),
-    ("rules_per_s", "rules/s", "{:.0f}"), ("rss1_mib", "RSS×1 MiB", "{:.0f}"), ("rss2_mib", "RSS×2 MiB", "{:.0f}"),
-    ("same_rules", "×1 = ×2", "{}"),
+    ("floor_s", "floor s", "{:.1f}"), ("ingest_s", "ingest s", "{:.1f}"), ("build1_s", "build×1 s", "{:.1f}"),
+    ("build2_s", "build×2 s", "{:.1f}"), ("ray_s", "ray s", "{:.1f}"),
+    ("ingest_ratio", "ingest/floor", "{:.2f}"), ("build_ratio", "×1/floor", "{:.2f}"),
+    ("build2_ratio", "×2/floor", "{:.2f}"), ("ray_ratio", "ray/floor", "{:.2f}"), ("speedup", "×2 speed-up", "{:.2f}"),
+    ("ray_vs_2", "ray/×2", "{:.2f}"), ("noop_s", "no-op s", "{:.2f}"), ("one_changed_s", "1 changed s", "{:.2f}"),
+    ("one_doc_s", "1-doc build s", "{:.2f}"), ("extract_s", "extract s", "{:.2f}"), ("one_doc_ratio", "1 doc/extract", "{:.2f}"),
+    ("rss1_mib", "RSS×1 MiB", "{:.0f}"), ("rss2_mib", "RSS×2 MiB", "{:.0f}"), ("rss_ray_mib", "RSS ray MiB", "{:.0f}"),
+    ("same_rules", "×1 = ×2 = ray", "{}"), ("load", "load avg", "{:.1f}"),
 ]
+
+
+READERS = "who {who_s:.2f} s wall ({who_cpu_s:.2f} s CPU), query {query_s:.2f} s wall ({query_cpu_s:.2f} s CPU)"
 
 
 def table(results: list[dict]) -> str:
@@ -145,18 +206,22 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     results = []
+    print("measuring who and query on the seeds …", file=sys.stderr, flush=True)
+    reading = readers(args.work)
+    print(READERS.format(**reading), file=sys.stderr, flush=True)
     for n in (int(x) for x in args.sizes.split(",")):
         print(f"measuring {n} documents …", file=sys.stderr, flush=True)
         results.append(measure(n, args.work))
         print(table(results[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
     print(table(results))
+    print("\nreaders on the seed database (best of 5): " + READERS.format(**reading))
     if len(results) > 1:
         base = results[0]
         print("\nlinearity (seconds per page, relative to the smallest corpus): "
               + ", ".join(f"{r['documents']}: {(r['build1_s'] / r['pages']) / (base['build1_s'] / base['pages']):.2f}"
                           for r in results))
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+        args.json.write_text(json.dumps({"sizes": results, "readers": reading}, indent=2))
 
 
 if __name__ == "__main__":

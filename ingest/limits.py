@@ -26,9 +26,9 @@ from itertools import islice
 
 from .errors import input_error
 
-#: Default largest PDF we read, in pages (``IngestOptions.max_pages``; PAYERKG_MAX_PAGES). The
-#: longest payer manuals run to a few hundred pages; laying a page out takes ~10 ms, so 2,000
-#: pages is about 20 s of reading before extraction starts.
+#: Default largest PDF we read, in pages (``IngestOptions.max_pages``; the build's ``--max-pages``,
+#: PAYERKG_MAX_PAGES). Payer bulletins and decks run to tens of pages, manuals to a few hundred; a
+#: page takes 5-100 ms to lay out and extract, so 2,000 pages is already minutes of work.
 DEFAULT_MAX_PAGES = 2000
 
 #: Deepest heading level kept. HTML has six; tab panels and accordions nest one level further

@@ -2,51 +2,43 @@
 
 Each command parses its options into a library call (``payerkg.knowledge``, ``payerkg.pipeline``),
 hands the typed result to ``payerkg.render`` and returns. Exit statuses are decided in one place
-(``exit_code`` for errors, ``build_status`` and the constants below for outcomes). Data goes to
-stdout; progress, summaries and errors to stderr. Options are written once (``payerkg.options``),
+(``payerkg.exits``: ``exit_code`` for errors, one line each; ``build_status`` below for outcomes).
+Data goes to stdout; progress, summaries and errors to stderr. Options are written once (``payerkg.options``),
 output formats too (``payerkg.formats``), and logging is set up in ``payerkg.logs``.
 """
 
 from __future__ import annotations
 
-import functools
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from ingest import PayerkgError, ingest_paths
+from ingest import ingest_paths
 
 from . import options as o
+from .exits import SOME_FAILED, STRICT_FAILED, exit_code, reports_errors, run
 from .formats import DiffFormat, IngestFormat, rows_default
 from .lazy import OnFirstUse
 
 if TYPE_CHECKING:
-    from . import config, decisions, knowledge, logs, pipeline, render, render_docs, site
+    from . import config, decisions, inputs, knowledge, logs, pipeline, render, render_docs, site
 else:  # imported when a command first uses them (payerkg/lazy.py)
-    config, decisions, knowledge, logs, pipeline, render, render_docs, site = (
+    config, decisions, inputs, knowledge, logs, pipeline, render, render_docs, site = (
         OnFirstUse(f"payerkg.{m}")
-        for m in ("config", "decisions", "knowledge", "logs", "pipeline", "render", "render_docs", "site")
+        for m in ("config", "decisions", "inputs", "knowledge", "logs", "pipeline", "render", "render_docs", "site")
     )
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-# -- exit statuses: the one place ---------------------------------------------------------------------
-#: errors → status. Every PayerkgError means the command could not do its work: bad input, a missing,
-#: too old or too new database, failed SQL, a failed or refused load (database unchanged), a bad argument.
-EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = ((PayerkgError, 2),)
-SOME_FAILED = 1  # ingest, extract, build: a file failed (the others were done); who: no finding
-STRICT_FAILED = 3  # build --strict: an expectation failed or a document was flagged (the build is committed)
-
-
-def exit_code(e: BaseException) -> int:
-    return next(code for kind, code in EXIT_CODES if isinstance(e, kind))
+# -- exit statuses: the one place (``payerkg.exits``), outcomes here -----------------------------------
+__all__ = ["app", "build_status", "exit_code", "main"]
+_reports_errors = reports_errors(err)
 
 
 def build_status(report: pipeline.BuildReport, strict: bool) -> int:
@@ -80,23 +72,6 @@ def _main(version: o.Version = False) -> None:
     pass
 
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _reports_errors(fn: F) -> F:
-    """Render a ``PayerkgError`` as one line on stderr and exit with its status."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except PayerkgError as e:
-            render.error(err, e)
-            raise typer.Exit(exit_code(e)) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
 @app.command()
 @_reports_errors
 def ingest(
@@ -112,7 +87,8 @@ def ingest(
     logs.configure(verbose)
     cfg = config.BuildConfig.from_env(max_bytes=max_bytes)
     rows_fmt = rows_default(None, out.is_terminal)
-    failures = render_docs.ingest(out, err, ingest_paths(paths, cfg.ingest_options()), fmt.value, rows_fmt)
+    outcomes = ingest_paths(inputs.input_files(paths), cfg.ingest_options())
+    failures = render_docs.ingest(out, err, outcomes, fmt.value, rows_fmt)
     raise typer.Exit(SOME_FAILED if failures else 0)
 
 
@@ -141,39 +117,49 @@ def extract(
 @_reports_errors
 def build(
     paths: o.BuildPaths = None, db: o.Db = None, vocab: o.Vocab = None, strict: o.Strict = False, prune: o.Prune = False,
-    workers: o.Workers = None, verbose: o.Verbose = 0,
+    workers: o.Workers = None, doc_timeout: o.DocTimeout = None, max_pages: o.MaxPages = None,
+    max_memory: o.MaxMemory = None, wait: o.Wait = None, engine: o.Engine = None, ray_address: o.RayAddress = None,
+    verbose: o.Verbose = 0,
 ) -> None:  # fmt: skip
     """Ingest, extract and load documents into DuckDB (one transaction), validate, print a summary.
 
     Unchanged documents (same sha256) are not parsed again; documents gone from the inputs are
     retired, but a build that would retire more than half of the active documents under its inputs
-    refuses unless --prune. The summary names each document that gave no rules, no payer or
-    sentences it could not read. great-expectations suites check every build (table
-    validation_results and an HTML report next to the database). Exit status: 0 ok, 1 a file failed,
-    2 the load failed or was refused (database unchanged), 3 with --strict an expectation failed or a
-    document was flagged.
+    refuses unless --prune. Each document is parsed in a worker process with a time, page and memory
+    limit: one that fails is named with its code (E140 time, E141 pages, E142 structure or memory,
+    E150 internal) and the rest loads. The summary names each document that gave no rules, no payer
+    or sentences it could not read. great-expectations suites check every build (table
+    validation_results and an HTML report next to the database). A database another process holds
+    is waited for (--wait). --engine ray parses each document as a Ray task (README "Scaling out").
+    Exit status: 0 ok, 1 a file failed, 2 the load failed or was refused
+    (database unchanged), 3 with --strict an expectation failed or a document was flagged.
     Example:
 
-        payerkg build seeds/ --db payerkg.duckdb --strict
+        payerkg build seeds/ --db payerkg.duckdb --strict --doc-timeout 60
     """
     logs.configure(verbose)
-    cfg = config.BuildConfig.from_env(db=db, vocab=vocab, workers=workers)
+    cfg = config.BuildConfig.from_env(
+        db=db, vocab=vocab, workers=workers, doc_timeout=doc_timeout, max_pages=max_pages, max_memory=max_memory,
+        wait=wait, engine=engine, ray_address=ray_address,
+    )  # fmt: skip
     with render.ProgressBar(err) as bar:
-        report = pipeline.build(paths or None, config=cfg, progress=bar, prune=prune)
+        report = pipeline.build(
+            paths or None, config=cfg, progress=bar, prune=prune, on_wait=lambda m: render.waiting(err, m)
+        )
     render.build_summary(err, report)
     raise typer.Exit(build_status(report, strict))
 
 
 @app.command()
 @_reports_errors
-def query(sql: o.Sql, db: o.Db = None, fmt: o.RowsFmt = None) -> None:
-    """Run SQL against the warehouse (read-only).
+def query(sql: o.Sql, db: o.Db = None, fmt: o.RowsFmt = None, allow_files: o.AllowFiles = False) -> None:
+    """Run SQL against the warehouse (read-only; no file is read or written unless --allow-files).
 
     Example:
 
         payerkg query "select vendor, count(*) as rules from coverage_rules group by 1"
     """
-    with knowledge.open(db) as k:
+    with knowledge.open(db, allow_files=allow_files) as k:
         result = k.rows(sql)
     render.rows(out, rows_default(fmt, out.is_terminal), result.columns, result.rows)
 
@@ -293,7 +279,7 @@ def report(out_dir: o.SiteOut = None, db: o.Db = None, stale_days: o.StaleDays =
 
 def main(argv: Optional[list[str]] = None) -> None:
     """Console-script entry point; ``argv`` lets tests call it in-process."""
-    app(args=argv if argv is not None else sys.argv[1:], prog_name="payerkg", standalone_mode=True)
+    sys.exit(run(app, argv if argv is not None else sys.argv[1:], err))
 
 
 if __name__ == "__main__":  # pragma: no cover

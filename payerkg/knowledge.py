@@ -17,23 +17,21 @@ import duckdb
 
 import warehouse
 from extract import Statement, Vocabulary
-from ingest import IngestOptions, InputError, expand_paths, ingest_file
+from ingest import IngestOptions, InputError
 from warehouse import NoDatabaseError, Warehouse
 from warehouse.conflicts import Conflict, read_conflicts
 from warehouse.conflicts import acknowledge as acknowledge_conflict
-from warehouse.diff import Diff, diff
 from warehouse.errors import ArgumentError
-from warehouse.export import Export
-from warehouse.export import export as export_to
 from warehouse.who import Answer, Question, who
 
-from .config import BuildConfig
-from .parsing import extract_file, extractor_for
-from .pipeline import ConfigLike
+from .config import BuildConfig, ConfigLike
+from .inputs import input_files
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what only diffs, exports and extraction need loads when they run: query and who stay fast
     from extract import Extraction
     from graph import KnowledgeGraph
+    from warehouse.diff import Diff
+    from warehouse.export import Export
 
 #: the schema version this payerkg reads and writes (``warehouse/migrations``)
 SCHEMA_VERSION = warehouse.SCHEMA_VERSION
@@ -50,18 +48,33 @@ class Rows:
 class Knowledge:
     """A built database, opened read-only: who handles what, conflicts, diffs, SQL, exports, the graph.
 
-    Use it as a context manager, or call ``close()``. Raises ``NoDatabaseError`` when ``db`` does
-    not exist and ``SchemaVersionError`` when it needs migrating (``payerkg.migrate``) or is newer
-    than this payerkg.
+    SQL given to ``query`` and ``rows`` runs sandboxed: it can read the database, but no other file
+    (``read_csv``, ``ATTACH``), write none (``COPY … TO``), load no extension and change no setting
+    — unless ``allow_files``. Use it as a context manager, or call ``close()``. Raises
+    ``NoDatabaseError`` when ``db`` does not exist, ``DatabaseBusyError`` while a build writes it and
+    ``SchemaVersionError`` when it needs migrating (``payerkg.migrate``) or is newer than this payerkg.
     """
 
-    def __init__(self, db: str | Path | None = None, config: ConfigLike = None):
+    def __init__(self, db: str | Path | None = None, config: ConfigLike = None, *, allow_files: bool = False):
         self.config = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
         self.path = self.config.db
+        self.allow_files = allow_files
         self.warehouse = Warehouse(self.path, read_only=True)
+        self._sandbox: Optional[Warehouse] = None
 
     def close(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.close()
         self.warehouse.close()
+
+    @property
+    def sql(self) -> Warehouse:
+        """The connection user SQL runs on: a sandboxed one (opened on first use) unless ``allow_files``."""
+        if self.allow_files:
+            return self.warehouse
+        if self._sandbox is None:
+            self._sandbox = Warehouse(self.path, read_only=True, sandbox=True)
+        return self._sandbox
 
     def __enter__(self) -> Knowledge:
         return self
@@ -100,12 +113,12 @@ class Knowledge:
 
     def query(self, sql: str, params: Optional[Sequence[Any]] = None) -> Optional[duckdb.DuckDBPyRelation]:
         """``sql`` as a DuckDB relation (``.df()`` for pandas, ``.fetchall()``, ``.columns``); the
-        connection is read-only. Raises ``QueryError``."""
-        return self.warehouse.relation(sql, params)
+        connection is read-only and sandboxed unless ``allow_files``. Raises ``QueryError``."""
+        return self.sql.relation(sql, params)
 
     def rows(self, sql: str, params: Optional[Sequence[Any]] = None) -> Rows:
-        """``sql``'s columns and rows, fetched. Raises ``QueryError``."""
-        cols, rows = self.warehouse.query(sql, params)
+        """``sql``'s columns and rows, fetched (sandboxed unless ``allow_files``). Raises ``QueryError``."""
+        cols, rows = self.sql.query(sql, params)
         return Rows(cols, rows)
 
     def statements(self) -> list[Statement]:
@@ -114,7 +127,14 @@ class Knowledge:
 
     def export(self, out: str | Path, format: str = "jsonl", since: Optional[str] = None) -> Export:
         """Write the rules (jsonl, parquet), the change feed (jsonl with ``since``: a build id or a date)
-        or the knowledge graph (graphml, json) to ``out``."""
+        or the knowledge graph (graphml, json) to ``out``. Raises ``ArgumentError`` when ``out`` is a folder."""
+        if Path(out).is_dir():
+            raise ArgumentError(f"{out}: is a folder; give the file to write")
+        folder = next((p for p in Path(out).parents if p.exists()), None)
+        if folder is not None and not folder.is_dir():
+            raise ArgumentError(f"{out}: {folder} is a file, not a folder")
+        from warehouse.export import export as export_to
+
         return export_to(self.warehouse, out, format, since, self.vocab)
 
     def graph(self) -> KnowledgeGraph:
@@ -122,9 +142,10 @@ class Knowledge:
         return self.warehouse.graph(self.vocab)
 
 
-def open(db: str | Path | None = None, config: ConfigLike = None) -> Knowledge:
-    """Open a built database (default: ``$PAYERKG_DB`` or ``payerkg.duckdb``) for reading."""
-    return Knowledge(db, config)
+def open(db: str | Path | None = None, config: ConfigLike = None, *, allow_files: bool = False) -> Knowledge:
+    """Open a built database (default: ``$PAYERKG_DB`` or ``payerkg.duckdb``) for reading; its SQL
+    reads and writes no files unless ``allow_files``."""
+    return Knowledge(db, config, allow_files=allow_files)
 
 
 def day(value: date | str | None, name: str = "date") -> Optional[date]:
@@ -165,16 +186,22 @@ def extract(path: str | Path, vocab: Vocabulary | str | Path | None = None, conf
     if not isinstance(vocab, Vocabulary):
         cfg = cfg.replace(vocab=Path(vocab) if vocab is not None else None)
         vocab = cfg.vocabulary()
+    from .parsing import extract_file
+
     return extract_file(path, vocab, cfg.ingest_options())
 
 
 def extract_all(
     paths: Iterable[str | Path], config: ConfigLike = None
 ) -> Iterator[tuple[str, Union[Extraction, InputError]]]:
-    """(path, its extraction or the input error that stopped it) for every file under ``paths``."""
+    """(path, its extraction or the input error that stopped it) for every file under ``paths``.
+    Raises ``ArgumentError`` for a path that does not exist or paths without documents."""
+    from .parsing import extract_file
+
     cfg = BuildConfig.resolve(config)
+    files = input_files(list(paths))
     vocab, options = cfg.vocabulary(), cfg.ingest_options()
-    for path in expand_paths(paths):
+    for path in files:
         try:
             yield str(path), extract_file(path, vocab, options)
         except InputError as e:
@@ -187,10 +214,10 @@ def compare(old: str | Path, new: str | Path, db: str | Path | None = None, conf
     vocab = cfg.vocabulary()
     if all(Path(x).exists() for x in (old, new)):
         return diff_versions(old, new, vocab, cfg.ingest_options(), None)
+    missing = next(str(x) for x in (old, new) if not Path(x).exists())
+    if not _is_doc_id(missing):
+        raise ArgumentError(f"{missing}: no such file (and not a document id)")  # before any database is opened
     if not cfg.db.exists():
-        missing = next(str(x) for x in (old, new) if not Path(x).exists())
-        if not _is_doc_id(missing):
-            raise ArgumentError(f"{missing}: no such file (and not a document id)")
         raise ArgumentError(f"{missing}: no such file, and no database {cfg.db} to look the document id up in")
     with Warehouse(cfg.db, read_only=True) as wh:
         return diff_versions(old, new, vocab, cfg.ingest_options(), wh)
@@ -203,6 +230,8 @@ def _is_doc_id(text: str) -> bool:
 def diff_versions(
     old: str | Path, new: str | Path, vocab: Vocabulary, options: IngestOptions, wh: Optional[Warehouse]
 ) -> Diff:
+    from warehouse.diff import diff
+
     a = _side(str(old), vocab, options, wh)
     b = _side(str(new), vocab, options, wh)
     d = diff(a[2], b[2], a[0], b[0])
@@ -216,6 +245,10 @@ def _side(
     """(doc_id, label, statements) of a file (parsed and extracted now) or of a stored document."""
     path = Path(arg)
     if path.exists():
+        from ingest import ingest_file
+
+        from .parsing import extractor_for
+
         doc = ingest_file(path, options)
         return doc.doc_id, path.name, list(extractor_for(vocab).extract(doc).statements)
     if not _is_doc_id(arg):

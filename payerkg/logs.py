@@ -7,6 +7,9 @@ sentence was skipped (``extract.*`` debug), ``-vvv`` everything, the libraries u
 
 Every message is printed once: an input error the library returns as a value (and logs) is
 rendered by the CLI from the result, so its log record is not printed again.
+
+A build's worker processes (``payerkg.parsing``) log as the caller does: ``levels()`` is taken in
+the caller and ``replicate()`` applies it in each worker.
 """
 
 from __future__ import annotations
@@ -50,6 +53,17 @@ class _NotRendered(logging.Filter):
 
 def configure(verbose: int) -> None:
     """Route log records to stderr at the level ``verbose`` asks for (see the module docstring)."""
+    ours = LEVELS.get(verbose, logging.DEBUG)
+    replicate((("", logging.DEBUG if verbose >= EVERYTHING else logging.ERROR), *((name, ours) for name in OURS)))
+
+
+def levels() -> tuple[tuple[str, int], ...]:
+    """The effective level of the root logger (``""``) and of payerkg's own packages, as they are now."""
+    return tuple((name, logging.getLogger(name or None).getEffectiveLevel()) for name in ("", *OURS))
+
+
+def replicate(levels: tuple[tuple[str, int], ...]) -> None:
+    """Log to stderr at ``levels`` (from ``levels()`` or ``configure``), replacing the root's handlers."""
     handler = _Stderr()
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_NotRendered())
@@ -57,8 +71,6 @@ def configure(verbose: int) -> None:
     for h in list(root.handlers):
         root.removeHandler(h)
     root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbose >= EVERYTHING else logging.ERROR)
-    ours = LEVELS.get(verbose, logging.DEBUG)
-    for name in OURS:
-        logging.getLogger(name).setLevel(ours)
+    for name, level in levels:
+        logging.getLogger(name or None).setLevel(level)
     logging.captureWarnings(True)  # Python warnings are log records of ``py.warnings``: quiet below -vvv

@@ -60,6 +60,30 @@ Workers = Annotated[
     typer.Option("--workers", "-j", min=0, help="Processes that parse and extract (0: one per CPU; default "
                  "$PAYERKG_WORKERS or 1). The database is the same for every value."),
 ]  # fmt: skip
+DocTimeout = Annotated[
+    Optional[float],
+    typer.Option(min=0, help="Seconds one document may take to parse and extract (default 300; 0: no limit); "
+                 "a slower one fails with E140."),
+]  # fmt: skip
+MaxPages = Annotated[
+    Optional[int], typer.Option(min=0, help="Pages a PDF may have (default 2000; 0: no limit); more fail with E141.")
+]
+MaxMemory = Annotated[
+    Optional[str],
+    typer.Option(help="Memory (address space) of each worker process, e.g. 2G or 512M (default 2G; 0: no cap); "
+                 "a document that needs more fails with E142."),
+]  # fmt: skip
+Wait = Annotated[
+    Optional[float],
+    typer.Option(min=0, help="Seconds to wait for a database another process holds (default 60), then exit 2."),
+]
+Engine = Annotated[Optional[str], typer.Option(help="local (worker processes, default) or ray (a Ray task a document; "
+                                              "pip install 'payerkg\\[ray]'). The database is the same for both.")]  # fmt: skip
+RayAddress = Annotated[Optional[str], typer.Option("--ray-address", help="--engine ray's cluster, e.g. ray://head:10001 "
+                       "or auto (default: $RAY_ADDRESS, else a local Ray with --workers CPUs).")]  # fmt: skip
+AllowFiles = Annotated[
+    bool, typer.Option("--allow-files", help="Let the SQL read and write files (COPY, read_csv, ATTACH, extensions).")
+]
 Sql = Annotated[str, typer.Argument(help="SQL over the tables and views (coverage_rules, vendor_matrix, …).")]
 Service = Annotated[
     str, typer.Option("--service", "-s", help="Service name or synonym from the vocabulary or the rules.")

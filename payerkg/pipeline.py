@@ -1,10 +1,15 @@
 """The build: files → ingest → extract → warehouse (one transaction) → validation → ``BuildReport``.
 
-Parsing and extraction run before the database is touched (the database is closed meanwhile, so
-worker processes fork without its threads), so a failure there cannot leave a half-written
-database; the load is one transaction (``warehouse.load``) and validation runs inside it, just
-before COMMIT, as a hook this module injects. Nothing here prints: progress goes to the optional
-``progress`` object, the result comes back typed.
+Each document is parsed and extracted in a worker process with time, page and memory limits
+(``payerkg.parsing``; workers come from a fork server, never from this process with DuckDB's
+threads), or in a Ray task (``--engine ray``), so one bad document becomes a named failure and the
+rest of the batch loads. Each parsed document is handed to the load as it arrives (its rows are
+written and it is let go: memory stays flat however many documents a build has); the load is one
+transaction (``warehouse.load``) and validation runs inside it, just before COMMIT, as a hook this
+module injects (great-expectations is imported in the background while documents are parsed). A database another process holds is waited for
+(``BuildConfig.wait``). Nothing here prints: progress goes to the optional ``progress`` object, the
+one "waiting" notice to ``on_wait``, internal errors' tracebacks to the build log next to the
+database; the result comes back typed.
 """
 
 from __future__ import annotations
@@ -13,28 +18,30 @@ import functools
 import hashlib
 import importlib.util
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Optional, Protocol, Union
+from typing import Optional, Protocol
 
 import duckdb
 
 from extract import Vocabulary
-from ingest import InputError, expand_paths
-from warehouse import LoadBatch, LoadHooks, LoadResult, ParsedDocument, Warehouse
+from ingest import InputError
+from warehouse import LoadHooks, LoadResult, Warehouse
 from warehouse.model import OnStep
 from warehouse.notices import Notice, document_notices
 from warehouse.report import write_validation_report
 from warehouse.validate import ValidationReport, validate_build
+from warehouse.validate import prefetch as prefetch_validation
 
-from . import __version__, decisions
-from .config import BuildConfig
-from .parsing import Unchanged, process_all
+from . import __version__, decisions, quiet
+from .config import BuildConfig, ConfigLike
+from .errors import INTERNAL
+from .inputs import input_files, no_documents
+from .parsing import Failed, Unchanged, process_all
 
 _log = logging.getLogger(__name__)
-
-ConfigLike = Union[None, Mapping[str, Any], BuildConfig]
 
 
 class Progress(Protocol):
@@ -58,6 +65,7 @@ class BuildReport:
     validation: Optional[ValidationReport]
     validation_html: Optional[Path]
     migrated_from: Optional[int] = None  # the schema version the build migrated the database from
+    log: Optional[Path] = None  # the build log, when this build wrote internal errors' tracebacks to it
     notices: tuple[Notice, ...] = ()
 
     @property
@@ -91,6 +99,11 @@ def validation_report_path(db: str | Path) -> Path:
     return Path(db).with_suffix(".validation.html")
 
 
+def log_path(db: str | Path) -> Path:
+    """Where builds append internal errors' tracebacks: next to the database (``payerkg.duckdb.log``)."""
+    return Path(f"{db}.log")
+
+
 def build(
     paths: Optional[Sequence[str | Path]] = None,
     db: str | Path | None = None,
@@ -98,74 +111,85 @@ def build(
     *,
     progress: Optional[Progress] = None,
     on_step: Optional[OnStep] = None,
+    on_wait: Optional[Callable[[str], None]] = None,
     prune: bool = False,
 ) -> BuildReport:
     """Build ``paths`` (default: the config's inputs, ``seeds/``) into the database ``db`` (default: the
     config's, ``$PAYERKG_DB`` or ``payerkg.duckdb``).
 
     Unchanged documents (same bytes, same vocabulary and extractor) are not parsed again; documents
-    gone from under the inputs are retired. ``on_step`` is called at each step of the load, inside
-    its transaction (raising there rolls the build back). Raises ``LoadError`` when the load fails
-    (the database is unchanged), ``RetirementRefusedError`` (a ``LoadError``) when it would retire
-    more than half of the active documents under the inputs and ``prune`` is not set, and
-    ``SchemaVersionError`` for a database newer than this payerkg.
+    gone from under the inputs are retired. A document that fails in any way is a failure with a code
+    (``report.failures``); the tracebacks of internal errors (E150) go to ``report.log``. When another
+    process holds the database the build waits up to ``config.wait`` seconds, calling ``on_wait`` once
+    with a message. ``on_step`` is called at each step of the load, inside its transaction (raising
+    there rolls the build back). Raises ``ArgumentError`` for an input that does not exist, or inputs
+    without documents when the database has none under them either (an emptied folder is the
+    retirement guard's case), ``DatabaseBusyError`` when the wait runs out, ``LoadError`` when the
+    load fails (the database is unchanged), ``RetirementRefusedError`` (a ``LoadError``) when it
+    would retire more than half of the active documents under the inputs and ``prune`` is not set,
+    and ``SchemaVersionError`` for a database newer than this payerkg.
     """
     cfg = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
     inputs = [str(p) for p in (paths if paths is not None else cfg.inputs)]
+    files = input_files(inputs, empty_ok=True)
+    if not files and not Path(cfg.db).exists():
+        raise no_documents(inputs)
     vocab = cfg.vocabulary()
     signature = extract_signature(vocab)
-    files = expand_paths(inputs)
-    with Warehouse(cfg.db) as wh:  # creates or migrates the database; closed while documents are parsed
+    said: list[str] = []
+
+    def waiting(message: str) -> None:  # once per build, however many times it waits
+        if not said and on_wait is not None:
+            on_wait(message)
+        said.append(message)
+
+    with quiet.quieted(), Warehouse(cfg.db, wait=cfg.wait, on_wait=waiting) as wh:  # creates or migrates
+        if not files and not _active_under(wh, inputs):  # nothing to build and nothing to retire
+            raise no_documents(inputs)
         loaded = {doc_id: sig for doc_id, (sig, _) in wh.loaded().items()}
         migrated_from = wh.migrated_from
-    if progress is not None:
-        progress.start(len(files))
-    outcomes = process_all(
-        [str(f) for f in files],
-        vocab,
-        cfg.ingest_options(),
-        loaded,
-        signature,
-        cfg.worker_count,
-        progress.advance if progress is not None else _ignore,
-    )
-    parsed: list[ParsedDocument] = []
-    unchanged: dict[str, str] = {}
-    failures: list[InputError] = []
-    seen: set[str] = set()
-    for outcome in outcomes:
-        if isinstance(outcome, InputError):
-            _log.warning("%s", outcome)
-            failures.append(outcome)
-        elif isinstance(outcome, Unchanged):
-            if outcome.doc_id not in seen:
-                seen.add(outcome.doc_id)
-                unchanged[outcome.doc_id] = outcome.path
-        elif outcome.document.doc_id not in seen:  # a second copy of the same bytes is the same document
-            seen.add(outcome.document.doc_id)
-            parsed.append(outcome)
-    decisions.build(parsed, unchanged)
-    batch = LoadBatch(
-        inputs=inputs,
-        parsed=parsed,
-        unchanged=unchanged,
-        failures=failures,
-        vocab=vocab,
-        extract_sig=signature,
-        prune=prune,
-    )
-    validations: list[ValidationReport] = []
+        if progress is not None:
+            progress.start(len(files))
+        advance = progress.advance if progress is not None else _ignore
+        validations: list[ValidationReport] = []
 
-    def validate(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
-        validations.append(validate_build(con, result.build_id, vocab, result.changed))
+        def validate(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+            validations.append(validate_build(con, result.build_id, vocab, result.changed))
 
-    with Warehouse(cfg.db) as wh:
-        result = wh.load(batch, LoadHooks(before_commit=validate, on_step=on_step))
+        def prefetch(parsing: int) -> None:  # the suites will run: import great-expectations meanwhile
+            if parsing:
+                prefetch_validation()
+
+        hooks = LoadHooks(before_commit=validate, on_step=on_step)
+        run = wh.stream(inputs, vocab, signature, hooks, prune=prune)
+        failures: list[InputError] = []
+        unchanged: dict[str, str] = {}
+        crashed: list[Failed] = []
+        parsed: dict[str, None] = {}  # doc_ids, in order
+        try:
+            for outcome in process_all([str(f) for f in files], cfg, vocab, loaded, signature, advance, prefetch):
+                if isinstance(outcome, Failed):
+                    _log.info("%s", outcome.error)
+                    failures.append(outcome.error)
+                    if outcome.error.code == INTERNAL:
+                        crashed.append(outcome)
+                elif isinstance(outcome, Unchanged):
+                    unchanged.setdefault(outcome.doc_id, outcome.path)
+                elif outcome.document.doc_id not in parsed:  # a second copy of the same bytes is the same document
+                    parsed[outcome.document.doc_id] = None
+                    d = outcome.document
+                    decisions.document(d.source, outcome.payer, outcome.payer_new, outcome.statements, outcome.mentions)
+                    run.add(outcome)  # written now and let go
+            decisions.build((), unchanged)
+        except BaseException as e:
+            run.abort(e)
+        log = _write_log(log_path(cfg.db), crashed) if crashed else None
+        result = run.finish(unchanged, failures)
         validation = validations[-1] if validations else None
         html = None
         if validation is not None:
             html = write_validation_report(wh.con, validation, cfg.db, validation_report_path(cfg.db))
-        notices = document_notices(wh.con, [p.document.doc_id for p in parsed] + list(unchanged))
+        notices = document_notices(wh.con, list(parsed) + list(unchanged))
     return BuildReport(
         db=cfg.db,
         result=result,
@@ -174,8 +198,30 @@ def build(
         validation=validation,
         validation_html=html,
         migrated_from=migrated_from,
+        log=log,
         notices=tuple(notices),
     )
+
+
+def _active_under(wh: Warehouse, inputs: Sequence[str]) -> bool:
+    """Whether the database holds an active document from under ``inputs`` (a build of them retires it)."""
+    roots = [Path(i).resolve() for i in inputs]
+    sources = [row[0] for row in wh.query("SELECT source FROM documents WHERE status = 'active'")[1]]
+    return any(p == r or r in p.parents for p in (Path(s).resolve() for s in sources) for r in roots)
+
+
+def _write_log(path: Path, crashed: Sequence[Failed]) -> Optional[Path]:
+    """Append this build's internal errors, each with its traceback, to the build log."""
+    lines = [f"== payerkg {__version__}, build of {datetime.now().isoformat(timespec='seconds')}"]
+    for f in crashed:
+        lines += [str(f.error), f.traceback.rstrip() or "(no traceback: the worker process died)"]
+    try:
+        with path.open("a", encoding="utf-8") as out:
+            out.write("\n".join(lines) + "\n\n")
+    except OSError as e:
+        _log.warning("cannot write the build log %s: %s", path, e)
+        return None
+    return path
 
 
 def _ignore(name: str) -> None:

@@ -13,27 +13,26 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
-from rich.progress import Progress as RichProgress
 
 from ingest import PayerkgError
 from ingest.api import SUPPORTED_SUFFIXES
 from warehouse import LoadError
 from warehouse.conflicts import COLUMNS as CONFLICT_COLUMNS
 from warehouse.conflicts import Conflict
-from warehouse.diff import Diff
 from warehouse.errors import ArgumentError, RetirementRefusedError
-from warehouse.export import Export
-from warehouse.report import render_conflicts_markdown, render_diff
 from warehouse.who import Answer
 
 from . import tables
-from .pipeline import BuildReport
+from .errors import describe
 from .render_answers import acknowledged as acknowledged
 from .render_answers import answer as grouped_answer
 from .render_answers import conflict_table, conflicts_summary
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what only diff, export and build render with: query and who stay fast
+    from warehouse.diff import Diff
+    from warehouse.export import Export
+
+    from .pipeline import BuildReport
     from .site import SiteReport
 
 
@@ -56,22 +55,33 @@ def plain(console: Console, text: str) -> None:
 
 
 def error(err: Console, e: BaseException | str) -> None:
-    """One line on stderr: ``error: …`` (``build failed, database unchanged: …`` for a failed load)."""
+    """Any error, on one line on stderr (``payerkg.errors.describe``): ``error: …`` (``build failed,
+    database unchanged: …`` for a failed load)."""
     if isinstance(e, RetirementRefusedError):
         prefix = "build refused"
     else:
         prefix = "build failed, database unchanged" if isinstance(e, LoadError) else "error"
-    line(err, f"[red]{prefix}:[/red] {escape(str(e))}")
+    line(err, f"[red]{prefix}:[/red] {escape(e if isinstance(e, str) else describe(e))}")
 
 
 def failed(err: Console, e: PayerkgError) -> None:
-    line(err, f"[red]FAILED[/red] {escape(str(e))}")
+    line(err, f"[red]FAILED[/red] {escape(describe(e))}")
+
+
+def waiting(err: Console, message: str) -> None:
+    """A build waits for the database another process holds (said once)."""
+    line(err, f"[yellow]waiting:[/yellow] {escape(message)}")
 
 
 class ProgressBar:
-    """A rich progress bar on stderr (hidden when stderr is not a terminal); a ``pipeline.Progress``."""
+    """A rich progress bar on stderr (hidden when stderr is not a terminal); a ``pipeline.Progress``.
+    It appears when parsing starts, so what comes before (an error, waiting for the database) is
+    printed on its own."""
 
     def __init__(self, console: Console):
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
+
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         self.bar = (
             RichProgress(*columns, TextColumn("{task.fields[name]}"), console=console, transient=True)
@@ -81,16 +91,15 @@ class ProgressBar:
         self.task: Any = None
 
     def __enter__(self) -> ProgressBar:
-        if self.bar is not None:
-            self.bar.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self.bar is not None:
+        if self.bar is not None and self.task is not None:
             self.bar.__exit__(*exc)
 
     def start(self, total: int) -> None:
         if self.bar is not None:
+            self.bar.__enter__()
             self.task = self.bar.add_task("parsing", total=total, name="")
 
     def advance(self, name: str) -> None:
@@ -103,6 +112,9 @@ def build_summary(err: Console, report: BuildReport) -> None:
     r = report.result
     for e in report.failures:
         failed(err, e)
+    if report.log is not None:
+        internal = sum(e.code == "E150" for e in report.failures)
+        line(err, f"{internal} internal error(s) (E150): tracebacks in {escape(str(report.log))}")
     if report.files == 0:
         line(err, f"[yellow]warning:[/yellow] no document under the inputs ({', '.join(SUPPORTED_SUFFIXES)})")
     if report.migrated_from is not None:
@@ -188,6 +200,8 @@ def conflicts(out: Console, found: Sequence[Conflict], fmt: str) -> None:
     """``md`` for a review, ``table`` for people (each conflict's detail and both quotes under the
     table), else every field of each conflict as ``tsv``, ``csv`` or ``json``."""
     if fmt == "md":
+        from warehouse.report import render_conflicts_markdown
+
         out.out(render_conflicts_markdown(found), highlight=False)
         return
     if fmt != "table":
@@ -200,6 +214,8 @@ def diff_text(d: Diff, fmt: str) -> str:
     """The diff as ``json`` (the contract), ``md`` or ``html``."""
     if fmt == "json":
         return json.dumps(d.to_json(), ensure_ascii=False, indent=2) + "\n"
+    from warehouse.report import render_diff
+
     return render_diff(d, fmt)
 
 

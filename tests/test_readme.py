@@ -120,7 +120,10 @@ def session(tmp_path_factory) -> tuple[Path, dict[str, Ran]]:
     before = os.getcwd()
     ran: dict[str, Ran] = {}
     with pytest.MonkeyPatch.context() as mp:
-        for var in ("PAYERKG_DB", "PAYERKG_VOCAB", "PAYERKG_WORKERS", "PAYERKG_MAX_BYTES"):
+        for var in (
+            "PAYERKG_DB", "PAYERKG_VOCAB", "PAYERKG_WORKERS", "PAYERKG_MAX_BYTES", "PAYERKG_DOC_TIMEOUT",
+            "PAYERKG_MAX_PAGES", "PAYERKG_MAX_MEMORY", "PAYERKG_WAIT",
+        ):  # fmt: skip
             mp.delenv(var, raising=False)
         os.chdir(cwd)
         try:

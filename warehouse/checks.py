@@ -1,7 +1,8 @@
 """What every build checks: the great-expectations expectations, by kind, and the batches they read.
 
 The suites run on the tables as the build's transaction sees them (before COMMIT), through an
-ephemeral, file-less great-expectations context with pandas batches read from DuckDB. Each
+ephemeral, file-less great-expectations context whose SQL datasource is the build's own DuckDB
+connection: the expectations become SQL that DuckDB runs in place, no table is copied out. Each
 expectation belongs to one *kind* of check:
 
 =================  ==========================================================================
@@ -26,7 +27,7 @@ The schema, not-null and value-set expectations are derived from the contract (`
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Optional
 
 from extract import Scope, Vocabulary
 from extract.model import CONTRACT
@@ -53,18 +54,27 @@ KINDS = (
     "row_count",
 )
 
-#: the batches the suites read, each with the column that identifies a failing row
-ASSETS: dict[str, tuple[str, str]] = {
+#: kinds whose expectations judge each row on its own: on an incremental build they run on the rows of
+#: the documents this build loaded when they passed on the previous build (unchanged rows passed then
+#: and have not changed). The others (schema, unique) look at the whole table and always run in full.
+ROW_LOCAL_KINDS = frozenset(
+    {"not_null", "value_set", "quote", "bbox", "vendor", "exception_scope", "effective_date", "row_count"}
+)
+
+#: the batches the suites read, each with the column that identifies a failing row, the SELECT that
+#: makes it (run in place by DuckDB: great-expectations' SQL datasource on the build's own connection)
+#: and, for row-local checks, the condition that keeps the rows of the documents a build loaded
+#: (``{build}``: its id); None: the batch is always read whole.
+ASSETS: dict[str, tuple[str, str, Optional[str]]] = {
     "contract_schema": (
         "column_name",
         """
-        WITH actual AS (SELECT column_name, column_type FROM (DESCRIBE coverage_rules)),
-             expected AS (SELECT unnest(?::VARCHAR[]) AS column_name, unnest(?::VARCHAR[]) AS expected_type)
         SELECT coalesce(a.column_name, e.column_name) AS column_name,
                coalesce(a.column_type, '(missing)') AS column_type,
                coalesce(e.expected_type, '(not in the contract)') AS expected_type
-        FROM actual a FULL OUTER JOIN expected e USING (column_name)
-        ORDER BY 1""",
+        FROM (SELECT column_name, column_type FROM (DESCRIBE coverage_rules)) a
+        FULL OUTER JOIN (SELECT * FROM (VALUES {contract}) AS t(column_name, expected_type)) e USING (column_name)""",
+        None,
     ),
     "rules": (
         "rule_id",
@@ -86,25 +96,41 @@ ASSETS: dict[str, tuple[str, str]] = {
                END AS box_outside_page
         FROM coverage_rules c
         JOIN statements s ON s.rule_id = c.rule_id
-        JOIN documents d ON d.doc_id = c.doc_id
-        ORDER BY c.rule_id""",
+        JOIN documents d ON d.doc_id = c.doc_id""",
+        "d.first_build = {build}",
     ),
     "documents": (
         "doc_key",
         """
-        WITH counts AS (
-            SELECT doc_key, build_id, rules,
-                   row_number() OVER (PARTITION BY doc_key ORDER BY build_id DESC) AS n
-            FROM doc_rule_counts)
         SELECT d.doc_key, d.source, cur.rules, prev.rules AS previous_rules,
                CASE WHEN prev.rules > 0 THEN cur.rules / prev.rules END AS rule_ratio
         FROM documents d
-        JOIN counts cur ON cur.doc_key = d.doc_key AND cur.n = 1
-        LEFT JOIN counts prev ON prev.doc_key = d.doc_key AND prev.n = 2
-        WHERE d.status = 'active'
-        ORDER BY d.doc_key""",
+        JOIN (SELECT doc_key, build_id, rules,
+                     row_number() OVER (PARTITION BY doc_key ORDER BY build_id DESC) AS n
+              FROM doc_rule_counts) cur ON cur.doc_key = d.doc_key AND cur.n = 1
+        LEFT JOIN (SELECT doc_key, build_id, rules,
+                          row_number() OVER (PARTITION BY doc_key ORDER BY build_id DESC) AS n
+                   FROM doc_rule_counts) prev ON prev.doc_key = d.doc_key AND prev.n = 2
+        WHERE d.status = 'active'""",
+        "d.first_build = {build}",
     ),
 }
+
+
+def asset_sql(asset: str, build_id: Optional[int] = None) -> str:
+    """The SELECT of ``asset``: all its rows, or (``build_id``) those of the documents that build loaded."""
+    _, sql, changed = ASSETS[asset]
+    sql = sql.strip().replace(
+        "{contract}", ", ".join(f"({_literal(name)}, {_literal(kind)})" for name, kind in CONTRACT_TYPES.items())
+    )
+    if build_id is not None and changed is not None:
+        keep = changed.replace("{build}", str(int(build_id)))
+        sql += f"\n        {'AND' if 'WHERE' in sql else 'WHERE'} {keep}"
+    return sql
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def expectations(vocab: Vocabulary, today: date) -> list[tuple[str, str, Any]]:

@@ -4,12 +4,19 @@ Read-write opens apply pending migrations (``warehouse.migrations``) and re-crea
 ``warehouse/views/*.sql`` when they differ from the database's (``schema_views`` keeps their hash);
 read-only opens refuse a database of another schema version, or with other views, with a message
 that says what to do. The load itself lives in ``warehouse.load``.
+
+A database another process holds (DuckDB allows one writer, or many readers) is waited for up to
+``wait`` seconds, then refused with ``DatabaseBusyError``. A *sandboxed* open (read-only, for SQL
+from users) attaches the file to an in-memory DuckDB whose configuration then forbids reading or
+writing any other file (``COPY … TO``, ``read_csv``, ``ATTACH``, extensions) and is locked.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import re
+import time
+from collections.abc import Callable, Sequence
 from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -19,13 +26,14 @@ import duckdb
 from extract import Statement, Vocabulary
 
 from . import migrations
-from .errors import NoDatabaseError, QueryError, SchemaVersionError, WarehouseError
-from .load import load
+from .errors import DatabaseBusyError, NoDatabaseError, QueryError, SchemaVersionError, WarehouseError
 from .model import LoadBatch, LoadHooks, LoadResult
 from .rows import read_stable_ids, read_statements
 
 if TYPE_CHECKING:
     from graph import KnowledgeGraph
+
+    from .load import Load as StreamingLoad
 
 
 def _payerkg_version() -> str:
@@ -63,19 +71,36 @@ def _views_sha(con: duckdb.DuckDBPyConnection) -> Optional[str]:
     return rows[0][0] if rows else None
 
 
+_LOCKED = "Could not set lock on file"
+#: what DuckDB says when a sandboxed connection touches a file, or its settings
+_SANDBOXED = ("disabled by configuration", "disabled through configuration", "configuration has been locked")
+#: first and longest pause between attempts to open a database another process holds (seconds)
+_RETRY_FIRST, _RETRY_MAX = 0.05, 1.0
+
+
 class Warehouse:
     """One open database. ``migrated_from`` is the schema version a read-write open upgraded from
-    (None when there was nothing to migrate)."""
+    (None when there was nothing to migrate). ``wait``: seconds to wait for a database another
+    process holds (``on_wait`` is told once, with a message, when waiting starts); ``sandbox``
+    (read-only opens): SQL on this connection cannot read or write files."""
 
-    def __init__(self, path: str | Path, read_only: bool = False):
+    def __init__(
+        self,
+        path: str | Path,
+        read_only: bool = False,
+        *,
+        wait: float = 0.0,
+        on_wait: Optional[Callable[[str], None]] = None,
+        sandbox: bool = False,
+    ):
         self.path = str(path)
         self.migrated_from: Optional[int] = None
+        self.sandboxed = sandbox and read_only
         if read_only and not Path(path).exists():
             raise NoDatabaseError(f"{self.path}: no such database; run `payerkg build --db {self.path}` first")
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as e:
-            raise WarehouseError(f"{self.path}: cannot open the database: {e}") from e
+        if Path(path).is_dir():
+            raise WarehouseError(f"{self.path}: is a folder, not a database file")
+        self.con = self._connect(read_only, wait, on_wait)
         try:
             if read_only:
                 migrations.check_readable(self.con, self.path)
@@ -88,9 +113,54 @@ class Warehouse:
                 self.migrated_from = migrations.upgrade(self.con, self.path, _payerkg_version())
                 if _views_sha(self.con) != VIEWS_SHA:  # views change without a schema change too
                     create_views(self.con)
+            if self.sandboxed:
+                self.con.execute("SET enable_external_access = false")
+                self.con.execute("SET lock_configuration = true")
+        except duckdb.Error as e:
+            self.con.close()
+            raise WarehouseError(f"{self.path}: cannot read the database: {_first_line(e)}") from e
         except BaseException:
             self.con.close()
             raise
+
+    def _connect(
+        self, read_only: bool, wait: float, on_wait: Optional[Callable[[str], None]]
+    ) -> duckdb.DuckDBPyConnection:
+        """Connect, waiting up to ``wait`` seconds while another process holds the database."""
+        deadline = time.monotonic() + wait
+        pause, told = _RETRY_FIRST, False
+        while True:
+            try:
+                if not self.sandboxed:
+                    return duckdb.connect(self.path, read_only=read_only)
+                con = duckdb.connect(":memory:")
+                try:
+                    con.execute(f"ATTACH '{_sql_str(self.path)}' AS {_alias(self.path)} (READ_ONLY)")
+                    con.execute(f"USE {_alias(self.path)}")
+                except BaseException:
+                    con.close()
+                    raise
+                return con
+            except duckdb.Error as e:
+                if _LOCKED not in str(e):
+                    raise WarehouseError(f"{self.path}: cannot open the database: {_first_line(e)}") from e
+                holder = _holder(str(e))
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    if read_only:
+                        raise DatabaseBusyError(
+                            f"{self.path}: the database is being built ({holder} is writing it); "
+                            "try again when the build finishes"
+                        ) from e
+                    raise DatabaseBusyError(
+                        f"{self.path}: {holder} has the database open (a build, or a reader); waited "
+                        f"{wait:g} s (--wait); try again when it is done"
+                    ) from e
+                if not told and on_wait is not None:
+                    on_wait(f"{self.path}: {holder} has the database open; waiting up to {wait:g} s for it")
+                told = True
+                time.sleep(min(pause, left))
+                pause = min(pause * 2, _RETRY_MAX)
 
     def close(self) -> None:
         self.con.close()
@@ -109,7 +179,7 @@ class Warehouse:
             cols = [d[0] for d in cur.description] if cur.description else []
             return cols, cur.fetchall()
         except duckdb.Error as e:
-            raise QueryError(str(e)) from e
+            raise self._query_error(e) from e
 
     def relation(self, sql: str, params: Optional[Sequence[Any]] = None) -> Optional[duckdb.DuckDBPyRelation]:
         """``sql`` as a lazy DuckDB relation (``.df()``, ``.fetchall()``, ``.columns``); None for a statement
@@ -117,7 +187,15 @@ class Warehouse:
         try:
             return self.con.sql(sql, params=list(params) if params else None)
         except duckdb.Error as e:
-            raise QueryError(str(e)) from e
+            raise self._query_error(e) from e
+
+    def _query_error(self, e: duckdb.Error) -> QueryError:
+        if self.sandboxed and any(s in str(e) for s in _SANDBOXED):
+            return QueryError(
+                f"{_first_line(e)} — SQL here reads and writes no files and cannot change settings "
+                "(`payerkg query --allow-files`, or payerkg.open(db, allow_files=True), to allow files)"
+            )
+        return QueryError(str(e))
 
     def loaded(self) -> dict[str, tuple[str, str]]:
         """doc_id → (extract signature, status) for every document ever loaded."""
@@ -149,6 +227,46 @@ class Warehouse:
         return kg.add(self.statements())
 
     # -- writing -----------------------------------------------------------------------------------
+    # (a sandboxed connection is read-only: ATTACH … READ_ONLY)
+    def stream(
+        self,
+        inputs: Sequence[str],
+        vocab: Vocabulary,
+        extract_sig: str,
+        hooks: Optional[LoadHooks] = None,
+        prune: bool = False,
+    ) -> StreamingLoad:
+        """Begin a build's transaction that documents are handed to as they are parsed (``warehouse.load``):
+        ``add`` each, then ``finish``. Raises ``LoadError`` (rolled back)."""
+        from .load import Load
+
+        return Load(self.con, self.path, inputs, vocab, extract_sig, hooks, prune)
+
     def load(self, batch: LoadBatch, hooks: Optional[LoadHooks] = None) -> LoadResult:
         """Write one build in one transaction (``warehouse.load``). Raises ``LoadError`` (rolled back)."""
+        from .load import load  # the plan and writers: only builds load them
+
         return load(self.con, self.path, batch, hooks)
+
+
+def _holder(message: str) -> str:
+    """Who holds the lock, from DuckDB's message (``… is held in /usr/bin/python3 (PID 123) …``)."""
+    m = re.search(r"\(PID (\d+)\)", message)
+    return f"process {m.group(1)}" if m else "another process"
+
+
+def _first_line(e: BaseException) -> str:
+    lines = [ln for ln in str(e).splitlines() if ln.strip()]
+    return lines[0] if lines else type(e).__name__
+
+
+def _sql_str(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _alias(path: str) -> str:
+    """The catalog name a sandboxed open gives the database: its file name's stem, as a direct open does."""
+    stem = Path(path).stem or "payerkg"
+    if stem.lower() in ("memory", "system", "temp", "main"):
+        stem = f"{stem}_db"
+    return '"' + stem.replace('"', '""') + '"'

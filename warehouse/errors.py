@@ -33,3 +33,7 @@ class QueryError(WarehouseError):
 
 class ArgumentError(PayerkgError):
     """A value given by the user is not one payerkg understands (a segment, a ``--since``, a document id)."""
+
+
+class DatabaseBusyError(WarehouseError):
+    """Another process holds the database (a build writing it, or readers while a build waits)."""

@@ -2,7 +2,11 @@
 
 The suites run on the tables as the build's transaction sees them (before COMMIT; the pipeline
 injects ``validate_build`` as the load's before-commit hook), through an ephemeral, file-less
-great-expectations context with pandas batches read from DuckDB. Results go to the
+great-expectations context whose SQL datasource runs on the build's own DuckDB connection: each
+expectation is SQL that DuckDB runs in place (no pandas copy of a table). On an incremental build
+the row-local checks that passed last time run on the rows of the documents this build loaded only.
+great-expectations is imported when suites run (``prefetch`` starts that import while a build
+parses); a build that changed nothing never imports it. Results go to the
 ``validation_results`` table, one row per expectation with up to ``SAMPLE`` failing values and
 the ids of failing rows.
 """
@@ -11,16 +15,27 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
-from typing import Optional
+from typing import Any, Optional
 
 import duckdb
 
 from extract import Vocabulary
 
-from .checks import ASSETS, CONTRACT_TYPES, KINDS, NOT_NULL, SAMPLE, VALUE_SETS, expectations
+from .checks import (
+    ASSETS,
+    CONTRACT_TYPES,
+    KINDS,
+    NOT_NULL,
+    ROW_LOCAL_KINDS,
+    SAMPLE,
+    VALUE_SETS,
+    asset_sql,
+    expectations,
+)
+from .gx import datasource, prefetch
 
 __all__ = [
     "CONTRACT_TYPES",
@@ -30,6 +45,7 @@ __all__ = [
     "CheckResult",
     "ValidationReport",
     "load_report",
+    "prefetch",
     "run_suites",
     "validate_build",
 ]
@@ -66,18 +82,17 @@ class ValidationReport:
         return not self.failed
 
 
-def _frames(con: duckdb.DuckDBPyConnection) -> dict:
-    frames = {}
-    for name, (_, sql) in ASSETS.items():
-        params = [list(CONTRACT_TYPES), list(CONTRACT_TYPES.values())] if "?" in sql else []
-        frames[name] = con.execute(sql, params).df()
-    return frames
-
-
 def run_suites(
-    con: duckdb.DuckDBPyConnection, build_id: int, vocab: Vocabulary, today: Optional[date] = None
+    con: duckdb.DuckDBPyConnection,
+    build_id: int,
+    vocab: Vocabulary,
+    today: Optional[date] = None,
+    passed: Collection[tuple[str, str, Optional[str], str]] = (),
 ) -> ValidationReport:
-    """Run every check on the database ``con`` sees now; return the results (not stored)."""
+    """Run every check on the database ``con`` sees now, in place (SQL on ``con``, inside its
+    transaction if one is open); return the results (not stored). ``passed``: the (asset, expectation,
+    column, description) of row-local checks that passed on the previous build; each of those runs
+    on the rows of the documents build ``build_id`` loaded only (``ROW_LOCAL_KINDS``)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import great_expectations as gx
@@ -88,48 +103,86 @@ def run_suites(
             logging.getLogger(name).setLevel(logging.ERROR)
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = ctx.data_sources.add_pandas("payerkg")
-    frames = _frames(con)
+    source, engine = datasource(ctx, con)
     checks = expectations(vocab, today or date.today())
     results: list[CheckResult] = []
-    for asset, (id_col, _) in ASSETS.items():
-        mine = [(k, e) for k, a, e in checks if a == asset]
-        suite = ctx.suites.add(gx.ExpectationSuite(name=f"payerkg.{asset}", expectations=[e for _, e in mine]))
-        batch = (
-            source.add_dataframe_asset(asset)
-            .add_batch_definition_whole_dataframe("build")
-            .get_batch(batch_parameters={"dataframe": frames[asset]})
-        )
-        run = batch.validate(
-            suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [id_col]}
-        )
-        kinds = {e.description: k for k, e in mine}
-        for r in run.results:
-            cfg = r.expectation_config
-            assert cfg is not None  # every result of a suite's run names its expectation
-            res = r.result or {}
-            col = cfg.kwargs.get("column") or cfg.kwargs.get("column_A")
-            values = [str(v) for v in (res.get("partial_unexpected_list") or [])][:SAMPLE]
-            ids = [str(i.get(id_col)) for i in (res.get("unexpected_index_list") or []) if isinstance(i, dict)][:SAMPLE]
-            if r.exception_info and r.exception_info.get("raised_exception"):
-                values = [str(r.exception_info.get("exception_message"))]
-            results.append(
-                CheckResult(
-                    kind=kinds.get(cfg.description, "other"),
-                    asset=asset,
-                    expectation=cfg.type,
-                    column_name=col,
-                    success=bool(r.success),
-                    element_count=int(res.get("element_count") or len(frames[asset])),
-                    unexpected_count=int(res.get("unexpected_count") or 0),
-                    unexpected_values=values,
-                    unexpected_ids=ids,
-                    description=cfg.description or cfg.type,
-                )
-            )
+    try:
+        for asset, (id_col, _, changed_only) in ASSETS.items():
+            mine = [(k, e) for k, a, e in checks if a == asset]
+            whole = [(k, e) for k, e in mine if not _incremental(asset, k, e, passed, changed_only)]
+            part = [(k, e) for k, e in mine if (k, e) not in whole]
+            for name, group, sql in (
+                (asset, whole, asset_sql(asset)),
+                (f"{asset}_changed", part, asset_sql(asset, build_id)),
+            ):
+                if group:
+                    results += _run(ctx, source, con, name, asset, id_col, group, sql)
+    finally:
+        engine.dispose()
     order = {k: i for i, k in enumerate(KINDS)}
     results.sort(key=lambda c: (order.get(c.kind, 99), c.asset, c.column_name or ""))
     return ValidationReport(build_id, results)
+
+
+def _incremental(
+    asset: str, kind: str, e: Any, passed: Collection[tuple[str, str, Optional[str], str]], changed_only: Optional[str]
+) -> bool:
+    if changed_only is None or kind not in ROW_LOCAL_KINDS:
+        return False
+    col = getattr(e, "column", None) or getattr(e, "column_A", None)
+    return (asset, e.expectation_type, col, e.description) in passed
+
+
+def _run(
+    ctx: Any,
+    source: Any,
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    asset: str,
+    id_col: str,
+    group: list[tuple[str, Any]],
+    sql: str,
+) -> list:
+    import great_expectations as gx
+
+    suite = ctx.suites.add(gx.ExpectationSuite(name=f"payerkg.{name}", expectations=[e for _, e in group]))
+    # the batch is computed once, into a temporary DuckDB table of the same connection (in the same
+    # transaction: it goes with it), which great-expectations' many small queries then scan
+    table = f"_payerkg_check_{name}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
+    try:
+        batch = source.add_query_asset(name, query=f"SELECT * FROM {table}").add_batch_definition_whole_table("build")
+        run = batch.get_batch().validate(
+            suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [id_col]}
+        )
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    kinds = {e.description: k for k, e in group}
+    out = []
+    for r in run.results:
+        cfg = r.expectation_config
+        assert cfg is not None  # every result of a suite's run names its expectation
+        res = r.result or {}
+        col = cfg.kwargs.get("column") or cfg.kwargs.get("column_A")
+        values = [str(v) for v in (res.get("partial_unexpected_list") or [])][:SAMPLE]
+        ids = [str(i.get(id_col)) for i in (res.get("unexpected_index_list") or []) if isinstance(i, dict)][:SAMPLE]
+        if r.exception_info and r.exception_info.get("raised_exception"):
+            values = [str(r.exception_info.get("exception_message"))]
+        out.append(
+            CheckResult(
+                kind=kinds.get(cfg.description, "other"),
+                asset=asset,
+                expectation=cfg.type,
+                column_name=col,
+                success=bool(r.success),
+                element_count=int(res.get("element_count") or 0),
+                unexpected_count=int(res.get("unexpected_count") or 0),
+                unexpected_values=values,
+                unexpected_ids=ids,
+                description=cfg.description or cfg.type,
+            )
+        )
+    return out
 
 
 def store(con: duckdb.DuckDBPyConnection, report: ValidationReport) -> None:
@@ -172,9 +225,20 @@ def validate_build(
 ) -> ValidationReport:
     """Check the build and store the results. A build that changed nothing carries the previous
     build's results (the tables they describe are the same) instead of running the suites again."""
-    report = None if changed else previous(con, build_id)
+    last = previous(con, build_id)
+    report = None if changed else last
     if report is None:
-        report = runner(con, build_id, vocab)
+        # rows left from earlier builds passed last time, unless they were read with another vocabulary
+        # or extractor than the rows of this build: then every check runs on every row
+        one_reading = con.execute(
+            "SELECT count(DISTINCT extract_sig) <= 1 FROM documents WHERE status = 'active'"
+        ).fetchall()[0][0]
+        passed = (
+            {(r.asset, r.expectation, r.column_name, r.description) for r in last.results if r.success}
+            if last is not None and one_reading
+            else set()
+        )
+        report = runner(con, build_id, vocab, passed=passed)
     store(con, report)
     return report
 
