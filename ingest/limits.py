@@ -12,7 +12,7 @@ named constant saying why its value was chosen:
   and a heading longer than ``MAX_TITLE_CHARS`` is read as a paragraph;
 * **refuse** with ``E142`` ("too deep or too large a structure") — a PDF line longer than
   ``MAX_PDF_LINE_BYTES`` (pdfminer reads long lines in quadratic time), a PDF page tree deeper
-  than pdfminer can recurse, an HTML page with more than ``MAX_HTML_ELEMENTS`` elements (about
+  than ``MAX_PDF_TREE_DEPTH`` (pdfminer walks it by recursion), an HTML page with more than ``MAX_HTML_ELEMENTS`` elements (about
   60 µs and 2 KB per element in BeautifulSoup), a text of more than ``MAX_TEXT_LINES`` lines,
   and any document of more than ``MAX_BLOCKS`` blocks and table cells;
 * **refuse** with ``E141`` — a PDF with more pages than ``IngestOptions.max_pages``.
@@ -21,8 +21,6 @@ named constant saying why its value was chosen:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from itertools import islice
 
 from .errors import input_error
 
@@ -30,6 +28,11 @@ from .errors import input_error
 #: PAYERKG_MAX_PAGES). Payer bulletins and decks run to tens of pages, manuals to a few hundred; a
 #: page takes 5-100 ms to lay out and extract, so 2,000 pages is already minutes of work.
 DEFAULT_MAX_PAGES = 2000
+
+#: Deepest PDF page tree read (``pdf_tree``). A tree is balanced by its writer: 10,000 pages under
+#: nodes of 10 kids are 4 levels deep, and even a chain of two kids a node needs only 14; pdfminer
+#: walks the tree by recursion, so a deeper one is refused (E142) before it does.
+MAX_PDF_TREE_DEPTH = 100
 
 #: Deepest heading level kept. HTML has six; tab panels and accordions nest one level further
 #: each, PDFs rank heading sizes. No real outline goes past a dozen; deeper headings are read at
@@ -112,13 +115,6 @@ def check_pdf_lines(data: bytes, source: str) -> None:
     """Refuse (E142) a PDF holding a line longer than ``MAX_PDF_LINE_BYTES``."""
     if has_long_line(data, MAX_PDF_LINE_BYTES):
         raise input_error(source, "E142", f"a line longer than {MAX_PDF_LINE_BYTES:,} bytes")
-
-
-def check_pdf_pages(pages: Iterable[object], source: str, max_pages: int) -> None:
-    """Refuse (E141) a PDF with more than ``max_pages`` pages; ``pages`` is an iterator over
-    them (only ``max_pages + 1`` are looked at)."""
-    if sum(1 for _ in islice(pages, max_pages + 1)) > max_pages:
-        raise input_error(source, "E141", f"more than {max_pages:,} pages")
 
 
 def check_html_elements(markup: str, source: str) -> None:

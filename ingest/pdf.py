@@ -33,17 +33,17 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfpage import PDFPage
 from pdfplumber.pdf import PDF
 
 from .assemble import DocumentBuilder, is_continuation_line
 from .errors import InputError, input_error
-from .limits import DEFAULT_MAX_PAGES, check_pdf_lines, check_pdf_pages
+from .limits import DEFAULT_MAX_PAGES, check_pdf_lines
 from .model import BlockKind, Document, MediaType, TableRow
 from .pdf_columns import reading_order
 from .pdf_lines import Line, joiner, lines_from_chars, text_pieces
 from .pdf_patches import apply as _patch_pdfminer
 from .pdf_tables import PageTable, page_tables
+from .pdf_tree import check_page_tree
 
 _patch_pdfminer()  # a linear decompress_corrupted (see pdf_patches)
 
@@ -445,7 +445,7 @@ def parse_pdf(data: bytes, source: str, doc_id: str, max_pages: int = DEFAULT_MA
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         with pdf:
-            check_pdf_pages(PDFPage.create_pages(pdf.doc), source, max_pages)
+            check_page_tree(pdf.doc, source, max_pages)
             meta = _metadata(pdf)
             pages = _read_pages(pdf, source)
     except InputError:

@@ -6,13 +6,15 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import subprocess
+import sys
 import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SEEDS
+from conftest import ROOT, SEEDS
 from ingest import BlockKind, IngestOptions, InputError, MediaType, ingest_file, limits, parse_bytes
 from ingest.assemble import DocumentBuilder, clean_inline
 from ingest.html_nodes import collapse_space, has_letters
@@ -94,6 +96,23 @@ def test_the_page_limit_comes_from_the_environment(tmp_path, monkeypatch):
 
 def test_a_page_tree_thousands_deep_is_e142_not_a_recursion_error():
     assert _code(minimal_pdf(tree_depth=5_000), "deep.pdf") == "E142"
+    assert _code(minimal_pdf(tree_depth=limits.MAX_PDF_TREE_DEPTH + 1), "deep.pdf") == "E142"
+    assert parse_bytes(minimal_pdf(tree_depth=limits.MAX_PDF_TREE_DEPTH - 1), "ok.pdf").page_count == 1
+
+
+def test_a_deep_page_tree_under_a_raised_recursion_limit_is_e142_not_a_dead_process(tmp_path):
+    """Regression (make fuzz's bounded sample in the suite: a 5,000-deep page tree, SIGSEGV). Hypothesis
+    raises the recursion limit while it draws; pdfminer's recursive walk of the tree then overflowed
+    the C stack instead of raising RecursionError. The tree is walked with a stack first."""
+    path = tmp_path / "deep.pdf"
+    path.write_bytes(minimal_pdf(tree_depth=20_000))
+    code = (
+        "import sys; sys.setrecursionlimit(100_000)\n"
+        "from ingest import InputError, ingest_file\n"
+        f"try:\n    ingest_file({str(path)!r})\nexcept InputError as e:\n    print(e.code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert (done.returncode, done.stdout.strip()) == (0, "E142"), done.stderr[-2000:]
 
 
 def test_a_pdf_line_of_megabytes_is_e142_at_once():

@@ -169,7 +169,7 @@ def test_every_failure_of_a_document_is_a_value_with_a_code(tmp_path, monkeypatc
         (KeyError("slot"), "E150", "KeyError: 'slot'"),
     ]:
 
-        def broken(*args, raised=raised):
+        def broken(*args, raised=raised, **kwargs):
             raise raised
 
         monkeypatch.setattr(parsing, "parse_bytes", broken)
