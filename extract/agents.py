@@ -204,6 +204,11 @@ class AgentReader:
                     elif STAY_RE.match(s, m.start()):
                         # "their sleep study requests stay with V": the subject is the service
                         claim.services = self.services_before(s, m.start())
+                    after = FOR_OBJECT_RE.match(s, agent.end)
+                    if not claim.services and after:
+                        # "request prior authorization from V for biopsy of the embryo"
+                        name = self.res.services.object_after(s, after.end(), strict=False)[0]
+                        claim.services = [name] if name and not self.res.members.lobish(name) else []
                     return
 
     def owner(self, s: str, ann: Annotated, payer: Optional[str], claim: Claim) -> None:
@@ -237,6 +242,14 @@ class AgentReader:
     def services_before(self, s: str, pos: int) -> list[str]:
         name, _, _ = self.res.services.subject_before(s, pos)
         return [name] if name else []
+
+
+#: "… from V |for |biopsy of the embryo": what the request routed to V is for
+FOR_OBJECT_RE = re.compile(
+    r"[\s,]*for\s+(?!(?:the\s+|your\s+|our\s+|its\s+|their\s+)?(?:members?|patients?|dates?|more|details|information|"
+    r"help|questions|assistance|review|approval|you|them)\b)",
+    re.I,
+)
 
 
 def _inside_other(k: VendorMention, all_: list[VendorMention]) -> bool:

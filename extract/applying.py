@@ -142,6 +142,8 @@ class Applying(WalkState):
                 return
             if self.outside_named_program(claim, src, topic):
                 return
+            if self.lines_left_out(claim, src, topic):
+                return
             for m in claim.members:
                 if not (claim.negated or claim.ended) and self.refines_line(topic, m, src):
                     continue

@@ -196,6 +196,18 @@ class OwnRequirements(WalkState):
                 self.emit(vendor, service, m, src, topic, "outside-program")
         return bool(programs)
 
+    def lines_left_out(self, claim: Claim, src: Source, topic: Topic) -> bool:
+        """ "Not a covered benefit for FEP" after "When covered, prior authorization is required" under
+        the service's own heading: the lines are outside the requirement this section stated for all
+        members (each line a row of scope none). Only members that all name a line and are all out."""
+        if not claim.members or not all(m.scope is Scope.NONE and m.lob is not None for m in claim.members):
+            return False
+        own = [d for d in topic.drafts if d.pattern == "requirement" and d.lob == "all" and d.scope is Scope.ALL]
+        for d in own:
+            for m in claim.members:
+                self.emit(d.vendor, d.service, m, src, topic, "requirement", d.effective, d.requirement)
+        return bool(own)
+
     def takes_over(self, claim: Claim, topic: Topic) -> bool:
         """ "Acme Review is the company that administers the prior authorization program for us" in a
         subsection of a section whose requirements the payer stated ("we require …"): those rules

@@ -183,7 +183,7 @@ class Pairing(WalkState):
                     pm.used = True
             services = [s for s in services if not s.used]
             members = [m for m in members if not m.used]
-        elif services and not members:
+        if services and (not members or final):
             lob = topic.lob or (topic.find_lob() if final else None)
             if lob is None and final:
                 lob = Lob("all", "", ())
