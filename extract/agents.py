@@ -117,8 +117,12 @@ class AgentReader:
                 or self.payer_at(ann, m.end(), payer)
                 or vf.unknown_at(s, m.end(), +1)
             )
+            partners = self.partners(s, agent, known) if agent else []
+            if agent and PLACES_RE.match(s, (partners or [agent])[-1].end):
+                continue  # "offered through Pillwise Pharmacy and Dosewell Clinic locations": places
             if agent:
                 claim.vendor = agent.ref
+                claim.partners = [p.ref for p in partners]
                 claim.services = self.services_before(s, m.start())
                 claim.negated = bool(NEGATION_RE.search(s[max(0, m.start() - 12) : m.end()]))
                 claim.cues.append("passive")
@@ -204,12 +208,29 @@ class AgentReader:
                     elif STAY_RE.match(s, m.start()):
                         # "their sleep study requests stay with V": the subject is the service
                         claim.services = self.services_before(s, m.start())
-                    after = FOR_OBJECT_RE.match(s, agent.end)
-                    if not claim.services and after:
+                    for_object = FOR_OBJECT_RE.match(s, agent.end)
+                    if not claim.services and for_object:
                         # "request prior authorization from V for biopsy of the embryo"
-                        name = self.res.services.object_after(s, after.end(), strict=False)[0]
+                        name = self.res.services.object_after(s, for_object.end(), strict=False)[0]
                         claim.services = [name] if name and not self.res.members.lobish(name) else []
                     return
+
+    def partners(self, s: str, agent: VendorMention, known: list[VendorMention]) -> list[VendorMention]:
+        """ "… through our partners Pillwise Inc. and Dosewell LLC": the companies named
+        jointly with the agent, each a vendor of the same rules."""
+        out: list[VendorMention] = []
+        pos = agent.end
+        while True:
+            joint = JOINT_RE.match(s, pos)
+            if not joint:
+                return out
+            other = next((k for k in known if k.start == joint.end()), None) or self.res.vendors.unknown_at(
+                s, joint.end(), +1
+            )
+            if other is None or other.ref.in_house or other.ref.name == agent.ref.name:
+                return out
+            out.append(other)
+            pos = other.end
 
     def owner(self, s: str, ann: Annotated, payer: Optional[str], claim: Claim) -> None:
         """ "<Vendor>'s <program> is ending …": the program's owner is the vendor, the program the service."""
@@ -226,6 +247,10 @@ class AgentReader:
         for p in ann.of("PAYER"):
             if pos <= p.start <= pos + 4:
                 return VendorMention(VendorRef(p.canonical, p.text, False, True), p.start, p.end)
+        if payer:  # a payer the vocabulary does not know, by the name the document gives it
+            at = ann.raw.find(payer, pos, pos + 4 + len(payer))
+            if at >= 0:
+                return VendorMention(VendorRef(payer, payer, False, True), at, at + len(payer))
         return None
 
     def services_after(self, s: str, pos: int) -> list[str]:
@@ -244,6 +269,10 @@ class AgentReader:
         return [name] if name else []
 
 
+#: "… Dosewell Clinic| locations|": the names were places, not companies
+PLACES_RE = re.compile(r"\s+(?:locations?|sites?|stores?|pharmacies|clinics?|offices?|branches)\b", re.I)
+#: "A| and |B", "A|, |B| and |C": companies named jointly
+JOINT_RE = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*&\s*)(?=(?-i:[A-Z]))", re.I)
 #: "… from V |for |biopsy of the embryo": what the request routed to V is for
 FOR_OBJECT_RE = re.compile(
     r"[\s,]*for\s+(?!(?:the\s+|your\s+|our\s+|its\s+|their\s+)?(?:members?|patients?|dates?|more|details|information|"

@@ -133,7 +133,8 @@ class Applying(WalkState):
                 and same_vendor(heading.services[0].vendor, vendor, none_ok=True)
             ):
                 h = heading.services[0]
-                h.vendor, h.origin = vendor, "claim"
+                h.vendor, h.origin, h.partners = vendor, "claim", claim.partners
+                self.used.add((b.index, claim.start))  # the sentence named who runs the heading's program
                 h.requirement = h.requirement or claim.requirement
             return
         if vendor is None:
@@ -183,5 +184,6 @@ class Applying(WalkState):
                         claim.effective,
                         requirement=claim.requirement,
                         negated=claim.negated or claim.ended,
+                        partners=claim.partners,
                     ),
                 )

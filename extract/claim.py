@@ -37,6 +37,7 @@ class Claim:
     payer_requires: bool = False  # "Precertification is required for …": no one named reviews it
     excluded: list = field(default_factory=list)  # people left out: "Children in foster care … are not part of …"
     scope_hint: Optional[Scope] = None  # "For most plans, …": a scope with no line of business
+    partners: list[VendorRef] = field(default_factory=list)  # "through A and B": B shares A's rules
 
     @property
     def delegates(self) -> bool:

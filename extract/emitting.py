@@ -152,18 +152,9 @@ class Emitting(WalkState):
         req = claim.requirement
         if claim.not_required and (claim.negated or claim.ended or vendor is None):
             req = Requirement.NOT_REQUIRED
-        self.emit(
-            vendor,
-            service,
-            m,
-            src,
-            topic,
-            "sentence",
-            claim.effective,
-            req,
-            program=program,
-            conditions=claim.conditions,
-        )
+        joint = claim.partners if vendor is claim.vendor else []
+        for v in [vendor, *joint]:
+            self.emit(v, service, m, src, topic, "sentence", claim.effective, req, program, claim.conditions)
 
     def explanation(
         self,
@@ -280,6 +271,8 @@ class Emitting(WalkState):
         self.drafts.append(d)
         topic.drafts.append(d)
         self.lists.note_emitted(d)
+        for other in program.partners if program else []:  # "through A and B": B's rule too
+            self.emit(other, service, m, src, topic, pattern, eff, req, None, d.conditions[len(m.conditions) :], payer)
         return d
 
 

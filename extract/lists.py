@@ -24,10 +24,13 @@ from .drafts import Draft, Source
 from .list_items import ItemCtx
 from .list_rules import ListRules
 from .model import ExceptionRef, Scope
-from .patterns import ACTIVE_RE, EXCEPT_RE, GENERIC_HEADING_RE, LABEL_MAX_WORDS, VERB_RE
+from .patterns import ACTIVE_RE, AUTH_WORD_RE, EXCEPT_RE, GENERIC_HEADING_RE, LABEL_MAX_WORDS, VERB_RE
 from .service_names import REFERENCE_RE
-from .text import normalize
+from .text import normalize, sentences
 from .tree import ProgramService, Topic
+
+#: "Liquid Biopsy: 797." / "Expanded Molecular Panel Testing: 790, for which …": a policy's title and number
+POLICY_LABEL_RE = re.compile(r"\s*([^:.]{3,160}?)\s*:\s*(?:#\s*)?\d{2,5}\b[.,;]?\s*")
 
 if TYPE_CHECKING:
     from .walk import DocumentWalk
@@ -58,7 +61,8 @@ class ListReader(ListRules):
         if role == "members":
             topic.member_list = True
         if self._references(items, lead):
-            return  # a list of pages, manuals and chapters to read: it states no rule
+            self._policy_items(items, topic)
+            return  # a list of pages, manuals and chapters to read: it states no rule of its own
         if lead is not None and lead.lead == "details":
             return  # what the rule its lead-in stated covers: CPT families, modalities, settings
         if any(t.profiles for t in topic.chain()) and role not in ("services", "members", "excluded"):
@@ -102,6 +106,39 @@ class ListReader(ListRules):
         tops = [b for b in items if b.level == top]
         refs = sum(1 for b in tops if REFERENCE_RE.search(b.text))
         return refs * 2 >= len(tops) and refs > 0
+
+    def _policy_items(self, items: list[Block], topic: Topic) -> None:
+        """ "Circulating Tumor DNA … (Liquid Biopsy): 797. We maintain the criteria, but prior authorization
+        should be requested through Zephyr Review.": an item of a list of policies that says who reviews
+        the policy's service. The item's label is the service of the vendor its sentence names."""
+        for b in items:
+            label = POLICY_LABEL_RE.match(b.text)
+            rest = b.text[label.end() :] if label else ""
+            if not label or not AUTH_WORD_RE.search(rest):
+                continue
+            svc = self.res.services.name(label.group(1), strict=False)
+            if not svc:
+                continue
+            for a, e in sentences(b.text):
+                if a < label.end():
+                    a = label.end()
+                    if a >= e:
+                        continue
+                claim = self.walk.prose.read(b.text, a, e, self.walk.payer)
+                if claim.vendor is None or claim.vendor.in_house or claim.negated or claim.ended or claim.members:
+                    continue
+                # the item's own service, never a rewording of the section heading's program
+                topic.services.append(
+                    ProgramService(
+                        svc,
+                        claim.vendor,
+                        Source(b, b.page, a, e),
+                        claim.effective,
+                        requirement=claim.requirement,
+                        partners=claim.partners,
+                    )
+                )
+                self.walk.used.add((b.index, a))
 
     def _pop(self, stack: list[ItemCtx], topic: Topic, lead: Optional[Claim]) -> None:
         ctx = stack.pop()

@@ -52,6 +52,14 @@ THESE_PLANS_RE = re.compile(
 )
 
 
+#: "Depending on the member's plan, …", "varies by plan": no rule for all members, only per plan
+DEPENDS_ON_PLAN_RE = re.compile(
+    r"\bdepend(?:s|ing)\s+on\s+(?:the\s+)?(?:member['’]s\s+|patient['’]s\s+)?(?:health\s+)?(?:plan|product|benefit)s?\b|"
+    r"\bvar(?:y|ies)\s+by\s+(?:health\s+)?(?:plan|product)s?\b",
+    re.I,
+)
+
+
 class OwnRequirements(WalkState):
     """Requirement-sentence steps of ``DocumentWalk``."""
 
@@ -62,6 +70,8 @@ class OwnRequirements(WalkState):
             claim.effective or NO_LONGER_RE.search(src.quote) or any(m.lob is not None for m in claim.members)
         ):
             return  # "Home sleep tests do not need prior authorization": a limit of the program, not a rule
+        if not claim.members and DEPENDS_ON_PLAN_RE.search(src.quote):
+            return  # "Depending on the member's plan, we may require …": the rules are per plan, stated below
         vendor = topic.section_vendor() or self.own_reviewer()
         if vendor.in_house:
             vendor = self.own_reviewer()  # "Acme Health: Sleep Program" — the payer's page: its own reviewers
@@ -197,7 +207,7 @@ class OwnRequirements(WalkState):
         return bool(programs)
 
     def lines_left_out(self, claim: Claim, src: Source, topic: Topic) -> bool:
-        """ "Not a covered benefit for FEP" after "When covered, prior authorization is required" under
+        """ "Not a covered benefit for Medicaid" after "When covered, prior authorization is required" under
         the service's own heading: the lines are outside the requirement this section stated for all
         members (each line a row of scope none). Only members that all name a line and are all out."""
         if not claim.members or not all(m.scope is Scope.NONE and m.lob is not None for m in claim.members):

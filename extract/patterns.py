@@ -107,7 +107,11 @@ ACTIVE_RE = re.compile(
 PASSIVE_RE = re.compile(
     r"\b(?:is|are|will\s+be|be|has\s+been|have\s+been|being|now|also|still|continue\s+to\s+be)?\s*"
     r"(?:managed|reviewed|handled|administered|processed|provided|performed|decided|determined|"
-    r"conducted|coordinated|overseen)\s+(?:\w+\s+)?by\s+",
+    r"conducted|coordinated|overseen)\s+(?:\w+\s+)?by\s+|"
+    # "It's offered through pharmacy benefit manager V", "is provided via our partner V"
+    r"\b(?:offered|provided|delivered|available|administered|managed)\s+(?:through|via)\s+"
+    r"(?:(?:our|the|a|an|its|their)\s+)?(?:(?:(?:pharmacy|specialty)\s+benefits?\s+managers?|PBMs?|partners?|"
+    r"vendors?)[\s,]+)?(?=(?-i:[A-Z]))",
     re.I,
 )
 CONTRACT_RE = re.compile(
@@ -175,7 +179,8 @@ AUTH_WORD_RE = re.compile(
 )
 CARE_MANAGEMENT_RE = re.compile(
     r"\b(?:care\s+management|case\s+management|disease\s+management|care\s+coordination|"
-    r"second[- ]opinion|decision\s+support|wellness|coaching|navigation|care\s+managers?)\b",
+    r"second[- ]opinion|decision\s+support|wellness|coaching|navigation|care\s+managers?|"
+    r"medication\s+(?:therapy\s+)?management)\b",
     re.I,
 )
 
@@ -215,7 +220,7 @@ EXCLUDED_LEAD_RE = re.compile(
 )
 APPLIES_RE = re.compile(
     r"\b(?:appl(?:y|ies)|is\s+required|are\s+required|is\s+available|(?:be|is|are)\s+offered|"
-    r"^\s*available)\s+(?:only\s+|also\s+)?to\b|"
+    r"^\s*available)\s+(?:only\s+|also\s+)?(?:as\s+an?\s+(?:service|benefit|option)\s+)?to\b|"
     # "is available in English and Spanish to members 13 and up …"
     r"\b(?:is|are)\s+available\s+(?:in|at|for)\s+[^.;:]{1,40}?\bto\s+(?:members|employees|subscribers|people|groups|accounts)\b|"
     r"\b(?:are|is)\s+(?:in|included\s+in|part\s+of|enrolled\s+in|covered\s+by)\s+(?:the|this|our)\b|"

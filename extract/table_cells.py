@@ -133,10 +133,14 @@ def _conditional(sentence: str) -> bool:
     return bool(re.match(r"\s*(?:if|when|unless|where|for\s+example)\b", sentence, re.I))
 
 
+#: "No", "No (see below)" under "Authorization is required": not required
+NO_CELL_RE = re.compile(r"\s*no\b(?!\s+(?:longer|later|more|earlier|sooner|other|one|review|change))", re.I)
+
+
 def requirement_of(cell: str) -> tuple[Optional[Requirement], list[str]]:
     """The requirement a table cell states, and its conditions ("within 72 hours of admission")."""
     conditions = [c.group(0).strip(" ,.;") for c in CONDITION_RE.finditer(cell)]
-    if NOT_REQUIRED_RE.search(cell):
+    if NOT_REQUIRED_RE.search(cell) or NO_CELL_RE.match(cell):
         return Requirement.NOT_REQUIRED, conditions
     if re.search(r"\bnotif(?:y|ication)\b", cell, re.I):
         return Requirement.NOTIFICATION, conditions

@@ -79,6 +79,7 @@ class ProgramService:
     origin: str = "claim"  # "heading" | "claim" | "list": where the service was named
     aliases: list[str] = field(default_factory=list)  # other wordings the section used for it
     home: Optional[Topic] = None  # the section that stated it, once handed up (None: this section)
+    partners: list[VendorRef] = field(default_factory=list)  # vendors named jointly with ``vendor``
 
 
 @dataclass

@@ -42,6 +42,8 @@ PROPER_RE = re.compile(
     r"(?:[A-Z0-9][\w.&'’+-]*)(?:\s+(?:of|and|&|for)\s+[A-Z][\w.&'’+-]*|\s+[A-Z0-9][\w.&'’+-]*)*"
     r"(?:\s*\([A-Z][\w .&-]{1,40}\))?"
 )
+#: A name that a legal suffix ends before "and": "|Pillwise Inc.| and Dosewell LLC"
+LEGAL_END_RE = re.compile(r"(.+?\b(?:Inc|LLC|L\.L\.C|Ltd|Corp|Co|LP|LLP|PLLC|PC|GmbH)\.?)\s+(?:and|&)\s+\S")
 #: Capitalised words that begin sentences or name documents, never vendors.
 NOT_NAMES = {
     "the",
@@ -251,6 +253,8 @@ class VendorFinder:
             if not m:
                 return None
             name = _trim_name(m.group(0))
+            joint = LEGAL_END_RE.match(name)  # "Pillwise Inc. and Dosewell LLC": two companies, not one
+            name = joint.group(1) if joint else name
             start = m.start()
         else:
             head = text[:pos].rstrip()

@@ -349,3 +349,35 @@ def test_care_program_page_of_an_unknown_payer_profiles_inline_exceptions_and_ce
     assert [r.effective_from for r in also] == [date(2027, 1, 1)]  # "will also be offered to … starting on …"
     text = ingest_file(DATA / "own" / "contoso_programs.html").text
     assert all(r.quote in text for r in rules)
+
+
+def test_our_policy_page_lines_left_out_joint_vendors_and_policy_lists():
+    """Our own policy page (tests/data/own/fabrikam_policies.html, a payer the vocabulary does not
+    know): "Not a covered benefit for Medicaid" beside the section's own requirement, "request prior
+    authorization from <payer> for <service>", "Depending on the member's plan" over a per-plan table
+    (no rule for all members; a "No" cell is not required), a list of medical policies whose items
+    say who reviews them, a program "offered through our partners A Inc. and B LLC" (both vendors,
+    unknown to the vocabulary), and "offered through … locations" (places, no vendor)."""
+    rules = Extractor().extract(ingest_file(DATA / "own" / "fabrikam_policies.html"))
+    got = {
+        (r.vendor, r.service, r.line_of_business, r.segment.value, r.scope.value, r.requirement.value) for r in rules
+    }
+    assert got == {
+        ("Fabrikam Health", "home infusion therapy", "all", "all", "all", "prior_authorization"),
+        ("Fabrikam Health", "home infusion therapy", "Medicaid", "all", "none", "prior_authorization"),
+        ("Fabrikam Health", "home infusion therapy", "Medicare Advantage", "all", "none", "prior_authorization"),
+        ("Fabrikam Health", "oocyte retrieval", "all", "all", "all", "prior_authorization"),
+        ("Evolent", "genetic testing", "Commercial HMO", "all", "all", "prior_authorization"),
+        ("Fabrikam Health", "genetic testing", "Medicaid", "all", "all", "not_required"),
+        ("Evolent", "cell-free DNA testing for cancer", "all", "all", "all", "prior_authorization"),
+        ("Evolent", "hereditary cardiac panels", "all", "all", "all", "prior_authorization"),
+        ("Pillwise Inc.", "medication therapy management", "Medicare Advantage", "all", "all", "care_management"),
+        ("Dosewell LLC", "medication therapy management", "Medicare Advantage", "all", "all", "care_management"),
+    }
+    assert rules.payer == "Fabrikam Health" and rules.payer_new
+    # the partners and the payer reviewing its own: none of them is in the vocabulary
+    assert {r.vendor for r in rules if r.vendor_new} == {"Pillwise Inc.", "Dosewell LLC", "Fabrikam Health"}
+    policy = next(r for r in rules if r.service == "cell-free DNA testing for cancer")
+    assert policy.quote == "We maintain the criteria, but prior authorization should be requested through Evolent."
+    text = ingest_file(DATA / "own" / "fabrikam_policies.html").text
+    assert all(r.quote in text for r in rules)

@@ -162,7 +162,7 @@ def test_seed_site_renders_each_pdf_page_once_and_reuses_it(seed_site):
     for doc_id, width, height in sizes:
         with Image.open(first.out / "images" / doc_id / "p0001.png") as im:
             assert im.size == (round(width * RESOLUTION / 72), round(height * RESOLUTION / 72))
-    assert (first.documents, first.rules, first.conflicts) == (5, 215, 2)
+    assert (first.documents, first.rules, first.conflicts) == (5, 221, 2)
     assert (first.out / "validation.html").read_text(encoding="utf-8").count("expectations passed") == 1
 
 

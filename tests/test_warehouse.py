@@ -73,11 +73,11 @@ def test_build_loads_every_seed_with_contract_columns(seed_build):
         assert {Path(k).name[:3]: v for k, v in per_doc.items()} == {
             "000": 104,
             "001": 37,
-            "002": 67,
+            "002": 73,
             "003": 5,
             "004": 2,
         }
-        assert r.rules == 215
+        assert r.rules == 221
         # 000 and 001 share payer and title; they are two documents, not two versions of one
         keys = wh.query("SELECT doc_key FROM documents ORDER BY source")[1]
         assert len({k[0] for k in keys}) == 5

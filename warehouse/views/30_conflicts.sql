@@ -10,7 +10,8 @@
 -- documents (or different sections of one) whose validity overlaps (their intervals effective_from
 -- to effective_to in coverage_rules: a rule that a later one ends is superseded, not in conflict) and
 -- disagree on breadth (kind `scope`), exceptions or inclusions. Two vendors that each claim all of the
--- same payer/service/line/segment with no exceptions conflict too (kind `vendor_overlap`), and so do
+-- same payer/service/line/segment with no exceptions conflict too (kind `vendor_overlap`; not two
+-- vendors one sentence names jointly, "offered through A and B"), and so do
 -- a rule that requires authorization and one that says none is required for the same members under
 -- the same conditions (kind `requirement`, whoever the vendors). Different payers never conflict:
 -- payer is part of every comparison.
@@ -104,6 +105,8 @@ vendor_overlaps AS (
       ON a.payer = b.payer AND a.program_type = b.program_type AND a.service = b.service
      AND a.line_of_business = b.line_of_business AND a.segment = b.segment AND a.vendor < b.vendor
      AND pk_overlap(a.effective_from, a.effective_to, b.effective_from, b.effective_to)
+     -- "offered through A and B": vendors one sentence names jointly share the program
+     AND NOT (a.doc_id = b.doc_id AND a.page = b.page AND a.quote = b.quote)
     QUALIFY row_number() OVER (PARTITION BY a.payer, a.service, a.line_of_business, a.segment, a.vendor, b.vendor
                                ORDER BY a.rule_id, b.rule_id) = 1
 ),
