@@ -84,7 +84,6 @@ def ingest(
 
         payerkg ingest seeds/000_8f9831b6703bc328.pdf --format text
     """
-    logs.configure(verbose)
     cfg = config.BuildConfig.from_env(max_bytes=max_bytes)
     rows_fmt = rows_default(None, out.is_terminal)
     outcomes = ingest_paths(inputs.input_files(paths), cfg.ingest_options())
@@ -142,6 +141,7 @@ def build(
         db=db, vocab=vocab, workers=workers, doc_timeout=doc_timeout, max_pages=max_pages, max_memory=max_memory,
         wait=wait, engine=engine, ray_address=ray_address,
     )  # fmt: skip
+    logs.configure(verbose, pipeline.log_path(cfg.db))  # -v: the libraries' warnings go to the build's log file
     with render.ProgressBar(err) as bar:
         report = pipeline.build(
             paths or None, config=cfg, progress=bar, prune=prune, on_wait=lambda m: render.waiting(err, m)

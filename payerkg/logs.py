@@ -3,7 +3,9 @@
 ``-v`` counts: none shows warnings, ``-v`` payerkg's decisions (each document's payer, rules and
 what it could not read), ``-vv`` every rule with the pattern that made it and why each skipped
 sentence was skipped (``extract.*`` debug), ``-vvv`` everything, the libraries underneath
-(great-expectations, pdfminer, bs4 …) included; below ``-vvv`` those stay quiet.
+(great-expectations, pdfminer, bs4 …) included. Below ``-vvv`` the libraries' warnings stay off the
+screen: a build at ``-v`` or ``-vv`` appends them to its log file next to the database
+(``payerkg.duckdb.log``, where E150 tracebacks go too); without ``-v`` they are dropped.
 
 Every message is printed once: an input error the library returns as a value (and logs) is
 rendered by the CLI from the result, so its log record is not printed again.
@@ -16,7 +18,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from pathlib import Path
+from typing import Any, Optional
 
 from ingest import PayerkgError
 
@@ -51,10 +54,34 @@ class _NotRendered(logging.Filter):
         return not any(isinstance(a, PayerkgError) for a in args)
 
 
-def configure(verbose: int) -> None:
-    """Route log records to stderr at the level ``verbose`` asks for (see the module docstring)."""
+def _ours(record: logging.LogRecord) -> bool:
+    return record.name.split(".")[0] in OURS
+
+
+class _LibraryWarnings(logging.Filter):
+    """For the log file: the libraries' records only (payerkg's own go to the screen)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _ours(record)
+
+
+class _NotLibraryWarnings(logging.Filter):
+    """For the screen while a log file takes the libraries' warnings: their errors only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return _ours(record) or record.levelno >= logging.ERROR
+
+
+_library_file: list[Optional[Path]] = [None]  # where this process appends the libraries' warnings
+
+
+def configure(verbose: int, library_log: Optional[Path] = None) -> None:
+    """Route log records to stderr at the level ``verbose`` asks for (see the module docstring);
+    at ``-v`` and ``-vv`` the libraries' warnings go to ``library_log`` (a build's log file) instead."""
     ours = LEVELS.get(verbose, logging.DEBUG)
-    replicate((("", logging.DEBUG if verbose >= EVERYTHING else logging.ERROR), *((name, ours) for name in OURS)))
+    to_file = library_log if library_log is not None and 1 <= verbose < EVERYTHING else None
+    root = logging.DEBUG if verbose >= EVERYTHING else logging.WARNING if to_file else logging.ERROR
+    replicate((("", root), *((name, ours) for name in OURS)), to_file)
 
 
 def levels() -> tuple[tuple[str, int], ...]:
@@ -62,15 +89,32 @@ def levels() -> tuple[tuple[str, int], ...]:
     return tuple((name, logging.getLogger(name or None).getEffectiveLevel()) for name in ("", *OURS))
 
 
-def replicate(levels: tuple[tuple[str, int], ...]) -> None:
-    """Log to stderr at ``levels`` (from ``levels()`` or ``configure``), replacing the root's handlers."""
+def library_file() -> Optional[Path]:
+    """The file this process appends the libraries' warnings to (``configure``), if any."""
+    return _library_file[0]
+
+
+def replicate(levels: tuple[tuple[str, int], ...], library_log: Optional[Path] = None) -> None:
+    """Log to stderr at ``levels`` (from ``levels()`` or ``configure``), replacing the root's handlers;
+    with ``library_log``, the libraries' records go to that file (appended; workers share it) and
+    only their errors to stderr."""
     handler = _Stderr()
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_NotRendered())
     root = logging.getLogger()
     for h in list(root.handlers):
         root.removeHandler(h)
+        if isinstance(h, logging.FileHandler):
+            h.close()
     root.addHandler(handler)
+    _library_file[0] = library_log
+    if library_log is not None:
+        handler.addFilter(_NotLibraryWarnings())
+        to_file = logging.FileHandler(library_log, mode="a", encoding="utf-8", delay=True)
+        to_file.setLevel(logging.WARNING)
+        to_file.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
+        to_file.addFilter(_LibraryWarnings())
+        root.addHandler(to_file)
     for name, level in levels:
         logging.getLogger(name or None).setLevel(level)
     logging.captureWarnings(True)  # Python warnings are log records of ``py.warnings``: quiet below -vvv

@@ -41,8 +41,9 @@ Explain = Annotated[
 ]
 Verbose = Annotated[
     int,
-    typer.Option("--verbose", "-v", count=True, help="-v: payerkg's decisions per document; -vv: every rule's "
-                 "pattern and every skipped sentence; -vvv: the libraries underneath too."),
+    typer.Option("--verbose", "-v", count=True, help="-v: payerkg's decisions per document (a build "
+                 "appends the libraries' warnings to its log file, DB.log); -vv: every rule's pattern and every "
+                 "skipped sentence; -vvv: the libraries underneath too, on screen."),
 ]  # fmt: skip
 MaxBytes = Annotated[Optional[int], typer.Option(help="Largest file to read (default 50 MB or $PAYERKG_MAX_BYTES).")]
 Strict = Annotated[

@@ -83,6 +83,7 @@ class _Job:
     max_memory: int
     log_levels: tuple[tuple[str, int], ...]  # the caller's (``logs.levels()``): a worker logs what it would
     library_warnings: bool  # the user asked for the log: let libraries' warnings through
+    library_log: Optional[Path] = None  # the file they go to (``logs.library_file()``), else stderr
 
 
 _job: list[_Job] = []  # the job of this worker
@@ -91,7 +92,7 @@ _job: list[_Job] = []  # the job of this worker
 def _init(job: _Job) -> None:
     _job[:] = [job]
     if not logging.getLogger().handlers:  # a fresh worker: log to stderr at the caller's levels
-        logs.replicate(job.log_levels)
+        logs.replicate(job.log_levels, job.library_log)
     if not job.library_warnings:
         quiet.silence()
     extractor_for(job.vocab)  # spaCy's tokenizer and matchers load here, not in the first document's time
@@ -165,7 +166,9 @@ def process_all(
     on_work(len(todo))
     parsed: Iterator[Union[Outcome, workers.Lost]] = iter(())
     if todo:
-        job = _Job(vocab, options, loaded, signature, cfg.max_memory, logs.levels(), quiet.wanted())
+        job = _Job(
+            vocab, options, loaded, signature, cfg.max_memory, logs.levels(), quiet.wanted(), logs.library_file()
+        )
         if cfg.engine == "ray":
             from . import ray_engine
 

@@ -18,9 +18,11 @@ LIBRARY_LOGGERS = ("pdfminer", "pdfplumber", "bs4", "lxml", "great_expectations"
 _SILENT = logging.CRITICAL + 1
 
 
-def wanted() -> bool:
-    """Whether the user asked for the libraries' log (the root logger at INFO or more detailed: ``-vvv``)."""
-    return logging.getLogger().getEffectiveLevel() <= logging.INFO
+def wanted(level: int = logging.WARNING) -> bool:
+    """Whether the user asked for the libraries' log: the root logger lets their warnings through
+    (``-vvv`` to the screen; ``-v`` of a build to its log file, ``payerkg.logs``), or with ``level``
+    INFO, their chatter too (``-vvv`` only)."""
+    return logging.getLogger().getEffectiveLevel() <= level
 
 
 def silence() -> None:

@@ -77,8 +77,8 @@ def results(
                 address=address,
                 num_cpus=None if address else cfg.worker_count,
                 include_dashboard=False,
-                log_to_driver=quiet.wanted(),
-                logging_level=logging.INFO if quiet.wanted() else logging.ERROR,
+                log_to_driver=quiet.wanted(logging.INFO),
+                logging_level=logging.INFO if quiet.wanted(logging.INFO) else logging.ERROR,
             )
         started = True
     try:

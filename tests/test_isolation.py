@@ -219,9 +219,10 @@ def test_an_internal_error_is_named_with_its_log_and_the_rest_loads(tmp_path, mo
 
 
 @pytest.mark.slow  # builds in subprocesses
-def test_library_warnings_reach_the_log_only_with_vvv(tmp_path):
-    """pdfminer's warnings about a damaged PDF are not for the analyst: they reach the log only at
-    -vvv, where the libraries underneath speak (payerkg.logs); -v is payerkg's own decisions."""
+def test_library_warnings_go_to_the_log_file_at_v_and_to_the_screen_only_at_vvv(tmp_path):
+    """pdfminer's warnings about a damaged PDF are not for the analyst's screen: at -v (and -vv) a
+    build appends them to its log file next to the database, at -vvv they are printed with the rest
+    of the libraries' log (payerkg.logs), and without -v they are dropped."""
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "flipped.pdf").write_bytes(bit_flipped(BULLETIN.read_bytes()))
@@ -236,6 +237,10 @@ def test_library_warnings_reach_the_log_only_with_vvv(tmp_path):
     for quiet in ("", "-v"):
         assert "pdfminer" not in outputs[quiet] and "Not adding" not in outputs[quiet], outputs[quiet]
     assert "pdfminer" in outputs["-vvv"], outputs["-vvv"]
+    logged = {n: (tmp_path / f"w{n}.duckdb.log") for n in range(3)}
+    assert not logged[0].exists() or "pdfminer" not in logged[0].read_text()
+    assert "WARNING pdfminer" in logged[1].read_text()  # -v: in the build's log file
+    assert "payerkg" not in logged[1].read_text().replace("payerkg.duckdb", "")  # payerkg's own stay on screen
 
 
 # -- the pool --------------------------------------------------------------------------------------
