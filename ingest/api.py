@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .detect import detect
 from .errors import InputError, input_error
@@ -69,17 +70,24 @@ def read_bytes(path: str | Path, options: IngestOptions) -> bytes:
         raise input_error(path, "E100", e.strerror or str(e)) from e
 
 
-def parse_bytes(data: bytes, source: str, doc_id: str | None = None, options: IngestOptions | None = None) -> Document:
+def parse_bytes(
+    data: bytes,
+    source: str,
+    doc_id: str | None = None,
+    options: IngestOptions | None = None,
+    pdf_pages: list[Any] | None = None,
+) -> Document:
     """Parse bytes whose format is detected from content. Raises ``InputError``.
 
-    ``options`` supplies the page limit (the size limit is checked by ``read_bytes``)."""
+    ``options`` supplies the page limit (the size limit is checked by ``read_bytes``). ``pdf_pages``:
+    a PDF's pages read already, in ranges (``ingest.pdf.read_pdf_pages``, e.g. on several machines)."""
     options = options or IngestOptions()
     media, warnings = detect(data, source)
     doc_id = doc_id or sha256_bytes(data)
     if media is MediaType.PDF:
         from .pdf import parse_pdf
 
-        doc = parse_pdf(data, source, doc_id, max_pages=options.max_pages)
+        doc = parse_pdf(data, source, doc_id, max_pages=options.max_pages, pages=pdf_pages)
     else:
         text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
         if media is MediaType.HTML:

@@ -118,9 +118,11 @@ def _center_in(c: dict[str, Any], bbox: tuple[float, float, float, float]) -> bo
     return bool(x0 <= cx <= x1 and top <= cy <= bottom)
 
 
-def _read_pages(pdf: PDF, source: str) -> list[PageItems]:
+def _read_pages(pdf: PDF, source: str, first: int = 0, last: int | None = None) -> list[PageItems]:
+    """What pages ``first`` to ``last`` (0-based, end excluded; all by default) hold: lines and
+    tables, each page on its own (the page-by-page part of parsing, ``read_pdf_pages``)."""
     pages: list[PageItems] = []
-    for number, page in enumerate(pdf.pages, start=1):
+    for number, page in enumerate(pdf.pages[first:last], start=first + 1):
         items = PageItems(number=number, width=float(page.width), height=float(page.height))
         items.tables = page_tables(page, number)
         chars = page.chars
@@ -436,9 +438,49 @@ def _metadata(pdf: PDF) -> dict[str, str]:
     return out
 
 
-def parse_pdf(data: bytes, source: str, doc_id: str, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
+def pdf_page_count(data: bytes, source: str, max_pages: int = DEFAULT_MAX_PAGES) -> int:
+    """How many pages a PDF has, without reading them; raises ``InputError`` as ``parse_pdf`` does
+    for what it checks first (E110, E111, E141, E142). An engine that parses page ranges apart
+    (``read_pdf_pages``) asks this first."""
+    import io
+
+    check_pdf_lines(data, source)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            check_page_tree(pdf.doc, source, max_pages)
+            return len(pdf.pages)
+    except InputError:
+        raise
+    except Exception as e:
+        raise _classify_error(e, source) from e
+
+
+def read_pdf_pages(data: bytes, source: str, first: int, last: int) -> list[PageItems]:
+    """Pages ``first`` to ``last`` (0-based, end excluded) read on their own: a large PDF's ranges
+    can be read in parallel and handed to ``parse_pdf(…, pages=…)`` in order, which gives the
+    document ``parse_pdf`` gives alone (reading a page needs no other page)."""
+    import io
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return _read_pages(pdf, source, first, last)
+    except InputError:
+        raise
+    except Exception as e:
+        raise _classify_error(e, source) from e
+
+
+def parse_pdf(
+    data: bytes,
+    source: str,
+    doc_id: str,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    pages: list[PageItems] | None = None,
+) -> Document:
     """Parse PDF bytes. Raises ``InputError`` (E110 corrupt, E111 encrypted, E112 no text,
-    E141 more than ``max_pages`` pages, E142 a structure too deep or too large to read)."""
+    E141 more than ``max_pages`` pages, E142 a structure too deep or too large to read). ``pages``:
+    every page, read already (``read_pdf_pages`` over ranges, in order); the rest of the work —
+    running headers, reading order, blocks — needs them all and is done here."""
     import io
 
     check_pdf_lines(data, source)
@@ -447,11 +489,15 @@ def parse_pdf(data: bytes, source: str, doc_id: str, max_pages: int = DEFAULT_MA
         with pdf:
             check_page_tree(pdf.doc, source, max_pages)
             meta = _metadata(pdf)
-            pages = _read_pages(pdf, source)
+            count = len(pdf.pages)
+            if pages is None:
+                pages = _read_pages(pdf, source)
     except InputError:
         raise
     except Exception as e:  # pdfminer raises assorted types (often wrapped) on broken files
         raise _classify_error(e, source) from e
+    if [p.number for p in pages] != list(range(1, count + 1)):
+        raise ValueError(f"{source}: the pages given are not the document's {count} pages in order")
     if not pages:
         raise input_error(source, "E110", "no pages")
     if not any(p.lines or p.tables for p in pages):

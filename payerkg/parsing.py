@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from extract import Vocabulary
 from ingest import IngestOptions, InputError, parse_bytes
@@ -107,14 +107,15 @@ def _process(path: str) -> Outcome:
     return process_bytes(path, data)
 
 
-def process_bytes(path: str, data: bytes) -> Outcome:
-    """Parse and extract the bytes of ``path`` with this worker's job (``_init``); errors are values."""
+def process_bytes(path: str, data: bytes, pdf_pages: Optional[list[Any]] = None) -> Outcome:
+    """Parse and extract the bytes of ``path`` with this worker's job (``_init``); errors are values.
+    ``pdf_pages``: a PDF's pages read already, in ranges (``ray_engine``)."""
     job = _job[0]
     try:
         doc_id = hashlib.sha256(data).hexdigest()
         if job.loaded.get(doc_id) == job.signature:
             return Unchanged(path, doc_id)
-        doc = parse_bytes(data, path, doc_id, options=job.options)  # ingest counts a PDF's pages first
+        doc = parse_bytes(data, path, doc_id, options=job.options, pdf_pages=pdf_pages)  # pages counted first
         extraction = extractor_for(job.vocab).extract(doc)
         return ParsedDocument(
             doc, extraction.payer, extraction.statements, extraction.payer_new, extraction.unexplained

@@ -6,8 +6,13 @@ need payerkg installed (``pip install payerkg[ray]``). Results come back in the 
 each as soon as it and those before it are in, and go straight into the one DuckDB writer (the
 driver's load transaction), so the database is the same as ``--workers 1`` builds.
 
+A PDF of more than ``SPLIT_PAGES`` pages is read in ranges of that many pages, each range a task
+of its own (``ingest.pdf.read_pdf_pages``: reading a page needs no other page), and one more task
+puts the pages together and extracts (running headers, reading order, blocks and the walk need the
+whole document): a long manual keeps several CPUs busy, not one, and gives the same document.
+
 Limits per document: a task still running ``--doc-timeout`` seconds after it was handed out is
-cancelled (E140); a task whose worker dies (Ray's memory monitor kills it on a node out of memory,
+cancelled (E140), with its page-range tasks; a task whose worker dies (Ray's memory monitor kills it on a node out of memory,
 a crash in C code) is E142 for memory, else E150. ``--max-memory`` is the local engine's (an
 address-space cap would break a Ray worker's shared-memory store): on Ray, memory is the memory
 monitor's. Tasks are not retried: a document that kills its worker would kill the next one too.
@@ -36,6 +41,10 @@ _log = logging.getLogger(__name__)
 #: tasks handed out beyond the cluster's CPUs, so a CPU that finishes finds its next task waiting
 #: (each holds a file's bytes in the object store until it runs: a few MiB at most).
 AHEAD = 2
+#: pages per range task of a long PDF: a page takes 5-100 ms to lay out, so a range is a few seconds
+#: of work, long enough that a task's own cost (~10 ms, the file's bytes shared through the object
+#: store) stays small; a PDF of at most this many pages is one task.
+SPLIT_PAGES = 25
 
 _remote: list[Any] = []  # the remote function, made once per process
 
@@ -55,6 +64,51 @@ def _task(job: _Job, path: str, data: bytes) -> Outcome:
     if not parsing._job or parsing._job[0] != job:  # a worker keeps its job (and extractor) across tasks
         parsing._init(job)
     return parsing.process_bytes(path, data)
+
+
+def _pages_task(path: str, data: bytes, first: int, last: int) -> Any:
+    """Inside a Ray worker: one range of a long PDF's pages (an input error comes back as a value)."""
+    from ingest import InputError
+    from ingest.pdf import read_pdf_pages
+
+    try:
+        return read_pdf_pages(data, path, first, last)
+    except InputError as e:
+        return e
+
+
+def _assemble_task(job: _Job, path: str, data: bytes, *parts: Any) -> Outcome:
+    """Inside a Ray worker: a long PDF from its ranges of pages, in order, then extraction."""
+    from ingest import InputError
+
+    from . import parsing
+
+    if not parsing._job or parsing._job[0] != job:
+        parsing._init(job)
+    failed = next((p for p in parts if isinstance(p, InputError)), None)
+    if failed is not None:
+        return parsing.Failed(failed)
+    return parsing.process_bytes(path, data, [page for part in parts for page in part])
+
+
+def page_ranges(path: str, data: bytes, job: _Job) -> list[tuple[int, int]]:
+    """The ranges a PDF of more than ``SPLIT_PAGES`` pages is read in; none for any other file (and
+    for a PDF ingest refuses: its one task reports the error as ``--workers`` would)."""
+    from ingest import InputError
+    from ingest.detect import detect
+    from ingest.model import MediaType
+
+    if detect(data, path)[0] is not MediaType.PDF:
+        return []
+    from ingest.pdf import pdf_page_count
+
+    try:
+        count = pdf_page_count(data, path, job.options.max_pages)
+    except InputError:
+        return []
+    if count <= SPLIT_PAGES:
+        return []
+    return [(a, min(a + SPLIT_PAGES, count)) for a in range(0, count, SPLIT_PAGES)]
 
 
 def results(
@@ -83,14 +137,15 @@ def results(
         started = True
     try:
         if not _remote:
-            _remote.append(ray.remote(num_cpus=1, max_retries=0)(_task))
-        task = _remote[0]
+            _remote.extend(ray.remote(num_cpus=1, max_retries=0)(f) for f in (_task, _pages_task, _assemble_task))
+        task, pages_task, assemble_task = _remote
         # the driver settled the files loaded already: the tasks need no list of them
         job_ref = ray.put(dataclasses.replace(job, loaded={}))
         width = max(1, int(ray.cluster_resources().get("CPU", 1))) + AHEAD
         timeout = cfg.doc_timeout or None
         todo = list(range(len(paths)))[::-1]
         running: dict[Any, tuple[int, float]] = {}  # ref → (index, handed out at)
+        ranges_of: dict[Any, list[Any]] = {}  # a long PDF's ref → its page-range tasks
         ready: dict[int, Union[Outcome, Lost]] = {}
         next_out = 0
         while todo or running or ready:
@@ -102,7 +157,15 @@ def results(
                     ready[i] = Failed(e)
                     on_done(i)
                     continue
-                running[task.remote(job_ref, paths[i], data)] = (i, time.monotonic())
+                ranges = page_ranges(paths[i], data, job)
+                if ranges:
+                    data_ref = ray.put(data)
+                    parts = [pages_task.remote(paths[i], data_ref, a, b) for a, b in ranges]
+                    ref = assemble_task.remote(job_ref, paths[i], data_ref, *parts)
+                    ranges_of[ref] = parts
+                else:
+                    ref = task.remote(job_ref, paths[i], data)
+                running[ref] = (i, time.monotonic())
                 del data
             while next_out in ready:
                 yield ready.pop(next_out)
@@ -115,12 +178,14 @@ def results(
             done, _ = ray.wait(list(running), num_returns=1, timeout=left)
             for ref in done:
                 i, _ = running.pop(ref)
+                ranges_of.pop(ref, None)
                 ready[i] = _get(ray, ref)
                 on_done(i)
             now = time.monotonic()
             for ref, (i, t) in list(running.items()):
                 if timeout is not None and now - t >= timeout:
-                    ray.cancel(ref, force=True)
+                    for part in [ref, *ranges_of.pop(ref, [])]:
+                        ray.cancel(part, force=True)
                     running.pop(ref)
                     ready[i] = Lost("timeout", f"stopped after {timeout:g} s")
                     on_done(i)

@@ -318,3 +318,20 @@ def test_table_boxes_map_a_cell_quote_to_its_line():
     boxes = [bx for bx in t.boxes if bx.start < a + len("Medicare Advantage¹") and bx.end > a]
     assert [t.text[bx.start : bx.end] for bx in boxes] == ["Commercial; Medicare", "Advantage¹"]
     assert boxes[0].top < boxes[1].top and all(bx.page == 1 for bx in boxes)
+
+
+@pytest.mark.parametrize("path", [BULLETIN, PHARMACY, DECK_AZ, DECK_KC], ids=lambda p: p.name[:3])
+@pytest.mark.parametrize("size", [1, 7, 25])
+def test_a_pdf_read_in_page_ranges_is_the_same_document(path, size):
+    """The Ray engine reads a long PDF's pages in ranges, each in its own task, and puts them together:
+    the document is the one a single read gives (headers, reading order and blocks need every page
+    and are made after)."""
+    from ingest.pdf import parse_pdf, pdf_page_count, read_pdf_pages
+
+    data = path.read_bytes()
+    count = pdf_page_count(data, str(path))
+    pages = [p for a in range(0, count, size) for p in read_pdf_pages(data, str(path), a, min(a + size, count))]
+    assert [p.number for p in pages] == list(range(1, count + 1))
+    assert parse_pdf(data, str(path), "d", pages=pages) == parse_pdf(data, str(path), "d")
+    with pytest.raises(ValueError, match="not the document's"):
+        parse_pdf(data, str(path), "d", pages=pages[1:] + pages[:1])

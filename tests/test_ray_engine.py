@@ -53,6 +53,30 @@ def test_ray_builds_the_same_database_as_one_worker(tmp_path, local_ray):
     assert hashes["ray"] == hashes["local"]
 
 
+def test_a_long_pdf_is_read_in_page_ranges_and_gives_the_same_database(tmp_path, local_ray, monkeypatch):
+    """A PDF of more than SPLIT_PAGES pages is read as range tasks and put together by one more task:
+    the same rules as one worker reading it whole (here 10-page ranges: seed 003 has 73 pages)."""
+    from conftest import DECK_AZ
+    from payerkg import ray_engine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for p in (DECK_AZ, PHARMACY):
+        shutil.copy(p, corpus / p.name)
+    monkeypatch.setattr(ray_engine, "SPLIT_PAGES", 10)
+    split = []
+    ranges = ray_engine.page_ranges
+    monkeypatch.setattr(ray_engine, "page_ranges", lambda *a: split.append(ranges(*a)) or split[-1])
+    hashes = {}
+    for engine, extra in (("local", ["--workers", "1"]), ("ray", ["--engine", "ray"])):
+        db = tmp_path / f"{engine}.duckdb"
+        res = CliRunner().invoke(app, ["build", str(corpus), "--db", str(db), *extra])
+        assert res.exit_code == 0, res.output
+        hashes[engine] = rules_hash(db)
+    assert sorted(len(r) for r in split) == [0, 8]  # the 6-page PDF whole, the 73-page one in 8 ranges
+    assert hashes["ray"] == hashes["local"] and hashes["ray"][0] > 5
+
+
 def test_a_document_past_the_time_limit_is_cancelled_and_the_rest_loads(tmp_path, local_ray):
     from test_isolation import VOCAB, one_line_page
 
