@@ -84,6 +84,7 @@ def ingest(
 
         payerkg ingest seeds/000_8f9831b6703bc328.pdf --format text
     """
+    logs.configure(verbose)
     cfg = config.BuildConfig.from_env(max_bytes=max_bytes)
     rows_fmt = rows_default(None, out.is_terminal)
     outcomes = ingest_paths(inputs.input_files(paths), cfg.ingest_options())
@@ -136,7 +137,6 @@ def build(
 
         payerkg build seeds/ --db payerkg.duckdb --strict --doc-timeout 60
     """
-    logs.configure(verbose)
     cfg = config.BuildConfig.from_env(
         db=db, vocab=vocab, workers=workers, doc_timeout=doc_timeout, max_pages=max_pages, max_memory=max_memory,
         wait=wait, engine=engine, ray_address=ray_address,
