@@ -8,6 +8,7 @@ documents, is slow automatically.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -108,3 +109,24 @@ def corpus(tmp_path):
     folder = tmp_path / "memos"
     folder.mkdir()
     return Corpus(folder)
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was():
+    """A command run in-process (``CliRunner``) configures logging (``payerkg.logs``): each test
+    starts from the configuration the one before it found, so no level or handler leaks into the
+    next test (a DEBUG level left by ``-vv`` would print into a test that captures stderr)."""
+    names = ["", "payerkg", "ingest", "extract", "graph", "warehouse"]
+    levels = {n: logging.getLogger(n or None).level for n in names}
+    handlers = list(logging.getLogger().handlers)
+    yield
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if h not in handlers:
+            root.removeHandler(h)
+            h.close()
+    for h in handlers:
+        if h not in root.handlers:
+            root.addHandler(h)
+    for n, level in levels.items():
+        logging.getLogger(n or None).setLevel(level)
