@@ -18,8 +18,6 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from ingest import ingest_paths
-
 from . import options as o
 from .exits import SOME_FAILED, STRICT_FAILED, exit_code, reports_errors, run
 from .formats import DiffFormat, IngestFormat, rows_default
@@ -84,6 +82,8 @@ def ingest(
 
         payerkg ingest seeds/000_8f9831b6703bc328.pdf --format text
     """
+    from ingest import ingest_paths
+
     logs.configure(verbose)
     cfg = config.BuildConfig.from_env(max_bytes=max_bytes)
     rows_fmt = rows_default(None, out.is_terminal)

@@ -13,25 +13,22 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-import duckdb
-
 import warehouse
-from extract import Statement, Vocabulary
-from ingest import IngestOptions, InputError
 from warehouse import NoDatabaseError, Warehouse
-from warehouse.conflicts import Conflict, read_conflicts
-from warehouse.conflicts import acknowledge as acknowledge_conflict
 from warehouse.errors import ArgumentError
-from warehouse.who import Answer, Question, who
 
 from .config import BuildConfig, ConfigLike
-from .inputs import input_files
 
-if TYPE_CHECKING:  # what only diffs, exports and extraction need loads when they run: query and who stay fast
-    from extract import Extraction
+if TYPE_CHECKING:  # each method imports what it needs when it runs: `query` loads neither `who` nor extraction
+    import duckdb
+
+    from extract import Extraction, Statement, Vocabulary
     from graph import KnowledgeGraph
+    from ingest import IngestOptions, InputError
+    from warehouse.conflicts import Conflict
     from warehouse.diff import Diff
     from warehouse.export import Export
+    from warehouse.who import Answer
 
 #: the schema version this payerkg reads and writes (``warehouse/migrations``)
 SCHEMA_VERSION = warehouse.SCHEMA_VERSION
@@ -98,12 +95,16 @@ class Knowledge:
     ) -> Answer:
         """Which vendor handles ``service`` for a member (names may be aliases, former names, group numbers);
         with ``as_of`` (a date or YYYY-MM-DD), who handled it that day, earlier versions of documents included."""
+        from warehouse.who import Question, who
+
         q = Question(service, payer, line_of_business, segment, group, as_of=day(as_of, "as-of date"))
         return who(self.warehouse, q, self.vocab)
 
     def conflicts(self, acknowledged: bool = False) -> list[Conflict]:
         """Contradictions across documents, each with both statements' source, page and quote: the open
         ones, and with ``acknowledged`` those an analyst acknowledged too (``status``, ``note``)."""
+        from warehouse.conflicts import read_conflicts
+
         return read_conflicts(self.warehouse.con, acknowledged=acknowledged)
 
     def diff(self, old: str | Path, new: str | Path) -> Diff:
@@ -165,6 +166,8 @@ def acknowledge(conflict_id: str, note: str, db: str | Path | None = None, confi
     cfg = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
     if not cfg.db.exists():
         raise NoDatabaseError(f"{cfg.db}: no such database; run `payerkg build --db {cfg.db}` first")
+    from warehouse.conflicts import acknowledge as acknowledge_conflict
+
     with Warehouse(cfg.db) as wh:
         return acknowledge_conflict(wh.con, conflict_id, note)
 
@@ -182,6 +185,8 @@ def migrate(db: str | Path | None = None, config: ConfigLike = None) -> Optional
 def extract(path: str | Path, vocab: Vocabulary | str | Path | None = None, config: ConfigLike = None) -> Extraction:
     """The payer and statements of one file, without a database. ``vocab``: a vocabulary, or the
     path of one (default: the config's). Raises ``InputError``."""
+    from extract import Vocabulary
+
     cfg = BuildConfig.resolve(config)
     if not isinstance(vocab, Vocabulary):
         cfg = cfg.replace(vocab=Path(vocab) if vocab is not None else None)
@@ -196,6 +201,9 @@ def extract_all(
 ) -> Iterator[tuple[str, Union[Extraction, InputError]]]:
     """(path, its extraction or the input error that stopped it) for every file under ``paths``.
     Raises ``ArgumentError`` for a path that does not exist or paths without documents."""
+    from ingest import InputError
+
+    from .inputs import input_files
     from .parsing import extract_file
 
     cfg = BuildConfig.resolve(config)
