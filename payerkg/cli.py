@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
+from . import coercion
 from . import options as o
 from .exits import SOME_FAILED, STRICT_FAILED, exit_code, reports_errors, run
 from .formats import DiffFormat, IngestFormat, rows_default
@@ -31,6 +32,7 @@ else:  # imported when a command first uses them (payerkg/lazy.py)
         for m in ("config", "decisions", "inputs", "knowledge", "logs", "pipeline", "render", "render_docs", "site")
     )
 
+coercion.install()  # text, --format and --db values without importing pydantic (payerkg/coercion.py)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
