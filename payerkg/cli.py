@@ -9,6 +9,7 @@ output formats too (``payerkg.formats``), and logging is set up in ``payerkg.log
 
 from __future__ import annotations
 
+import gc
 import sys
 import tempfile
 from pathlib import Path
@@ -281,7 +282,10 @@ def report(out_dir: o.SiteOut = None, db: o.Db = None, stale_days: o.StaleDays =
 
 def main(argv: Optional[list[str]] = None) -> None:
     """Console-script entry point; ``argv`` lets tests call it in-process."""
-    sys.exit(run(app, argv if argv is not None else sys.argv[1:], err))
+    status = run(app, argv if argv is not None else sys.argv[1:], err)
+    if argv is None:  # the process ends here: its exit need not search every object loaded for cycles
+        gc.freeze()  # (about 0.03 s of `who`; connections and files are closed by now, atexit still runs)
+    sys.exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover
