@@ -1,8 +1,16 @@
-"""Stage 1: bytes → ``Document`` of structured ``Block``s (PDF, HTML, text)."""
+"""Stage 1: bytes → ``Document`` of structured ``Block``s (PDF, HTML, text).
 
-from .api import IngestOptions, IngestOutcome, expand_paths, ingest_file, ingest_paths, parse_bytes
+The errors are imported with the package; the parser and the data model on first use (PEP 562), so
+what only needs ``PayerkgError`` (every command's error handling, the warehouse) does not load them.
+"""
+
+from typing import TYPE_CHECKING, Any
+
 from .errors import InputError, PayerkgError
-from .model import Block, BlockKind, Document, LineBox, MediaType, TableRow
+
+if TYPE_CHECKING:
+    from .api import IngestOptions, IngestOutcome, expand_paths, ingest_file, ingest_paths, parse_bytes
+    from .model import Block, BlockKind, Document, LineBox, MediaType, TableRow
 
 __all__ = [
     "Block",
@@ -20,3 +28,18 @@ __all__ = [
     "ingest_paths",
     "parse_bytes",
 ]
+
+_LAZY = {
+    **dict.fromkeys(
+        ("IngestOptions", "IngestOutcome", "expand_paths", "ingest_file", "ingest_paths", "parse_bytes"), "api"
+    ),
+    **dict.fromkeys(("Block", "BlockKind", "Document", "LineBox", "MediaType", "TableRow"), "model"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

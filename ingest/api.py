@@ -11,14 +11,11 @@ from typing import Any
 
 from .detect import detect
 from .errors import InputError, input_error
-from .limits import DEFAULT_MAX_PAGES
+from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES
 from .model import Document, MediaType, sha256_bytes
 
 _log = logging.getLogger(__name__)
 
-#: Default largest file we read (bytes). Payer bulletins are < 5 MB; a 50 MB file is almost
-#: certainly a scan or an archive and would take minutes. Override with PAYERKG_MAX_BYTES.
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".pdf", ".html", ".htm", ".xhtml", ".txt", ".md", ".markdown")
 
 

@@ -24,6 +24,10 @@ import re
 
 from .errors import input_error
 
+#: Default largest file we read (bytes). Payer bulletins are < 5 MB; a 50 MB file is almost
+#: certainly a scan or an archive and would take minutes. Override with PAYERKG_MAX_BYTES.
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
 #: Default largest PDF we read, in pages (``IngestOptions.max_pages``; the build's ``--max-pages``,
 #: PAYERKG_MAX_PAGES). Payer bulletins and decks run to tens of pages, manuals to a few hundred; a
 #: page takes 5-100 ms to lay out and extract, so 2,000 pages is already minutes of work.

@@ -13,14 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
-from extract import Vocabulary
-from ingest import IngestOptions
-from ingest.api import DEFAULT_MAX_BYTES
-from ingest.limits import DEFAULT_MAX_PAGES  # pages a PDF may have (E141); its reason is there
+from ingest.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES  # file size (E102), PDF pages (E141): reasons there
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:  # loaded when a command reads the vocabulary or ingests: `payerkg query` does neither
+    from extract import Vocabulary
+    from ingest import IngestOptions
 
 DEFAULT_DB = Path("payerkg.duckdb")
 DEFAULT_INPUTS = (Path("seeds"),)
@@ -141,6 +142,8 @@ class BuildConfig:
     def vocabulary(self) -> Vocabulary:
         """The vocabulary file ``vocab``, or the packaged one (loaded once per process either way).
         Raises ``ConfigError`` when the file is not a vocabulary."""
+        from extract import Vocabulary
+
         if self.vocab is not None:
             try:
                 return Vocabulary.load(self.vocab)
@@ -153,6 +156,8 @@ class BuildConfig:
 
     def ingest_options(self) -> IngestOptions:
         """Ingest's settings: its size and page limits (E102, E141)."""
+        from ingest import IngestOptions
+
         return IngestOptions(max_bytes=self.max_bytes, max_pages=self.max_pages)
 
 

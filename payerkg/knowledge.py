@@ -13,25 +13,22 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-import duckdb
-
 import warehouse
-from extract import Statement, Vocabulary
-from ingest import IngestOptions, InputError
 from warehouse import NoDatabaseError, Warehouse
-from warehouse.conflicts import Conflict, read_conflicts
-from warehouse.conflicts import acknowledge as acknowledge_conflict
 from warehouse.errors import ArgumentError
-from warehouse.who import Answer, Question, who
 
 from .config import BuildConfig, ConfigLike
-from .inputs import input_files
 
-if TYPE_CHECKING:  # what only diffs, exports and extraction need loads when they run: query and who stay fast
-    from extract import Extraction
+if TYPE_CHECKING:  # each method imports what it needs when it runs: `query` loads neither `who` nor extraction
+    import duckdb
+
+    from extract import Extraction, Statement, Vocabulary
     from graph import KnowledgeGraph
+    from ingest import IngestOptions, InputError
+    from warehouse.conflicts import Conflict
     from warehouse.diff import Diff
     from warehouse.export import Export
+    from warehouse.who import Answer
 
 #: the schema version this payerkg reads and writes (``warehouse/migrations``)
 SCHEMA_VERSION = warehouse.SCHEMA_VERSION
@@ -59,22 +56,39 @@ class Knowledge:
         self.config = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
         self.path = self.config.db
         self.allow_files = allow_files
-        self.warehouse = Warehouse(self.path, read_only=True)
-        self._sandbox: Optional[Warehouse] = None
+        # One connection now (its checks raise here): the one user SQL runs on. payerkg's own reads use
+        # it too; a second is opened only for what needs files (``export``) when it is sandboxed.
+        first = Warehouse(self.path, read_only=True, sandbox=not allow_files)
+        self._files: Optional[Warehouse] = None if first.sandboxed else first
+        self._sandbox: Optional[Warehouse] = first if first.sandboxed else None
 
     def close(self) -> None:
-        if self._sandbox is not None:
-            self._sandbox.close()
-        self.warehouse.close()
+        for wh in (self._sandbox, self._files):
+            if wh is not None:
+                wh.close()
+
+    @property
+    def warehouse(self) -> Warehouse:
+        """The database, read-only, on a connection that may read and write files (an export writes through
+        it); opened on first use when the first connection is the sandboxed one."""
+        if self._files is None:
+            self._files = Warehouse(self.path, read_only=True)
+        return self._files
 
     @property
     def sql(self) -> Warehouse:
-        """The connection user SQL runs on: a sandboxed one (opened on first use) unless ``allow_files``."""
+        """The connection user SQL runs on: the sandboxed one unless ``allow_files``."""
         if self.allow_files:
             return self.warehouse
-        if self._sandbox is None:
+        if self._sandbox is None:  # pragma: no cover - opened by __init__
             self._sandbox = Warehouse(self.path, read_only=True, sandbox=True)
         return self._sandbox
+
+    @property
+    def _reads(self) -> Warehouse:
+        """Where payerkg's own queries (who, conflicts, statements, the graph) run: whichever connection is
+        open; the sandboxed one reads the same tables, and they touch no file."""
+        return self._files or self.sql
 
     def __enter__(self) -> Knowledge:
         return self
@@ -98,18 +112,22 @@ class Knowledge:
     ) -> Answer:
         """Which vendor handles ``service`` for a member (names may be aliases, former names, group numbers);
         with ``as_of`` (a date or YYYY-MM-DD), who handled it that day, earlier versions of documents included."""
+        from warehouse.who import Question, who
+
         q = Question(service, payer, line_of_business, segment, group, as_of=day(as_of, "as-of date"))
-        return who(self.warehouse, q, self.vocab)
+        return who(self._reads, q, self.vocab)
 
     def conflicts(self, acknowledged: bool = False) -> list[Conflict]:
         """Contradictions across documents, each with both statements' source, page and quote: the open
         ones, and with ``acknowledged`` those an analyst acknowledged too (``status``, ``note``)."""
-        return read_conflicts(self.warehouse.con, acknowledged=acknowledged)
+        from warehouse.conflicts import read_conflicts
+
+        return read_conflicts(self._reads.con, acknowledged=acknowledged)
 
     def diff(self, old: str | Path, new: str | Path) -> Diff:
         """What changed between two versions: each a file (extracted now) or a document id (or 6+ of its
         first characters) in this database."""
-        return diff_versions(old, new, self.vocab, self.config.ingest_options(), self.warehouse)
+        return diff_versions(old, new, self.vocab, self.config.ingest_options(), self._reads)
 
     def query(self, sql: str, params: Optional[Sequence[Any]] = None) -> Optional[duckdb.DuckDBPyRelation]:
         """``sql`` as a DuckDB relation (``.df()`` for pandas, ``.fetchall()``, ``.columns``); the
@@ -123,7 +141,7 @@ class Knowledge:
 
     def statements(self) -> list[Statement]:
         """The rules of active documents as typed records."""
-        return self.warehouse.statements()
+        return self._reads.statements()
 
     def export(self, out: str | Path, format: str = "jsonl", since: Optional[str] = None) -> Export:
         """Write the rules (jsonl, parquet), the change feed (jsonl with ``since``: a build id or a date)
@@ -135,11 +153,12 @@ class Knowledge:
             raise ArgumentError(f"{out}: {folder} is a file, not a folder")
         from warehouse.export import export as export_to
 
-        return export_to(self.warehouse, out, format, since, self.vocab)
+        wh = self.warehouse if format == "parquet" else self._reads  # DuckDB writes parquet (COPY … TO)
+        return export_to(wh, out, format, since, self.vocab)
 
     def graph(self) -> KnowledgeGraph:
         """The active rules as a networkx knowledge graph (``.g``), entities resolved."""
-        return self.warehouse.graph(self.vocab)
+        return self._reads.graph(self.vocab)
 
 
 def open(db: str | Path | None = None, config: ConfigLike = None, *, allow_files: bool = False) -> Knowledge:
@@ -165,6 +184,8 @@ def acknowledge(conflict_id: str, note: str, db: str | Path | None = None, confi
     cfg = BuildConfig.resolve(config).replace(db=Path(db) if db is not None else None)
     if not cfg.db.exists():
         raise NoDatabaseError(f"{cfg.db}: no such database; run `payerkg build --db {cfg.db}` first")
+    from warehouse.conflicts import acknowledge as acknowledge_conflict
+
     with Warehouse(cfg.db) as wh:
         return acknowledge_conflict(wh.con, conflict_id, note)
 
@@ -182,6 +203,8 @@ def migrate(db: str | Path | None = None, config: ConfigLike = None) -> Optional
 def extract(path: str | Path, vocab: Vocabulary | str | Path | None = None, config: ConfigLike = None) -> Extraction:
     """The payer and statements of one file, without a database. ``vocab``: a vocabulary, or the
     path of one (default: the config's). Raises ``InputError``."""
+    from extract import Vocabulary
+
     cfg = BuildConfig.resolve(config)
     if not isinstance(vocab, Vocabulary):
         cfg = cfg.replace(vocab=Path(vocab) if vocab is not None else None)
@@ -196,6 +219,9 @@ def extract_all(
 ) -> Iterator[tuple[str, Union[Extraction, InputError]]]:
     """(path, its extraction or the input error that stopped it) for every file under ``paths``.
     Raises ``ArgumentError`` for a path that does not exist or paths without documents."""
+    from ingest import InputError
+
+    from .inputs import input_files
     from .parsing import extract_file
 
     cfg = BuildConfig.resolve(config)

@@ -14,13 +14,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from rich.console import Console
 from rich.markup import escape
 
-from ingest import PayerkgError
-from ingest.api import SUPPORTED_SUFFIXES
-from warehouse import LoadError
-from warehouse.conflicts import COLUMNS as CONFLICT_COLUMNS
-from warehouse.conflicts import Conflict
-from warehouse.errors import ArgumentError, RetirementRefusedError
-from warehouse.who import Answer
+from warehouse.errors import ArgumentError, LoadError, RetirementRefusedError
 
 from . import tables
 from .errors import describe
@@ -28,9 +22,12 @@ from .render_answers import acknowledged as acknowledged
 from .render_answers import answer as grouped_answer
 from .render_answers import conflict_table, conflicts_summary
 
-if TYPE_CHECKING:  # what only diff, export and build render with: query and who stay fast
+if TYPE_CHECKING:  # what only some commands render: `query` loads neither `who` nor the exporters
+    from ingest import PayerkgError
+    from warehouse.conflicts import Conflict
     from warehouse.diff import Diff
     from warehouse.export import Export
+    from warehouse.who import Answer
 
     from .pipeline import BuildReport
     from .site import SiteReport
@@ -116,6 +113,8 @@ def build_summary(err: Console, report: BuildReport) -> None:
         internal = sum(e.code == "E150" for e in report.failures)
         line(err, f"{internal} internal error(s) (E150): tracebacks in {escape(str(report.log))}")
     if report.files == 0:
+        from ingest.api import SUPPORTED_SUFFIXES
+
         line(err, f"[yellow]warning:[/yellow] no document under the inputs ({', '.join(SUPPORTED_SUFFIXES)})")
     if report.migrated_from is not None:
         line(err, f"migrated {report.db} from {_schema(report.migrated_from)} to the current schema")
@@ -205,7 +204,9 @@ def conflicts(out: Console, found: Sequence[Conflict], fmt: str) -> None:
         out.out(render_conflicts_markdown(found), highlight=False)
         return
     if fmt != "table":
-        rows(out, fmt, CONFLICT_COLUMNS, [list(c.to_dict().values()) for c in found])
+        from warehouse.conflicts import COLUMNS
+
+        rows(out, fmt, COLUMNS, [list(c.to_dict().values()) for c in found])
         return
     conflict_table(out, found)
 

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from warehouse.conflicts import Conflict
-from warehouse.model import LoadResult
-from warehouse.who import Answer
-
 from . import tables
+
+if TYPE_CHECKING:
+    from warehouse.conflicts import Conflict
+    from warehouse.model import LoadResult
+    from warehouse.who import Answer
 
 
 def _say(console: Console, text: str) -> None:

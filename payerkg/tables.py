@@ -12,13 +12,13 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from warehouse.cells import jsonable, text_cell
 
-from warehouse.export import jsonable, text_cell
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 #: No column is cut narrower than this (unless its content is shorter): "line_of…" still reads as its
 #: header, and 8 characters keep a page number, a segment or a short name whole.
@@ -30,7 +30,7 @@ BORDER = 1
 
 
 def cell(v: Any) -> str:
-    """One value as one line of text (``warehouse.export.text_cell``): lists joined by "; ", structs
+    """One value as one line of text (``warehouse.cells.text_cell``): lists joined by "; ", structs
     as JSON, None empty, tabs and line breaks as spaces."""
     return text_cell(v)
 
@@ -93,6 +93,9 @@ def fit_widths(natural: Sequence[int], available: int, floors: Sequence[int]) ->
 
 def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], width: int, title: Optional[str] = None) -> Table:
     """A rich table of ``rows`` no wider than ``width``; cells are plain text (no markup)."""
+    from rich.table import Table  # only a table loads rich's tables: TSV, CSV and JSON are written as they are
+    from rich.text import Text
+
     texts = [[cell(v) for v in r] for r in rows]
     natural = [max([len(c), *(len(r[i]) for r in texts)]) for i, c in enumerate(columns)]
     room = max(width - PADDING_PER_COLUMN * len(columns) - BORDER, len(columns))

@@ -1,4 +1,10 @@
-"""Stage 4: DuckDB tables and views, loaded one transaction per build; ``who`` answers from them."""
+"""Stage 4: DuckDB tables and views, loaded one transaction per build; ``who`` answers from them.
+
+A build's records (``warehouse.model``) are imported on first use (PEP 562): reading commands open the
+database without them.
+"""
+
+from typing import TYPE_CHECKING, Any
 
 from .connection import Warehouse
 from .errors import (
@@ -11,7 +17,9 @@ from .errors import (
     WarehouseError,
 )
 from .migrations import SCHEMA_VERSION
-from .model import STEPS, LoadBatch, LoadHooks, LoadResult, ParsedDocument
+
+if TYPE_CHECKING:
+    from .model import STEPS, LoadBatch, LoadHooks, LoadResult, ParsedDocument
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -29,3 +37,11 @@ __all__ = [
     "Warehouse",
     "WarehouseError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("STEPS", "LoadBatch", "LoadHooks", "LoadResult", "ParsedDocument"):
+        from . import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

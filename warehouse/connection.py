@@ -23,17 +23,15 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import duckdb
 
-from extract import Statement, Vocabulary
-
 from . import migrations
 from .errors import DatabaseBusyError, NoDatabaseError, QueryError, SchemaVersionError, WarehouseError
-from .model import LoadBatch, LoadHooks, LoadResult
-from .rows import read_stable_ids, read_statements
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a read-only open loads neither extraction's records nor the load's
+    from extract import Statement, Vocabulary
     from graph import KnowledgeGraph
 
     from .load import Load as StreamingLoad
+    from .model import LoadBatch, LoadHooks, LoadResult
 
 
 def _payerkg_version() -> str:
@@ -204,9 +202,13 @@ class Warehouse:
 
     def statements(self, active_only: bool = True, doc_ids: Optional[Sequence[str]] = None) -> list[Statement]:
         """Statements as typed records: those of active documents, or of ``doc_ids`` whatever their status."""
+        from .rows import read_statements
+
         return read_statements(self.con, active_only, doc_ids)
 
     def stable_ids(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        from .rows import read_stable_ids
+
         return read_stable_ids(self.con, doc_ids)
 
     def documents_by_prefix(self, prefix: str) -> list[tuple[str, str, int]]:

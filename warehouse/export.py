@@ -10,8 +10,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
@@ -19,6 +18,7 @@ import duckdb
 
 from extract import CONTRACT_COLUMNS, Vocabulary
 
+from .cells import jsonable, text_cell
 from .connection import Warehouse
 from .errors import ArgumentError
 
@@ -35,33 +35,6 @@ class Export:
     format: str
     count: int
     unit: str
-
-
-def jsonable(v: Any) -> Any:
-    """A value from DuckDB as JSON takes it (dates as ISO text, structs as objects)."""
-    if isinstance(v, (date, datetime)):
-        return v.isoformat()
-    if isinstance(v, Decimal):
-        return float(v)
-    if isinstance(v, (list, tuple)):
-        return [jsonable(x) for x in v]
-    if isinstance(v, dict):
-        return {k: jsonable(x) for k, x in v.items()}
-    return v
-
-
-def text_cell(v: Any) -> str:
-    """A value as one line of text, for CSV and TSV: lists joined by "; ", structs as JSON, dates as
-    ISO text, None empty, tabs and line breaks as spaces."""
-    if v is None:
-        return ""
-    if isinstance(v, (list, tuple)):
-        text = "; ".join(map(text_cell, v))
-    elif isinstance(v, dict):
-        text = json.dumps(jsonable(v), ensure_ascii=False)
-    else:
-        text = str(jsonable(v))
-    return " ".join(text.split()) if ("\n" in text or "\t" in text or "\r" in text) else text
 
 
 def _write_atomic(path: Path, text: str) -> None:

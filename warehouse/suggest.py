@@ -97,6 +97,8 @@ def hints(
         term = resolved.get(slot)
         if not term:
             continue
+        if term in {item.name for item in getattr(vocab, SLOTS[slot][0])}:
+            continue  # a name of the vocabulary's: known, without asking the rules (a query each)
         exact, names = known_names(wh, vocab, slot)
         if term in exact:
             continue

@@ -153,14 +153,14 @@ def who(wh: Warehouse, q: Question, vocab: Vocabulary | None = None) -> Answer:
         params.append(segs)
     sql.append("ORDER BY c.service, c.vendor, c.line_of_business, c.segment, c.doc_id, c.page")
     cols, rows = wh.query(" ".join(sql), params)
-    alternates = {
-        (rid, g): (alt, quote)
-        for rid, g, alt, quote in wh.query(
-            "SELECT rule_id, group_name, alternate_vendor, quote FROM exceptions WHERE alternate_vendor IS NOT NULL"
-        )[1]
-    }
     answer = Answer(q, r)
     group = r["group"]
+    alternates: dict[tuple[str, str], tuple[str, str]] = {}
+    if group:  # another vendor named for an excepted group (only a group's member is excepted)
+        sql_alt = (
+            "SELECT rule_id, group_name, alternate_vendor, quote FROM exceptions WHERE alternate_vendor IS NOT NULL"
+        )
+        alternates = {(rid, g): (alt, quote) for rid, g, alt, quote in wh.query(sql_alt)[1]}
     for row in rows:
         rec = dict(zip(cols, row))
         via = rec["service"] if rec["service"] != r["service"] else None
