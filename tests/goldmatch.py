@@ -130,7 +130,9 @@ def score(gold: list[dict], rows: list[dict]) -> Score:
                 # at equal service similarity a golden row of the same requirement comes first ("surgical
                 # services … required" is not the golden "non-surgical services … not required"), then one
                 # that names the line before one that accepts any
-                cands.append((-sim, g.get("requirement") != r.get("requirement"), g.get("line_of_business") is None, i, j))
+                cands.append(
+                    (-sim, g.get("requirement") != r.get("requirement"), g.get("line_of_business") is None, i, j)
+                )
     used_g, used_r = set(), set()
     for *_, i, j in sorted(cands):
         if i not in used_g and j not in used_r:
