@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from extract.payer import UNKNOWN as UNKNOWN_PAYER
+from extract.contract import UNKNOWN_PAYER
 
 NO_RULES, NO_PAYER, UNEXPLAINED = "no_rules", "no_payer", "unexplained"
 
