@@ -43,9 +43,10 @@ def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: Mapping[
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], arrow: pa.Table) -> int:
-    con.register("_bulk_rows", arrow)
-    try:
-        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _bulk_rows")
-    finally:
-        con.unregister("_bulk_rows")
+    # The Arrow table is scanned through a relation, not ``con.register``: a registered table is a
+    # view in the connection's catalog, and inside a transaction a dropped catalog entry (unregister)
+    # is kept until COMMIT, with the Arrow table it holds, so a build kept every batch it ever wrote.
+    con.from_arrow(arrow).query(
+        "_bulk_rows", f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _bulk_rows"
+    )
     return int(arrow.num_rows)
