@@ -15,11 +15,6 @@ from enum import Enum
 from typing import Optional
 
 
-#: the payer of a document that names none (``extract.payer``); here, where reading commands and the
-#: build's driver can import it without loading the extractor (spaCy)
-UNKNOWN_PAYER = "unknown payer"
-
-
 class Scope(str, Enum):
     ALL = "all"
     MOST = "most"

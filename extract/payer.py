@@ -15,11 +15,10 @@ from typing import Optional
 
 from ingest import BlockKind, Document
 
-from .contract import UNKNOWN_PAYER
 from .patterns import NAME_MAX_WORDS, PAYER_SEARCH_CHARS
 from .resources import Resources
 
-UNKNOWN = UNKNOWN_PAYER
+UNKNOWN = "unknown payer"
 #: How much a payer named in each place counts: the title and masthead say who publishes; a payer
 #: named before "members" is usually a product line ("Zephyr Choice members"), counted for little.
 TITLE_WEIGHT = 4.0

@@ -5,12 +5,17 @@ alive, what a worker has done, never on bytes of RSS."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import weakref
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from warehouse import bulk
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _arrow_tables_written(monkeypatch) -> list[weakref.ref]:
@@ -47,3 +52,20 @@ def test_a_bulk_insert_inside_a_transaction_does_not_keep_its_arrow_table(monkey
     assert con.execute("SELECT id, text FROM t ORDER BY rowid").fetchall() == [
         (0, "a0"), (10, "b0"), (1, "a1"), (11, "b1"), (2, "a2"), (12, "b2"),
     ]  # fmt: skip
+
+
+def test_the_driver_names_the_unknown_payer_as_extraction_does():
+    from extract.payer import UNKNOWN
+    from warehouse.notices import UNKNOWN_PAYER
+
+    assert UNKNOWN_PAYER == UNKNOWN
+
+
+def test_a_build_driver_imports_no_extractor():
+    # the driver streams documents into DuckDB and validates; spaCy is the workers' (one copy each)
+    code = (
+        "import sys, payerkg.cli, payerkg.pipeline, warehouse.load, warehouse.validate, warehouse.report; "
+        "print(sorted(m for m in ('spacy', 'thinc', 'extract.nlp', 'extract.payer', 'pdfplumber') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
