@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 import duckdb
 
-from extract.payer import UNKNOWN as UNKNOWN_PAYER
+#: the payer of a document that names none: ``extract.payer.UNKNOWN``, written out here because importing
+#: ``extract.payer`` loads the extractor (spaCy: ~37 MiB of a build's driver, which never extracts);
+#: tests/test_memory.py checks that the two agree
+UNKNOWN_PAYER = "unknown payer"
 
 NO_RULES, NO_PAYER, UNEXPLAINED = "no_rules", "no_payer", "unexplained"
 
