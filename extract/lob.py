@@ -21,6 +21,7 @@ from typing import Optional
 
 from .lob_terms import PAREN_RE, LobTerms
 from .model import Segment
+from .prefilter import prefilter_module
 from .text import fold, normalize
 
 TRAILING_RE = re.compile(
@@ -250,3 +251,7 @@ class LobNamer(LobTerms):
             if k and self.generic_name(rest):
                 return rest, doc_payer
         return text, None
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

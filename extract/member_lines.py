@@ -15,6 +15,7 @@ from typing import Optional
 from .lob import Lob, LobNamer
 from .nlp import Annotator
 from .patterns import LABEL_MAX_WORDS, VERB_RE
+from .prefilter import prefilter_module
 from .text import fold, normalize
 
 #: lower-case words that close a line-of-business phrase ("… Medicaid members", "… PPO plans"); a
@@ -242,3 +243,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append([a, b])
     return [(a, b) for a, b in out]
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

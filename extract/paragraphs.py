@@ -30,6 +30,7 @@ from .patterns import (
     SERVICE_LEAD_RE,
     VERB_RE,
 )
+from .prefilter import prefilter_module
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, normalize, sentences
 from .tree import Topic
 from .walk_state import WalkState
@@ -186,3 +187,7 @@ def _notes_a_sentence(b: Block, siblings: list[Block]) -> bool:
         and marker in FOOTNOTE_SYMBOLS + SUPERSCRIPTS
         and any(x.index < b.index and marker in x.text.lstrip()[1:] for x in siblings)
     )
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

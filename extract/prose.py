@@ -37,6 +37,7 @@ from .patterns import (
     REFERENCE_LEAD_RE,
     SERVICE_LEAD_RE,
 )
+from .prefilter import prefilter_module
 from .prose_slots import SentenceSlots
 from .requirements import RequirementReader
 from .resources import Resources
@@ -169,3 +170,7 @@ def _aside_around(s: str, pos: int) -> Optional[str]:
     close = s.find(")", pos)
     aside = s[open_ : close + 1 if close >= 0 else len(s)]
     return aside if s.replace(aside, " ").strip(" .;,") else None
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -25,6 +25,7 @@ from .patterns import (
     NOT_EFFECTIVE_RE,
     ONLY_ELECTED_RE,
 )
+from .prefilter import prefilter_module
 from .resources import Resources
 from .text import dates_in, fold
 
@@ -191,3 +192,7 @@ class SentenceSlots:
         if any(CARE_MANAGEMENT_RE.search(x) for x in claim.services):
             return Requirement.CARE_MANAGEMENT
         return None
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

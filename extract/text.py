@@ -15,6 +15,8 @@ from typing import Optional
 
 from ingest.assemble import split_points
 
+from .prefilter import prefilter_module
+
 #: Trademark marks and footnote markers: dropped for matching ("BlueSM", "Zephyr®", "Yes*").
 MARK_CHARS = "®™℠©*†‡§‖¶¹²³⁴⁵⁶⁷⁸⁹⁰"
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
@@ -223,3 +225,7 @@ def day_after(d: date) -> date:
 def iter_words(text: str) -> Iterator[tuple[str, int, int]]:
     for m in re.finditer(r"[A-Za-z0-9][\w'’./&-]*", text):
         yield m.group(0), m.start(), m.end()
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

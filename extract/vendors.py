@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Optional
 from .drafts import VendorRef
 from .nlp import Annotated, Annotator
 from .patterns import NAME_MAX_WORDS
+from .prefilter import prefilter_module
 from .text import fold, normalize
 
 if TYPE_CHECKING:
@@ -279,3 +280,7 @@ def _strip_acronym(name: str) -> str:
 
 def _payer_like(owner: str, payer: Optional[str]) -> bool:
     return bool(payer) and (fold(owner) in fold(payer) or fold(payer).startswith(fold(owner).split(" ")[0]))
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())
