@@ -39,6 +39,10 @@ MEMBER_GAP_RE = re.compile(
 
 #: A sentence whose verb is the start of something: its "on <date>" is when that starts.
 START_VERB_RE = re.compile(r"\b(?:begin|begins|began|start|starts|started|take\s+over|takes\s+over)\b", re.I)
+#: The requirement a sentence's own word names (unless it also says "authorization").
+PRECERTIFICATION_RE = re.compile(r"\bpre-?certification\b", re.I)
+NOTIFICATION_RE = re.compile(r"\bnotification\b|\bnotify\b", re.I)
+AUTHORIZATION_RE = re.compile(r"\bauthori[sz]ation\b", re.I)
 
 
 class SentenceSlots:
@@ -183,9 +187,9 @@ class SentenceSlots:
     def _requirement(self, s: str, claim: Claim) -> Optional[Requirement]:
         if claim.not_required and not claim.vendor:
             return Requirement.NOT_REQUIRED
-        if re.search(r"\bpre-?certification\b", s, re.I) and not re.search(r"\bauthori[sz]ation\b", s, re.I):
+        if PRECERTIFICATION_RE.search(s) and not AUTHORIZATION_RE.search(s):
             return Requirement.PRECERTIFICATION
-        if re.search(r"\bnotification\b|\bnotify\b", s, re.I) and not re.search(r"\bauthori[sz]ation\b", s, re.I):
+        if NOTIFICATION_RE.search(s) and not AUTHORIZATION_RE.search(s):
             return Requirement.NOTIFICATION
         if CARE_MANAGEMENT_RE.search(s) and not AUTH_WORD_RE.search(re.sub(r"care\s+management", "", s, flags=re.I)):
             return Requirement.CARE_MANAGEMENT

@@ -74,6 +74,24 @@ def test_fuzz_crash_memory_line_of_asterisks(extractor):
     assert _run(extractor, FUZZ / "crash_memory_line_of_asterisks.txt.gz") < 3 * BUDGET_S
 
 
+def test_fuzz_hang_text_of_link_brackets(extractor):
+    """``make fuzz`` case 100 (seed 30): seed 001's text with 1,000,000 ``[a](`` on one line, 4.0 M
+    characters in 400 blocks. Every sentence piece was read by every cue pattern, each trying its words
+    at every position (Python's ``re`` has no literal scan for ``\\b(?:word|…)``): 22 s of extraction.
+    Fixed by the literal prefilter (``extract/prefilter.py``): a pattern whose words are all missing
+    is not run. Now under 2 s."""
+    assert _run(extractor, FUZZ / "hang_text_of_link_brackets.txt.gz") < BUDGET_S
+
+
+def test_fuzz_hang_line_of_asterisks(extractor):
+    """``make fuzz`` case 203 (seed 30), shrunk from 45 MB to 16 MB: seed 001's text with a line of
+    ``*``. Ingest stepped through its 3.3 million ``**…**`` matches one by one (5 s here, 13 s for
+    the case) and extraction read the 3.4 M characters left at 272,000 a second (12 s; 34 s for the
+    case). Fixed by making bold spans per run of touching matches (``ingest/text.py``) and by the
+    literal prefilter. Now under 3 s (the case: 7 s)."""
+    assert _run(extractor, FUZZ / "hang_line_of_asterisks_16mb.txt.gz") < BUDGET_S
+
+
 def test_fuzz_report_recursion_error_in_the_html_walker(extractor, tmp_path):
     """Issue 18's fuzz report: ``RecursionError`` in the HTML walker (two frames a level, tripping at
     about 500 nested elements), also from ``_Walker.inline``."""
