@@ -20,7 +20,7 @@ from .drafts import VendorRef
 from .nlp import Annotated, Annotator
 from .patterns import NAME_MAX_WORDS
 from .prefilter import prefilter_module
-from .text import fold, normalize
+from .text import PrefixMatches, fold, normalize
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
@@ -43,6 +43,8 @@ PROPER_RE = re.compile(
     r"(?:[A-Z0-9][\w.&'’+-]*)(?:\s+(?:of|and|&|for)\s+[A-Z][\w.&'’+-]*|\s+[A-Z0-9][\w.&'’+-]*)*"
     r"(?:\s*\([A-Z][\w .&-]{1,40}\))?"
 )
+#: "…, an independent company,": an aside that ends where a subject's verb follows
+APPOSITIVE_RE = re.compile(r"\s*,?\s*(?:an?|the)\s+[^,]*,\s*$")
 #: Capitalised words that begin sentences or name documents, never vendors.
 NOT_NAMES = {
     "the",
@@ -178,6 +180,7 @@ class VendorFinder:
         self.vocab = vocab
         self.annotate = annotate
         self.departments = {d.name: d.payer for d in vocab.departments}
+        self._proper = PrefixMatches(PROPER_RE)
 
     def known(self, ann: Annotated, payer: Optional[str]) -> list[VendorMention]:
         out = []
@@ -255,11 +258,16 @@ class VendorFinder:
             start = m.start()
         else:
             head = text[:pos].rstrip()
-            head = re.sub(r"\s*,?\s*(?:an?|the)\s+[^,]*,\s*$", "", head)  # "X, an independent company,"
-            cands = [m for m in PROPER_RE.finditer(head) if m.end() == len(head)]
-            if not cands:
+            if head.endswith(","):  # "X, an independent company,": an aside between the name and its verb
+                w = head.rfind(",", 0, len(head) - 1)  # the aside holds no comma but its last
+                w = max(w, 0)
+                while w > 0 and head[w - 1].isspace():
+                    w -= 1
+                head = head[:w] + APPOSITIVE_RE.sub("", head[w:])
+            last = self._proper.last_before(text, len(head))  # head is text[: len(head)]
+            if last is None or last.end() != len(head):
                 return None
-            m = cands[-1]
+            m = last
             name, start = _trim_name(m.group(0)), m.start()
         if not name or not self.plausible(name):
             return None

@@ -80,11 +80,13 @@ def test_every_extract_pattern_is_unmatched_where_its_literals_are_missing():
     assert len(patterns) > 100
     skipped = 0
     for name, p in patterns:
+        assert p.literals is not None
         for t in texts:
-            if not p.possible(t):
+            key = text_key(t)
+            if not any(lit in key for lit in p.literals):  # what ``possible`` checks (on long texts)
                 skipped += 1
                 assert p.regex.search(t) is None, (name, t)
-    assert skipped > len(patterns) * len(texts) // 2  # most of the calls never run the pattern
+    assert skipped > len(patterns) * len(texts) // 2  # most of the calls need not run the pattern
 
 
 def test_prefiltered_methods_answer_as_the_pattern_does():
