@@ -9,7 +9,8 @@ named constant saying why its value was chosen:
   kept, only its nesting flattens (libxml2 and BeautifulSoup build an N-deep tree in up to
   O(N²) time, and a section path holds every heading above a block: both grow quadratically);
 * **split** — a paragraph or list item longer than ``MAX_BLOCK_CHARS`` becomes several blocks,
-  and a heading longer than ``MAX_TITLE_CHARS`` is read as a paragraph;
+  a heading longer than ``MAX_TITLE_CHARS`` is read as a paragraph, and a table cell longer than
+  ``MAX_CELL_CHARS`` keeps its first lines, the rest read as a paragraph after the table;
 * **refuse** with ``E142`` ("too deep or too large a structure") — a PDF line longer than
   ``MAX_PDF_LINE_BYTES`` (pdfminer reads long lines in quadratic time), a PDF page tree deeper
   than ``MAX_PDF_TREE_DEPTH`` (pdfminer walks it by recursion), an HTML page with more than ``MAX_HTML_ELEMENTS`` elements (about
@@ -77,6 +78,14 @@ LINE_BREAKS = ("\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u20
 #: devset is 1,605; extraction reads a block's sentences together (each against those before it),
 #: so a paragraph of megabytes would cost time growing with its square.
 MAX_BLOCK_CHARS = 10_000
+
+#: Longest table cell kept whole; a longer one keeps its first lines up to this many characters and
+#: the rest is read as a paragraph after its table (``DocumentBuilder.table``). The longest cell in
+#: the seeds, the devset and the test documents has 910 characters. A rule read from a table row
+#: quotes the whole row, and a cell of lines of business gives a rule per line, so a cell of
+#: megabytes (a nested table of 200,000 cells flattened into one: ``make fuzz`` seed 30 case 267)
+#: made a rule per line, each quoting the megabytes: time and memory growing with its square.
+MAX_CELL_CHARS = 4_000
 
 #: Most blocks plus table cells in one Document (each costs ~1 KB with its section path). A
 #: 2,000-page PDF holds ~60,000; a page of 50 MB that splits into more is a structure, not a text.

@@ -19,7 +19,7 @@ import pytest
 from conftest import DATA
 from extract import Extractor
 from ingest import InputError, parse_bytes
-from ingest.limits import MAX_BLOCK_CHARS
+from ingest.limits import MAX_BLOCK_CHARS, MAX_CELL_CHARS
 
 pytestmark = pytest.mark.slow  # each extracts a hostile document: seconds
 
@@ -90,6 +90,22 @@ def test_fuzz_hang_line_of_asterisks(extractor):
     case). Fixed by making bold spans per run of touching matches (``ingest/text.py``) and by the
     literal prefilter. Now under 3 s (the case: 7 s)."""
     assert _run(extractor, FUZZ / "hang_line_of_asterisks_16mb.txt.gz") < BUDGET_S
+
+
+def test_fuzz_hang_nested_table_in_a_cell(extractor):
+    """``make fuzz`` case 267 (seed 30), shrunk from 1,000 to 100 rows: the devset's Evolent page
+    with a table of 200 columns inserted into a cell of its table. Flattened, the cell held 20,000
+    lines, each read as a line of business: 719 rules, each quoting the 400,000-character row, and
+    each new rule compared with every one before it (15 s; the case's 200,000 lines, 4.3 M
+    characters, never finished). A cell longer than ``MAX_CELL_CHARS`` now keeps its first lines and
+    the rest is read as a paragraph after the table: 2.5 s, and the page's own rows still give rules."""
+    data = gzip.decompress((FUZZ / "hang_nested_table_in_a_cell.html.gz").read_bytes())
+    start = time.process_time()
+    doc = parse_bytes(data, "case267.html")
+    statements = extractor.extract(doc).statements
+    assert time.process_time() - start < BUDGET_S
+    assert all(len(c) <= MAX_CELL_CHARS for b in doc.blocks for r in b.rows for c in r.cells)
+    assert {"Tufts Health Plan", "Health Net", "Harvard Pilgrim Health Care"} <= {s.payer for s in statements}
 
 
 def test_fuzz_report_recursion_error_in_the_html_walker(extractor, tmp_path):
