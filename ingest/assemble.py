@@ -21,7 +21,7 @@ from dataclasses import replace
 from difflib import SequenceMatcher
 
 from .errors import input_error
-from .limits import MAX_BLOCK_CHARS, MAX_BLOCKS, MAX_CELL_CHARS, MAX_HEADING_LEVEL, MAX_TITLE_CHARS
+from .limits import MAX_BLOCK_CHARS, MAX_BLOCKS, MAX_CELL_CHARS, MAX_HEADING_LEVEL, MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from .model import (
     Block,
     BlockKind,
@@ -270,6 +270,8 @@ class DocumentBuilder:
         if self._parts:
             self._offset += 1  # the "\n" joining blocks
         start = self._offset
+        if start + len(text) > MAX_TEXT_CHARS:
+            raise input_error(self.source, "E142", f"more than {MAX_TEXT_CHARS:,} characters of text")
         self._parts.append(text)
         self._offset += len(text)
         block = Block(index=len(self._blocks), start=start, end=self._offset, **block_kwargs)

@@ -15,7 +15,8 @@ named constant saying why its value was chosen:
   ``MAX_PDF_LINE_BYTES`` (pdfminer reads long lines in quadratic time), a PDF page tree deeper
   than ``MAX_PDF_TREE_DEPTH`` (pdfminer walks it by recursion), an HTML page with more than ``MAX_HTML_ELEMENTS`` elements (about
   60 µs and 2 KB per element in BeautifulSoup), a text of more than ``MAX_TEXT_LINES`` lines,
-  and any document of more than ``MAX_BLOCKS`` blocks and table cells;
+  and any document of more than ``MAX_BLOCKS`` blocks and table cells or ``MAX_TEXT_CHARS``
+  characters of text;
 * **refuse** with ``E141`` — a PDF with more pages than ``IngestOptions.max_pages``.
 """
 
@@ -86,6 +87,14 @@ MAX_BLOCK_CHARS = 10_000
 #: megabytes (a nested table of 200,000 cells flattened into one: ``make fuzz`` seed 30 case 267)
 #: made a rule per line, each quoting the megabytes: time and memory growing with its square.
 MAX_CELL_CHARS = 4_000
+
+#: Most characters of text in one Document (``DocumentBuilder`` refuses more with E142 as soon as its
+#: blocks pass it). A 2,000-page manual (``DEFAULT_MAX_PAGES``) of full pages of text, 4,000
+#: characters each, holds 8 M; the seed and devset PDFs run 300-2,800 a page. Extraction reads a
+#: page of prose that names vendors and lines at 300,000-700,000 characters a second and one that
+#: names nothing at about 2 M, so 10 M characters is 15-30 s of it: more is not a coverage document
+#: but a line of tens of MB repeated (``make fuzz`` text_huge_line, html_huge_node).
+MAX_TEXT_CHARS = 10_000_000
 
 #: Most blocks plus table cells in one Document (each costs ~1 KB with its section path). A
 #: 2,000-page PDF holds ~60,000; a page of 50 MB that splits into more is a structure, not a text.

@@ -195,6 +195,19 @@ def test_a_document_of_more_blocks_than_the_limit_is_e142(monkeypatch):
     assert _code(b"\n\n".join(b"Paragraph %d." % i for i in range(200)), "blocks.md") == "E142"
 
 
+def test_a_document_of_more_text_than_the_limit_is_e142_in_every_format(monkeypatch):
+    monkeypatch.setattr("ingest.assemble.MAX_TEXT_CHARS", 10_000)
+    body = "Prior authorization is required. " * 400  # 13,200 characters
+    assert _code(body.encode(), "long.txt") == "E142"
+    assert _code(f"<html><body><main><p>{body}</p></main></body></html>".encode(), "long.html") == "E142"
+    assert _code(("Plan\tNotes\nAcme\t" + body).encode(), "cells.txt") == "E142"  # table text counts
+    assert len(parse_bytes(body[:9_000].encode(), "short.txt").text) <= 10_000
+
+
+def test_the_text_limit_reads_a_2000_page_manual():
+    assert limits.MAX_TEXT_CHARS >= limits.DEFAULT_MAX_PAGES * 4_000
+
+
 @pytest.mark.parametrize(
     "line",
     ["[" * 200_000, "[a](" * 50_000, "#" * 6 + " " + "#" * 200_000 + "x", "From: " + "a" * 200_000 + "\nTo: b\n"],
