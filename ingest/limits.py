@@ -60,10 +60,12 @@ MAX_HTML_DEPTH = 128
 #: 256) and text streams every few hundred, so a line of megabytes is padding or an attack.
 MAX_PDF_LINE_BYTES = 4 * 1024 * 1024
 
-#: Most elements (start tags) of an HTML page we parse. BeautifulSoup builds a Python object per
-#: node (~60 µs and ~2 KB each with the walk), so 250,000 elements take ~15 s and ~0.6 GB. A
-#: long provider manual page has 20,000–50,000.
-MAX_HTML_ELEMENTS = 250_000
+#: Most elements (start tags) of an HTML page we parse. A long provider manual page has
+#: 20,000–50,000. BeautifulSoup builds a Python object per node (30–60 µs and ~2 KB each with the
+#: walk: a page of 201,000 took 6 s) and extraction then reads what they hold (a paragraph ~80 µs, a
+#: list item 200–500 µs), so at 250,000 a page of list items or of prose in table cells ran past the
+#: fuzzer's 20 s (``make fuzz`` seed 30 case 267: 6 s to read, 13–16 s to extract).
+MAX_HTML_ELEMENTS = 100_000
 START_TAG_RE = re.compile(r"<[A-Za-z]")
 
 
@@ -96,9 +98,10 @@ MAX_CELL_CHARS = 4_000
 #: but a line of tens of MB repeated (``make fuzz`` text_huge_line, html_huge_node).
 MAX_TEXT_CHARS = 10_000_000
 
-#: Most blocks plus table cells in one Document (each costs ~1 KB with its section path). A
+#: Most blocks plus table cells in one Document (each costs ~1 KB with its section path, and 80 µs
+#: (a paragraph) to 300 µs (a list item) to extract: 100,000 one-line list items took 59 s). A
 #: 2,000-page PDF holds ~60,000; a page of 50 MB that splits into more is a structure, not a text.
-MAX_BLOCKS = 250_000
+MAX_BLOCKS = 100_000
 
 
 def _line_break_in(data: bytes, start: int, end: int) -> bool:

@@ -108,6 +108,21 @@ def test_fuzz_hang_nested_table_in_a_cell(extractor):
     assert {"Tufts Health Plan", "Health Net", "Harvard Pilgrim Health Care"} <= {s.payer for s in statements}
 
 
+def test_fuzz_hang_nested_table_of_200000_cells_is_refused(extractor):
+    """``make fuzz`` case 267 (seed 30) whole: 201,365 elements, 6 s to read and, with its cell cut,
+    13-16 s to extract 4.2 M characters of vocabulary words: at the 20 s limit. A page of more than
+    ``MAX_HTML_ELEMENTS`` (100,000; a long manual page has 20,000-50,000) is E142 before it is parsed."""
+    words = ["eviCore healthcare", "manages", "Medicare Advantage", "commercial", "sleep studies"]
+    nested = "<table>" + "".join(
+        "<tr>" + "".join(f"<td>{words[(r + c) % 5]} {r}</td>" for c in range(200)) + "</tr>" for r in range(1_000)
+    )
+    page = f"<html><body><main><table><tr><th>Plan</th><th>Lines</th></tr><tr><td>Acme</td><td>{nested}</table>"
+    start = time.process_time()
+    with pytest.raises(InputError) as e:
+        parse_bytes((page + "</td></tr></table></main></body></html>").encode(), "case267.html")
+    assert e.value.code == "E142" and time.process_time() - start < 2
+
+
 def test_fuzz_report_recursion_error_in_the_html_walker(extractor, tmp_path):
     """Issue 18's fuzz report: ``RecursionError`` in the HTML walker (two frames a level, tripping at
     about 500 nested elements), also from ``_Walker.inline``."""
