@@ -21,6 +21,7 @@ from .lob import LobNamer
 from .model import ExceptionRef, Scope, Segment
 from .nlp import Annotator
 from .patterns import EFFECTIVE_CUE_RE, EXCEPT_RE, INCLUDES_RE, NONE_RE, ONLY_ELECTED_RE, ONLY_RE, REFERENCE_RE
+from .prefilter import prefilter_module, prefiltered
 from .text import dates_in, normalize
 from .vocabulary import Vocabulary
 
@@ -46,7 +47,7 @@ class ClauseParser(GroupReader):
         self.lobs = lobs
         self.scope_words = {w: Scope(s) for s, words in vocab.scope_words.items() for w in words}
         alt = "|".join(sorted(map(re.escape, self.scope_words), key=len, reverse=True))
-        self.scope_re = re.compile(rf"\b({alt})\b", re.IGNORECASE)
+        self.scope_re = prefiltered(rf"\b({alt})\b", re.IGNORECASE)
         self.clause_split_re = re.compile(rf",?\s*(?:\band\s+|;\s*)?(?=\b(?:{alt})\b)", re.IGNORECASE)
 
     # -- clauses ---------------------------------------------------------------------------------
@@ -188,3 +189,7 @@ class ClauseParser(GroupReader):
             return
         if not re.search(r"\b(?:check|verify|call|see|visit)\b", tail, re.I):
             clause.conditions.append(tail.strip(" ."))
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -15,6 +15,7 @@ from typing import Optional
 from .model import ExceptionRef
 from .nlp import Annotator
 from .patterns import ADMINISTERED_PLANS_RE, ALT_VENDOR_RE, EXCEPT_RE
+from .prefilter import prefilter_module
 from .text import normalize
 from .vocabulary import Vocabulary
 
@@ -201,3 +202,7 @@ def _only_administered(text: str) -> bool:
     return all(
         any(p.end() == m.end() for p in ADMINISTERED_PLANS_RE.finditer(text)) for m in ALT_VENDOR_RE.finditer(text)
     )
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -29,6 +29,7 @@ from .patterns import (
     SERVICE_LEAD_RE,
     VERB_RE,
 )
+from .prefilter import prefilter_module
 from .text import fold, normalize
 from .tree import ProgramService, Topic
 from .walk_state import WalkState
@@ -156,3 +157,7 @@ class Headings(WalkState):
         ):
             return None
         return self.res.services.name(text, strict=False)
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

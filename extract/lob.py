@@ -16,12 +16,15 @@ splits lists of lines.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from .lob_terms import PAREN_RE, LobTerms
 from .model import Segment
+from .nlp import Annotator
+from .prefilter import prefilter_module
 from .text import fold, normalize
+from .vocabulary import Vocabulary
 
 TRAILING_RE = re.compile(
     r"(?:\s+(?:plan\s+)?(?:members?|enrollees|subscribers|beneficiaries|population|"
@@ -114,8 +117,16 @@ class Lob:
     default: bool = False  # the phrase names only a market ("fully insured", "individual plans"), not a line
 
 
+#: Phrases whose line of business ``LobNamer.name`` remembers (a document repeats its lines' names).
+NAMES_KEPT = 1 << 14
+
+
 class LobNamer(LobTerms):
     """Names the line of business a phrase states (``name``), from the terms ``LobTerms`` finds."""
+
+    def __init__(self, vocab: Vocabulary, annotate: Annotator):
+        super().__init__(vocab, annotate)
+        self._names: dict[tuple[str, Optional[str], bool], Optional[Lob]] = {}
 
     def _acronym_of(self, inner: str, outer: str) -> bool:
         letters = re.sub(r"[^A-Za-z]", "", inner)
@@ -130,7 +141,18 @@ class LobNamer(LobTerms):
 
     # -- naming ----------------------------------------------------------------------------------
     def name(self, stated: str, doc_payer: Optional[str] = None, in_table: bool = False) -> Optional[Lob]:
-        """The line of business a phrase names, or None when it names only funding/group words."""
+        """The line of business a phrase names, or None when it names only funding/group words.
+        Remembered per phrase (``name`` reads only the vocabulary); each call gets its own ``Lob``,
+        since callers tell two mentions of one line apart by identity."""
+        key = (stated, doc_payer, in_table)
+        if key not in self._names:
+            if len(self._names) >= NAMES_KEPT:
+                self._names.clear()
+            self._names[key] = self._name(stated, doc_payer, in_table)
+        lob = self._names[key]
+        return replace(lob) if lob is not None else None
+
+    def _name(self, stated: str, doc_payer: Optional[str], in_table: bool) -> Optional[Lob]:
         text = normalize(stated).strip(" .:;,—–-")
         text = LEADING_RE.sub("", text)
         text = TRAILING_RE.sub("", text).strip(" .:;,")
@@ -250,3 +272,7 @@ class LobNamer(LobTerms):
             if k and self.generic_name(rest):
                 return rest, doc_payer
         return text, None
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

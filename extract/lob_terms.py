@@ -12,6 +12,7 @@ from typing import Optional
 
 from .model import Segment
 from .nlp import Annotator
+from .prefilter import prefilter_module, prefiltered
 from .text import fold, normalize
 from .vocabulary import Vocabulary
 
@@ -36,7 +37,7 @@ class LobTerms:
         }
         self.implied = {lob.name: Segment(lob.segment) for lob in vocab.lines_of_business if lob.segment}
         seg_pairs = sorted(((p, Segment(s)) for s, ps in vocab.segments.items() for p in ps), key=lambda x: -len(x[0]))
-        self.segment_re = re.compile(
+        self.segment_re = prefiltered(
             r"(?<![\w-])(" + "|".join(re.escape(p).replace("\\-", r"\s*-\s*") for p, _ in seg_pairs) + r")(?![\w-])",
             re.IGNORECASE,
         )
@@ -133,3 +134,7 @@ class LobTerms:
     def _ends_with_generic(self, text: str) -> bool:
         t = PAREN_RE.sub("", normalize(text)).strip()
         return any(fold(t).endswith(term) for term in self.generic if len(term) > 3)
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

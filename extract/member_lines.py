@@ -15,7 +15,8 @@ from typing import Optional
 from .lob import Lob, LobNamer
 from .nlp import Annotator
 from .patterns import LABEL_MAX_WORDS, VERB_RE
-from .text import fold, normalize
+from .prefilter import prefilter_module
+from .text import PrefixMatches, fold, normalize
 
 #: lower-case words that close a line-of-business phrase ("… Medicaid members", "… PPO plans"); a
 #: capitalised "Plan" belongs to a name ("Zephyr Advantage Health Plan")
@@ -108,6 +109,8 @@ SERVICE_WORD_RE = re.compile(
     r"diagnostics)\b",
     re.IGNORECASE,
 )
+#: The words, parenthesised asides and commas a name is walked over (``LineFinder._walk_left``).
+NAME_TOKEN_RE = re.compile(r"\([^()]*\)|[\w'’./&+-]+|,")
 #: Capitalised only because they begin a sentence ("For …", "All …"): never part of a name.
 FUNCTION_WORDS = (STOP_LEFT - {"plan", "plans", "members", "member", "and", "of", "other"}) | {
     "qualified",
@@ -130,6 +133,7 @@ class LineFinder:
     def __init__(self, annotate: Annotator, lobs: LobNamer) -> None:
         self.annotate = annotate
         self.lobs = lobs
+        self._tokens = PrefixMatches(NAME_TOKEN_RE)
 
     def lobish(self, text: str, strict: bool = False) -> bool:
         """Does ``text`` name a line of business (a vocabulary term, a plan type, or — when not
@@ -191,9 +195,8 @@ class LineFinder:
 
     def _walk_left(self, text: str, end: int) -> Optional[int]:
         """Start of the name ending at ``end``: capitalised words, line-of-business words, parentheses."""
-        tokens = list(re.finditer(r"\([^()]*\)|[\w'’./&+-]+|,", text[:end]))
         start = None
-        for tok in reversed(tokens):
+        for tok in self._tokens.reversed_before(text, end):
             w = tok.group(0)
             low = w.lower().strip(".,")
             if w.startswith("("):
@@ -242,3 +245,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append([a, b])
     return [(a, b) for a, b in out]
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -21,6 +21,7 @@ from .member_lines import LineFinder
 from .model import ExceptionRef, Scope, Segment
 from .nlp import Annotator
 from .patterns import NONE_RE
+from .prefilter import prefilter_module
 from .text import dates_in, fold, normalize
 
 if TYPE_CHECKING:
@@ -161,3 +162,7 @@ class MemberReader(LineFinder):
                 name = re.sub(r"^.*[(;,]\s*", "", m.group(1)).strip()
                 out[fold(name)] = d[0].value
         return out
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

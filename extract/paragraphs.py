@@ -30,6 +30,7 @@ from .patterns import (
     SERVICE_LEAD_RE,
     VERB_RE,
 )
+from .prefilter import prefilter_module
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, normalize, sentences
 from .tree import Topic
 from .walk_state import WalkState
@@ -120,25 +121,16 @@ class Paragraphs(WalkState):
         s = text[claim.start : claim.end]
         if claim.vendor and (not claim.services or all(ANAPHOR_RE.match(x) for x in claim.services)) and last.services:
             claim.services = list(last.services)
-        if (
-            claim.vendor
-            and not claim.members
-            and last.members
-            and re.search(r"\b(?:these|those|that|them|their)\b", s, re.I)
-        ):
+        if claim.vendor and not claim.members and last.members and THEIR_RE.search(s):
             claim.members = [Member(m.lob, m.segment, Scope.ALL) for m in last.members]
-        if claim.effective is None and re.search(r"\bthat\s+date\b", s, re.I):
+        if claim.effective is None and THAT_DATE_RE.search(s):
             claim.effective = last.effective
 
     def modifies_last(self, claim: Claim, last: Claim, b: Block, text: str) -> bool:
         """ "Effective March 1, 2025, these tests do not require prior authorization.": the sentence
         before named the rule; this one changes its requirement or date."""
         s = text[claim.start : claim.end]
-        if (
-            claim.vendor is not None
-            or claim.members
-            or not re.search(r"\b(?:these|those|this|that|they|it|them)\b", s, re.I)
-        ):
+        if claim.vendor is not None or claim.members or not BACK_REFERENCE_RE.search(s):
             return False
         if claim.services and not all(
             ANAPHOR_RE.match(x) or x.split()[-1] in ("tests", "services", "codes", "procedures") for x in claim.services
@@ -176,6 +168,10 @@ ALSO_RE = re.compile(
     r"\balso\s+(?:be\s+)?(?:offered|available|open|apply|applies)\s+to\b",
     re.I,
 )
+#: Words that point back at the sentence before: "these members", "that date", "it"
+THEIR_RE = re.compile(r"\b(?:these|those|that|them|their)\b", re.I)
+THAT_DATE_RE = re.compile(r"\bthat\s+date\b", re.I)
+BACK_REFERENCE_RE = re.compile(r"\b(?:these|those|this|that|they|it|them)\b", re.I)
 
 
 def _notes_a_sentence(b: Block, siblings: list[Block]) -> bool:
@@ -186,3 +182,7 @@ def _notes_a_sentence(b: Block, siblings: list[Block]) -> bool:
         and marker in FOOTNOTE_SYMBOLS + SUPERSCRIPTS
         and any(x.index < b.index and marker in x.text.lstrip()[1:] for x in siblings)
     )
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .prefilter import prefilter_module
+
 # -- thresholds ---------------------------------------------------------------------------------------
 #: A label (heading, table cell, list item that names something) has at most this many words; longer
 #: text is a sentence to be read, not a name.
@@ -276,3 +278,6 @@ ANAPHOR_RE = re.compile(
     r"requests?|imaging|therapy|therapies|drugs?|studies|surgeries|reviews?)$",
     re.I,
 )
+
+# Every pattern above answers "no match" at once for a text holding none of the words it needs.
+prefilter_module(globals())

@@ -16,6 +16,7 @@ from typing import Optional
 from ingest import BlockKind, Document
 
 from .patterns import NAME_MAX_WORDS, PAYER_SEARCH_CHARS
+from .prefilter import prefilter_module
 from .resources import Resources
 
 UNKNOWN = "unknown payer"
@@ -147,3 +148,7 @@ def _clean(name: str, res: Resources) -> Optional[str]:
     if ann.of("VENDOR", "PORTAL", "NOTVENDOR", "LOB", "SERVICE", "STATE", "GROUP"):
         return None
     return name
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -22,6 +22,7 @@ from .claim import Claim
 from .drafts import VendorRef
 from .model import Requirement
 from .patterns import AUTH_WORD_RE, HEADING_SPLIT_RE, NUMBERING_RE, SERVICES_REFERRED_RE
+from .prefilter import prefilter_module
 from .text import fold, normalize
 from .tree import Topic
 from .vendors import PROPER_RE, VendorMention
@@ -169,3 +170,7 @@ class ProgramProfiles(WalkState):
 
 def _unpossessed(name: str) -> str:
     return re.sub(r"(?:'s|’s|'|’)$", "", name)
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -37,6 +37,7 @@ from .patterns import (
     REFERENCE_LEAD_RE,
     SERVICE_LEAD_RE,
 )
+from .prefilter import prefilter_module
 from .prose_slots import SentenceSlots
 from .requirements import RequirementReader
 from .resources import Resources
@@ -46,6 +47,9 @@ from .text import dates_in, day_after
 INCLUDES_START_RE = re.compile(
     r"^\s*(?:that|this|it|these|they)\s+(?:also\s+)?includes?\b|^\s*including\b", re.IGNORECASE
 )
+#: "… for the services below:", "… the following plans": a sentence that announces what follows it
+FOLLOWING_RE = re.compile(r"\bfollowing\b|\bbelow\b", re.I)
+AS_FOLLOWS_RE = re.compile(r"\bas\s+follows\b", re.I)
 
 
 class ProseReader(SentenceSlots):
@@ -110,11 +114,7 @@ class ProseReader(SentenceSlots):
         if CONTINUES_RE.search(s):
             claim.continues = True
             claim.cues.append("continues")
-        if (
-            (s.rstrip().endswith(":") or re.search(r"\bfollowing\b|\bbelow\b", s, re.I))
-            and REFERENCE_LEAD_RE.search(s)
-            and not claim.vendor
-        ):
+        if (s.rstrip().endswith(":") or FOLLOWING_RE.search(s)) and REFERENCE_LEAD_RE.search(s) and not claim.vendor:
             claim.lead = "references"
         elif SERVICE_LEAD_RE.search(s) and (s.rstrip().endswith(":") or re.search(r"\bbelow\b|\bfollowing\b", s, re.I)):
             claim.lead = "services"
@@ -123,7 +123,7 @@ class ProseReader(SentenceSlots):
         elif claim.payer_requires and s.rstrip().endswith(":") and claim.services == ["these services"]:
             claim.lead = "services"  # "For these services, we require prior authorization for all … members:"
             claim.services = []
-        elif (MEMBER_LEAD_RE.search(s) or claim.members or re.search(r"\bas\s+follows\b", s, re.I)) and (
+        elif (MEMBER_LEAD_RE.search(s) or claim.members or AS_FOLLOWS_RE.search(s)) and (
             s.rstrip().endswith(":")
             or re.search(r"\bmembers\s+below\b|\bfollowing\s+(?:members|groups|plans)", s, re.I)
         ):
@@ -169,3 +169,7 @@ def _aside_around(s: str, pos: int) -> Optional[str]:
     close = s.find(")", pos)
     aside = s[open_ : close + 1 if close >= 0 else len(s)]
     return aside if s.replace(aside, " ").strip(" .;,") else None
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -25,6 +25,7 @@ from .patterns import (
     NOT_EFFECTIVE_RE,
     ONLY_ELECTED_RE,
 )
+from .prefilter import prefilter_module
 from .resources import Resources
 from .text import dates_in, fold
 
@@ -38,6 +39,10 @@ MEMBER_GAP_RE = re.compile(
 
 #: A sentence whose verb is the start of something: its "on <date>" is when that starts.
 START_VERB_RE = re.compile(r"\b(?:begin|begins|began|start|starts|started|take\s+over|takes\s+over)\b", re.I)
+#: The requirement a sentence's own word names (unless it also says "authorization").
+PRECERTIFICATION_RE = re.compile(r"\bpre-?certification\b", re.I)
+NOTIFICATION_RE = re.compile(r"\bnotification\b|\bnotify\b", re.I)
+AUTHORIZATION_RE = re.compile(r"\bauthori[sz]ation\b", re.I)
 
 
 class SentenceSlots:
@@ -182,12 +187,16 @@ class SentenceSlots:
     def _requirement(self, s: str, claim: Claim) -> Optional[Requirement]:
         if claim.not_required and not claim.vendor:
             return Requirement.NOT_REQUIRED
-        if re.search(r"\bpre-?certification\b", s, re.I) and not re.search(r"\bauthori[sz]ation\b", s, re.I):
+        if PRECERTIFICATION_RE.search(s) and not AUTHORIZATION_RE.search(s):
             return Requirement.PRECERTIFICATION
-        if re.search(r"\bnotification\b|\bnotify\b", s, re.I) and not re.search(r"\bauthori[sz]ation\b", s, re.I):
+        if NOTIFICATION_RE.search(s) and not AUTHORIZATION_RE.search(s):
             return Requirement.NOTIFICATION
         if CARE_MANAGEMENT_RE.search(s) and not AUTH_WORD_RE.search(re.sub(r"care\s+management", "", s, flags=re.I)):
             return Requirement.CARE_MANAGEMENT
         if any(CARE_MANAGEMENT_RE.search(x) for x in claim.services):
             return Requirement.CARE_MANAGEMENT
         return None
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

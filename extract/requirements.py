@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING, Optional
 
 from .model import Requirement, Scope
+from .prefilter import prefilter_module
 from .text import dates_in
 
 if TYPE_CHECKING:
@@ -167,3 +168,7 @@ class RequirementReader:
                 found.append(name)
                 break
         return found
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING, Optional
 
 from .patterns import SERVICE_MAX_WORDS
+from .prefilter import prefilter_module
 from .text import fold, normalize
 
 if TYPE_CHECKING:
@@ -238,3 +239,7 @@ class ServiceNames:
         if found is None:
             found = self.canonical.get(_singular(DELIVERY_RE.sub("", fold(name))))
         return found or name
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -15,6 +15,7 @@ from .lob import Lob
 from .members import Member
 from .model import Requirement
 from .patterns import NOT_REQUIRED_RE
+from .prefilter import prefilter_module
 from .requirements import CONDITION_RE
 from .service_names import split_qualifier
 from .table_layout import Grid
@@ -149,3 +150,7 @@ def requirement_of(cell: str) -> tuple[Optional[Requirement], list[str]]:
     if re.search(r"\b(?:authori[sz]ation|approval|review)\b", cell, re.I):
         return Requirement.PRIOR_AUTHORIZATION, conditions
     return None, conditions
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ingest.model import TableRow as Row
 
 from .patterns import CONTACT_HEADER_RE
+from .prefilter import prefilter_module
 from .table_notes import MARK_RE
 from .text import normalize
 
@@ -146,3 +147,7 @@ class TableLayout:
 
     def lob_header(self, text: str) -> bool:
         return self.res.members.lobish(text, strict=True) or bool(self.res.lobs.segments_in(text))
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -15,6 +15,7 @@ from .drafts import Draft
 from .lob import Lob
 from .model import ExceptionRef, Requirement, Scope
 from .patterns import EFFECTIVE_CUE_RE, EXCEPT_RE, EXCLUDES_START_RE, NONE_RE, NOT_REQUIRED_RE, ONLY_ELECTED_RE
+from .prefilter import prefilter_module
 from .text import FOOTNOTE_SYMBOLS, SUPERSCRIPTS, dates_in, fold, normalize
 
 if TYPE_CHECKING:
@@ -205,3 +206,7 @@ class TableNotes:
             return
         if not EXCEPT_RE.search(text) and not ONLY_ELECTED_RE.search(text):
             draft.conditions.append(text)
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

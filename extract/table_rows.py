@@ -16,6 +16,7 @@ from .drafts import Source, VendorRef
 from .members import Member
 from .model import Requirement, Scope, Segment
 from .patterns import ENDED_RE, EXCEPT_RE, NOT_REQUIRED_RE
+from .prefilter import prefilter_module
 from .table_cells import TableCells, requirement_of
 from .table_layout import Grid
 from .table_notes import MARK_RE, Footnote, MarkMeaning, TableNotes
@@ -246,3 +247,7 @@ class TableRows(TableCells):
                     for mk in markers:
                         for fn in notes.get(mk, []):
                             self.notes.apply_footnote(draft, fn)
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

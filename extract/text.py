@@ -7,13 +7,17 @@ where each character came from.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import chain
 from typing import Optional
 
 from ingest.assemble import split_points
+
+from .prefilter import prefilter_module
 
 #: Trademark marks and footnote markers: dropped for matching ("BlueSM", "Zephyr®", "Yes*").
 MARK_CHARS = "®™℠©*†‡§‖¶¹²³⁴⁵⁶⁷⁸⁹⁰"
@@ -39,6 +43,33 @@ class Normalized:
 
 
 def normalize_map(raw: str) -> Normalized:
+    """``Normalized`` of ``raw``: a step per run of characters kept (a word), not per character."""
+    if _SM_RE.search(raw):
+        return _normalize_map_chars(raw)  # "BlueSM": rare, read character by character
+    if not _MARKS_RE.search(raw):
+        # words and the spaces between them: word i is raw[a:b], its space (if a word follows) raw[b]
+        spans = [m.span() for m in _KEPT_RUN_RE.finditer(raw)]
+        at = list(chain.from_iterable(range(a, b + 1) for a, b in spans)) or [0]
+        at[-1] = len(raw)
+        return Normalized(" ".join(raw[a:b] for a, b in spans), tuple(at))
+    chars: list[str] = []
+    origin: list[int] = []
+    prev = 0  # where the last run kept ends
+    for m in _KEPT_RUN_RE.finditer(raw):
+        a, b = m.span()
+        if chars and a > prev:
+            space = _SPACE_CHAR_RE.search(raw, prev, a)  # what lies between is marks and spaces
+            if space:
+                chars.append(" ")
+                origin.append(space.start())
+        chars.append(m.group())
+        origin.extend(range(a, b))
+        prev = b
+    origin.append(len(raw))
+    return Normalized("".join(chars), tuple(origin))
+
+
+def _normalize_map_chars(raw: str) -> Normalized:
     drop: set[int] = set()
     for m in _SM_RE.finditer(raw):
         drop.update(range(m.start(), m.end()))
@@ -60,6 +91,9 @@ def normalize_map(raw: str) -> Normalized:
     return Normalized("".join(chars), tuple(origin))
 
 
+#: A run of characters ``normalize_map`` keeps as they are (no space, no mark), and one space.
+_KEPT_RUN_RE = re.compile(f"[^\\s\u00a0{re.escape(MARK_CHARS)}]+")
+_SPACE_CHAR_RE = re.compile("[\\s\u00a0]")
 _MARKS_RE = re.compile(f"[{re.escape(MARK_CHARS)}]")
 _SPACE_RE = re.compile(r"\s+")
 _NOT_WORD_RE = re.compile(r"[^a-z0-9]+")
@@ -77,6 +111,41 @@ def normalize(raw: str) -> str:
 def fold(text: str) -> str:
     """Lower case, marks and punctuation gone, single spaces: a comparison key."""
     return _NOT_WORD_RE.sub(" ", normalize(text).lower().replace("&", " and ")).strip()
+
+
+class PrefixMatches:
+    """The matches of ``pattern`` in ``text[:end]``, for many ``end`` in one text, from one scan of
+    the text (a name is looked for where each of a sentence's verbs starts: scanning the sentence up
+    to each one cost its length times its verbs).
+
+    For a pattern without anchors, lookaround or word boundaries, the scan of ``text[:end]`` finds
+    the matches of ``text`` that end by ``end`` up to the first that crosses ``end`` (a failed try
+    fails on the prefix too), then, from that one's start, what a scan of the prefix finds there."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self._scan: tuple[str, list[re.Match[str]], list[int]] = ("", [], [])
+
+    def _matches(self, text: str) -> tuple[list[re.Match[str]], list[int]]:
+        scan = self._scan  # one read: another thread may replace it
+        if scan[0] is not text:
+            found = list(self.pattern.finditer(text))
+            scan = (text, found, [m.end() for m in found])
+            self._scan = scan
+        return scan[1], scan[2]
+
+    def reversed_before(self, text: str, end: int) -> Iterator[re.Match[str]]:
+        """The matches of ``text[:end]``, last first."""
+        found, ends = self._matches(text)
+        k = bisect_right(ends, end)  # found[:k] end by ``end``
+        if k < len(found) and found[k].start() < end:
+            yield from reversed(list(self.pattern.finditer(text, found[k].start(), end)))
+        for i in range(k - 1, -1, -1):
+            yield found[i]
+
+    def last_before(self, text: str, end: int) -> Optional[re.Match[str]]:
+        """The last match of ``text[:end]``."""
+        return next(self.reversed_before(text, end), None)
 
 
 # -- sentences ---------------------------------------------------------------------------------------
@@ -223,3 +292,7 @@ def day_after(d: date) -> date:
 def iter_words(text: str) -> Iterator[tuple[str, int, int]]:
     for m in re.finditer(r"[A-Za-z0-9][\w'’./&-]*", text):
         yield m.group(0), m.start(), m.end()
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Optional
 from .drafts import VendorRef
 from .nlp import Annotated, Annotator
 from .patterns import NAME_MAX_WORDS
-from .text import fold, normalize
+from .prefilter import prefilter_module
+from .text import PrefixMatches, fold, normalize
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
@@ -44,6 +45,8 @@ PROPER_RE = re.compile(
 )
 #: A name that a legal suffix ends before "and": "|Pillwise Inc.| and Dosewell LLC"
 LEGAL_END_RE = re.compile(r"(.+?\b(?:Inc|LLC|L\.L\.C|Ltd|Corp|Co|LP|LLP|PLLC|PC|GmbH)\.?)\s+(?:and|&)\s+\S")
+#: "…, an independent company,": an aside that ends where a subject's verb follows
+APPOSITIVE_RE = re.compile(r"\s*,?\s*(?:an?|the)\s+[^,]*,\s*$")
 #: Capitalised words that begin sentences or name documents, never vendors.
 NOT_NAMES = {
     "the",
@@ -179,6 +182,7 @@ class VendorFinder:
         self.vocab = vocab
         self.annotate = annotate
         self.departments = {d.name: d.payer for d in vocab.departments}
+        self._proper = PrefixMatches(PROPER_RE)
 
     def known(self, ann: Annotated, payer: Optional[str]) -> list[VendorMention]:
         out = []
@@ -258,11 +262,16 @@ class VendorFinder:
             start = m.start()
         else:
             head = text[:pos].rstrip()
-            head = re.sub(r"\s*,?\s*(?:an?|the)\s+[^,]*,\s*$", "", head)  # "X, an independent company,"
-            cands = [m for m in PROPER_RE.finditer(head) if m.end() == len(head)]
-            if not cands:
+            if head.endswith(","):  # "X, an independent company,": an aside between the name and its verb
+                w = head.rfind(",", 0, len(head) - 1)  # the aside holds no comma but its last
+                w = max(w, 0)
+                while w > 0 and head[w - 1].isspace():
+                    w -= 1
+                head = head[:w] + APPOSITIVE_RE.sub("", head[w:])
+            last = self._proper.last_before(text, len(head))  # head is text[: len(head)]
+            if last is None or last.end() != len(head):
                 return None
-            m = cands[-1]
+            m = last
             name, start = _trim_name(m.group(0)), m.start()
         if not name or not self.plausible(name):
             return None
@@ -283,3 +292,7 @@ def _strip_acronym(name: str) -> str:
 
 def _payer_like(owner: str, payer: Optional[str]) -> bool:
     return bool(payer) and (fold(owner) in fold(payer) or fold(payer).startswith(fold(owner).split(" ")[0]))
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

@@ -16,6 +16,8 @@ from typing import Any, Optional
 import yaml
 from pydantic import BaseModel, Field
 
+from .prefilter import prefilter_module
+
 #: libyaml's C loader when PyYAML was built with it (≈ 10× faster on the vocabulary), else the pure-Python one
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -182,3 +184,7 @@ def _load_path(path: str) -> Vocabulary:
 def _load_packaged() -> Vocabulary:
     text = resources.files("extract").joinpath("vocab/vocabulary.yml").read_text(encoding="utf-8")
     return Vocabulary.model_validate(_yaml(text))
+
+
+# The patterns above answer "no match" at once for a text holding none of the words they need.
+prefilter_module(globals())

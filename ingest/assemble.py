@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from dataclasses import replace
 from difflib import SequenceMatcher
 
 from .errors import input_error
-from .limits import MAX_BLOCK_CHARS, MAX_BLOCKS, MAX_HEADING_LEVEL, MAX_TITLE_CHARS
+from .limits import MAX_BLOCK_CHARS, MAX_BLOCKS, MAX_CELL_CHARS, MAX_HEADING_LEVEL, MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from .model import (
     Block,
     BlockKind,
@@ -162,6 +163,50 @@ def _by_piece(ranges: list[tuple[int, int]], pieces: list[tuple[int, int]]) -> l
     return out
 
 
+def _cell_cut(text: str) -> int:
+    """Where a cell longer than ``MAX_CELL_CHARS`` is cut: after its last line, else its last space,
+    in the second half of the limit; else at the limit."""
+    for sep in ("\n", " "):
+        at = text.rfind(sep, MAX_CELL_CHARS // 2, MAX_CELL_CHARS)
+        if at > 0:
+            return at
+    return MAX_CELL_CHARS
+
+
+def _cut_long_cells(
+    rows: list[TableRow], row_boxes: RowBoxes
+) -> tuple[list[TableRow], RowBoxes, list[tuple[str, int]]]:
+    """``rows`` with every cell longer than ``MAX_CELL_CHARS`` cut (a row's line boxes past its first
+    cut cell dropped: their offsets no longer hold), and the texts cut off, each once, with their
+    page (a spanned cell is repeated in every position it covers)."""
+    if all(len(c) <= MAX_CELL_CHARS for r in rows for c in r.cells):
+        return rows, row_boxes, []
+    out: list[TableRow] = []
+    boxes = list(row_boxes) if row_boxes else None
+    overflow: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for i, r in enumerate(rows):
+        if all(len(c) <= MAX_CELL_CHARS for c in r.cells):
+            out.append(r)
+            continue
+        cells: list[str] = []
+        for c in r.cells:
+            if len(c) <= MAX_CELL_CHARS:
+                cells.append(c)
+                continue
+            if boxes is not None and all(len(x) <= MAX_CELL_CHARS for x in r.cells[: len(cells)]):
+                first = sum(map(len, cells)) + 3 * len(cells)  # where the row's first cut cell starts
+                boxes[i] = [bx for bx in boxes[i] if bx.end <= first]
+            cut = _cell_cut(c)
+            cells.append(c[:cut].rstrip())
+            rest = c[cut:].strip()
+            if rest and rest not in seen:
+                seen.add(rest)
+                overflow.append((rest, r.page))
+        out.append(replace(r, cells=tuple(cells)))
+    return out, boxes, overflow
+
+
 def is_continuation_line(text: str) -> bool:
     return bool(CONTINUED_LINE_RE.match(text.strip()))
 
@@ -225,6 +270,8 @@ class DocumentBuilder:
         if self._parts:
             self._offset += 1  # the "\n" joining blocks
         start = self._offset
+        if start + len(text) > MAX_TEXT_CHARS:
+            raise input_error(self.source, "E142", f"more than {MAX_TEXT_CHARS:,} characters of text")
         self._parts.append(text)
         self._offset += len(text)
         block = Block(index=len(self._blocks), start=start, end=self._offset, **block_kwargs)
@@ -348,12 +395,14 @@ class DocumentBuilder:
 
     def table(self, rows: list[TableRow], row_boxes: RowBoxes = None) -> Block | None:
         """Add a table. ``row_boxes`` (optional, parallel to ``rows``) holds each row's line
-        boxes with offsets into that row's text (``" | ".join(row.cells)``)."""
+        boxes with offsets into that row's text (``" | ".join(row.cells)``). A cell longer than
+        ``limits.MAX_CELL_CHARS`` is cut; what is cut off follows the table as a paragraph."""
         rows, row_boxes = self._keep_rows(list(rows), row_boxes)
         if not rows:
             return None
+        rows, row_boxes, overflow = _cut_long_cells(rows, row_boxes)
         rows_t = tuple(rows)
-        return self._append(
+        block = self._append(
             dict(
                 kind=BlockKind.TABLE,
                 text=table_text(rows_t),
@@ -363,6 +412,12 @@ class DocumentBuilder:
                 boxes=self._table_boxes(rows, row_boxes),
             )
         )
+        self._overflow(overflow)
+        return block
+
+    def _overflow(self, overflow: list[tuple[str, int]]) -> None:
+        for text, page in overflow:
+            self.block(BlockKind.PARAGRAPH, text, page)
 
     @property
     def last(self) -> Block | None:
@@ -371,6 +426,7 @@ class DocumentBuilder:
     def extend_table(self, rows: list[TableRow], row_boxes: RowBoxes = None) -> None:
         """Append rows to the last block, which must be a table (a table continued on a new page)."""
         rows, row_boxes = self._keep_rows(list(rows), row_boxes)
+        rows, row_boxes, overflow = _cut_long_cells(rows, row_boxes)
         last = self._blocks.pop()
         self._size -= 1 + sum(len(r.cells) for r in last.rows)
         self._parts.pop()
@@ -387,6 +443,7 @@ class DocumentBuilder:
                 boxes=boxes,
             )
         )
+        self._overflow(overflow)
 
     # -- section scopes ----------------------------------------------------------------------
     def open_sections(self) -> Sections:

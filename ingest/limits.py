@@ -9,12 +9,14 @@ named constant saying why its value was chosen:
   kept, only its nesting flattens (libxml2 and BeautifulSoup build an N-deep tree in up to
   O(N²) time, and a section path holds every heading above a block: both grow quadratically);
 * **split** — a paragraph or list item longer than ``MAX_BLOCK_CHARS`` becomes several blocks,
-  and a heading longer than ``MAX_TITLE_CHARS`` is read as a paragraph;
+  a heading longer than ``MAX_TITLE_CHARS`` is read as a paragraph, and a table cell longer than
+  ``MAX_CELL_CHARS`` keeps its first lines, the rest read as a paragraph after the table;
 * **refuse** with ``E142`` ("too deep or too large a structure") — a PDF line longer than
   ``MAX_PDF_LINE_BYTES`` (pdfminer reads long lines in quadratic time), a PDF page tree deeper
   than ``MAX_PDF_TREE_DEPTH`` (pdfminer walks it by recursion), an HTML page with more than ``MAX_HTML_ELEMENTS`` elements (about
   60 µs and 2 KB per element in BeautifulSoup), a text of more than ``MAX_TEXT_LINES`` lines,
-  and any document of more than ``MAX_BLOCKS`` blocks and table cells;
+  and any document of more than ``MAX_BLOCKS`` blocks and table cells or ``MAX_TEXT_CHARS``
+  characters of text;
 * **refuse** with ``E141`` — a PDF with more pages than ``IngestOptions.max_pages``.
 """
 
@@ -62,10 +64,12 @@ MAX_HTML_DEPTH = 128
 #: 256) and text streams every few hundred, so a line of megabytes is padding or an attack.
 MAX_PDF_LINE_BYTES = 4 * 1024 * 1024
 
-#: Most elements (start tags) of an HTML page we parse. BeautifulSoup builds a Python object per
-#: node (~60 µs and ~2 KB each with the walk), so 250,000 elements take ~15 s and ~0.6 GB. A
-#: long provider manual page has 20,000–50,000.
-MAX_HTML_ELEMENTS = 250_000
+#: Most elements (start tags) of an HTML page we parse. A long provider manual page has
+#: 20,000–50,000. BeautifulSoup builds a Python object per node (30–60 µs and ~2 KB each with the
+#: walk: a page of 201,000 took 6 s) and extraction then reads what they hold (a paragraph ~80 µs, a
+#: list item 200–500 µs), so at 250,000 a page of list items or of prose in table cells ran past the
+#: fuzzer's 20 s (``make fuzz`` seed 30 case 267: 6 s to read, 13–16 s to extract).
+MAX_HTML_ELEMENTS = 100_000
 START_TAG_RE = re.compile(r"<[A-Za-z]")
 
 
@@ -82,9 +86,26 @@ LINE_BREAKS = ("\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u20
 #: so a paragraph of megabytes would cost time growing with its square.
 MAX_BLOCK_CHARS = 10_000
 
-#: Most blocks plus table cells in one Document (each costs ~1 KB with its section path). A
+#: Longest table cell kept whole; a longer one keeps its first lines up to this many characters and
+#: the rest is read as a paragraph after its table (``DocumentBuilder.table``). The longest cell in
+#: the seeds, the devset and the test documents has 910 characters. A rule read from a table row
+#: quotes the whole row, and a cell of lines of business gives a rule per line, so a cell of
+#: megabytes (a nested table of 200,000 cells flattened into one: ``make fuzz`` seed 30 case 267)
+#: made a rule per line, each quoting the megabytes: time and memory growing with its square.
+MAX_CELL_CHARS = 4_000
+
+#: Most characters of text in one Document (``DocumentBuilder`` refuses more with E142 as soon as its
+#: blocks pass it). A 2,000-page manual (``DEFAULT_MAX_PAGES``) of full pages of text, 4,000
+#: characters each, holds 8 M; the seed and devset PDFs run 300-2,800 a page. Extraction reads a
+#: page of prose that names vendors and lines at 300,000-700,000 characters a second and one that
+#: names nothing at about 2 M, so 10 M characters is 15-30 s of it: more is not a coverage document
+#: but a line of tens of MB repeated (``make fuzz`` text_huge_line, html_huge_node).
+MAX_TEXT_CHARS = 10_000_000
+
+#: Most blocks plus table cells in one Document (each costs ~1 KB with its section path, and 80 µs
+#: (a paragraph) to 300 µs (a list item) to extract: 100,000 one-line list items took 59 s). A
 #: 2,000-page PDF holds ~60,000; a page of 50 MB that splits into more is a structure, not a text.
-MAX_BLOCKS = 250_000
+MAX_BLOCKS = 100_000
 
 
 def _line_break_in(data: bytes, start: int, end: int) -> bool:

@@ -195,6 +195,19 @@ def test_a_document_of_more_blocks_than_the_limit_is_e142(monkeypatch):
     assert _code(b"\n\n".join(b"Paragraph %d." % i for i in range(200)), "blocks.md") == "E142"
 
 
+def test_a_document_of_more_text_than_the_limit_is_e142_in_every_format(monkeypatch):
+    monkeypatch.setattr("ingest.assemble.MAX_TEXT_CHARS", 10_000)
+    body = "Prior authorization is required. " * 400  # 13,200 characters
+    assert _code(body.encode(), "long.txt") == "E142"
+    assert _code(f"<html><body><main><p>{body}</p></main></body></html>".encode(), "long.html") == "E142"
+    assert _code(("Plan\tNotes\nAcme\t" + body).encode(), "cells.txt") == "E142"  # table text counts
+    assert len(parse_bytes(body[:9_000].encode(), "short.txt").text) <= 10_000
+
+
+def test_the_text_limit_reads_a_2000_page_manual():
+    assert limits.MAX_TEXT_CHARS >= limits.DEFAULT_MAX_PAGES * 4_000
+
+
 @pytest.mark.parametrize(
     "line",
     ["[" * 200_000, "[a](" * 50_000, "#" * 6 + " " + "#" * 200_000 + "x", "From: " + "a" * 200_000 + "\nTo: b\n"],
@@ -244,6 +257,35 @@ def test_a_heading_of_a_page_of_text_is_read_as_a_paragraph():
     doc = parse_bytes(f"<html><body><main><h2>{long}</h2><p>Body.</p></main></body></html>".encode(), "h.html")
     assert [b.kind for b in doc.blocks] == [BlockKind.PARAGRAPH, BlockKind.PARAGRAPH]
     assert doc.blocks[1].section_path == ()
+
+
+def test_a_table_cell_longer_than_the_cell_limit_keeps_its_first_lines_and_the_rest_follows_the_table():
+    lines = [f"Line {i} of the nested table" for i in range(3 * limits.MAX_CELL_CHARS // 25)]
+    cell = "<br>".join(lines)
+    page = (
+        "<html><body><main><table><tr><th>Plan</th><th>Lines</th></tr>"
+        f"<tr><td>Acme</td><td>{cell}</td></tr><tr><td>Zephyr</td><td>Medicaid</td></tr></table>"
+        "<p>After.</p></main></body></html>"
+    )
+    doc = parse_bytes(page.encode(), "cell.html")
+    table = next(b for b in doc.blocks if b.kind is BlockKind.TABLE)
+    cut = table.rows[1].cells[1]
+    assert limits.MAX_CELL_CHARS // 2 <= len(cut) <= limits.MAX_CELL_CHARS and cut.endswith(
+        lines[len(cut.split("\n")) - 1]
+    )
+    assert [r.cells[0] for r in table.rows] == ["Plan", "Acme", "Zephyr"]  # the table stays whole
+    rest = doc.blocks[table.index + 1 :]
+    assert rest[0].kind is BlockKind.PARAGRAPH and rest[-1].text == "After."
+    kept = cut.split("\n") + [x for b in rest[:-1] for x in b.text.split("\n")]
+    assert kept == lines  # every line is read, once
+
+
+def test_a_text_table_cell_of_megabytes_is_cut_in_linear_time():
+    start = time.process_time()
+    doc = parse_bytes(b"Plan\tNotes\nAcme\t" + b"word " * 400_000 + b"\n", "cells.txt")
+    assert time.process_time() - start < 5
+    table = next(b for b in doc.blocks if b.kind is BlockKind.TABLE)
+    assert len(table.text) < 2 * limits.MAX_CELL_CHARS and len(doc.text) > 1_999_000
 
 
 @settings(max_examples=300, deadline=None)

@@ -133,3 +133,15 @@ def test_devset_email_notice():
     sections = {b.section_path[-1] for b in doc.blocks if b.kind is BlockKind.LIST_ITEM}
     assert sections == {"1. Outpatient therapy moves from eviCore to Evolent"}
     assert {b.marker for b in doc.blocks if b.kind is BlockKind.LIST_ITEM} == {"-"}
+
+
+def test_bold_markers_and_touching_bold_spans():
+    from ingest.text import _inline
+
+    assert _inline("  **a****b** c **d**  ") == ("ab c d", [(0, 2), (5, 6)])
+    assert _inline("**x** y") == ("x y", [(0, 1)])
+    assert _inline("[a](u) **b**\\*") == ("a b*", [(2, 3)])
+    assert _inline(" " + "*" * 23 + " tail **b**") == ("***** tail b**", [(0, 11)])
+    # a line of "*" is touching bold parts (one star each): one span, in linear time
+    text, spans = _inline("*" * 1_000_000)
+    assert text == "*" * 200_000 and spans == [(0, 200_000)]
