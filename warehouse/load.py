@@ -92,14 +92,7 @@ class Load:
         inputs whose bytes are loaded already; ``failures``: the inputs that could not be used."""
         hooks = self.hooks
         try:
-            batch = LoadBatch(self.inputs, self.held, unchanged, failures, self.vocab, self.extract_sig, self.prune)
-            docs = plan_documents(batch, self.index)
-            compared = docs.compared - set(self.redo_sides)
-            sides = {**read_sides(self.con, compared, self.index), **self.redo_sides}
-            taken = read_taken(self.con, set(docs.keys.values()))
-            rules = plan_rules(batch, docs, self.index, sides, taken, self.build_id)
-            result = write(self.con, batch, docs, rules, self.build_id, self.rows, hooks)
-            self.held = []
+            result = self._plan_and_write(unchanged, failures)
             opened, result.acknowledged = conflict_counts(self.con)
             result.conflicts = opened + result.acknowledged
             result.unexplained, result.unexplained_docs = self.con.execute(
@@ -115,6 +108,19 @@ class Load:
         except BaseException as e:
             self.abort(e)
             raise  # unreachable: abort raises
+
+    def _plan_and_write(self, unchanged: Mapping[str, str], failures: Sequence[InputError]) -> LoadResult:
+        """Plan and write everything. The plan (every statement unpacked, the change log's rows) and what
+        was held of the documents are let go on return, before the queries and the validation that
+        end the build, which need the memory."""
+        batch = LoadBatch(self.inputs, self.held, unchanged, failures, self.vocab, self.extract_sig, self.prune)
+        self.held, redo_sides, self.redo_sides = [], self.redo_sides, {}
+        docs = plan_documents(batch, self.index)
+        compared = docs.compared - set(redo_sides)
+        sides = {**read_sides(self.con, compared, self.index), **redo_sides}
+        taken = read_taken(self.con, set(docs.keys.values()))
+        rules = plan_rules(batch, docs, self.index, sides, taken, self.build_id)
+        return write(self.con, batch, docs, rules, self.build_id, self.rows, self.hooks)
 
     def abort(self, e: Optional[BaseException] = None) -> None:
         """ROLLBACK (once); re-raise ``e``, a DuckDB error as ``LoadError``."""
