@@ -16,12 +16,14 @@ The steps reported to ``LoadHooks.on_step`` are those of the end (3 and 4), afte
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Optional
 
 import duckdb
 
 from .conflicts import counts as conflict_counts
+from .connection import release_memory
 from .errors import LoadError
 from .model import Held, LoadBatch, LoadHooks, LoadResult, ParsedDocument
 from .plan import plan_documents, plan_rules
@@ -33,6 +35,8 @@ from .write import write
 if TYPE_CHECKING:
     from extract import Vocabulary
     from ingest import InputError
+
+_log = logging.getLogger(__name__)
 
 
 class Load:
@@ -98,16 +102,30 @@ class Load:
             result.unexplained, result.unexplained_docs = self.con.execute(
                 "SELECT count(*), count(DISTINCT doc_id) FROM unexplained_mentions"
             ).fetchall()[0]
+            release_memory(self.con)  # what the plan, the writes and the counts used: validation needs room
             if hooks.before_commit is not None:
                 hooks.before_commit(self.con, result)
+                release_memory(self.con)  # and what validation used: COMMIT writes the whole build
             hooks.step("before_commit")
             hooks.step("commit")
             self.con.execute("COMMIT")
             self._open = False
-            return result
         except BaseException as e:
             self.abort(e)
             raise  # unreachable: abort raises
+        self._checkpoint()
+        return result
+
+    def _checkpoint(self) -> None:
+        """Write the committed build into the database file now and let go of the memory its transaction
+        held. Until a checkpoint DuckDB keeps a commit smaller than its WAL threshold (16 MiB: a few
+        hundred documents) in memory as well, and after one the buffers and freed pages of the
+        transaction stay with DuckDB, through the report and whatever the caller does next."""
+        try:
+            self.con.execute("CHECKPOINT")
+            release_memory(self.con)
+        except duckdb.Error as e:  # the build is committed (in the WAL): the next open checkpoints it
+            _log.debug("%s: checkpoint after the build failed: %s", self.path, e)
 
     def _plan_and_write(self, unchanged: Mapping[str, str], failures: Sequence[InputError]) -> LoadResult:
         """Plan and write everything. The plan (every statement unpacked, the change log's rows) and what
