@@ -6,7 +6,8 @@ threads), or in a Ray task (``--engine ray``), so one bad document becomes a nam
 rest of the batch loads. Each parsed document is handed to the load as it arrives (its rows are
 written and it is let go: memory stays flat however many documents a build has); the load is one
 transaction (``warehouse.load``) and validation runs inside it, just before COMMIT, as a hook this
-module injects (great-expectations is imported in the background while documents are parsed). A database another process holds is waited for
+module injects (great-expectations is imported in the background while the documents of a small build
+parse, ``PREFETCH_MAX_DOCUMENTS``). A database another process holds is waited for
 (``BuildConfig.wait``). Nothing here prints: progress goes to the optional ``progress`` object, the
 one "waiting" notice to ``on_wait``, internal errors' tracebacks to the build log next to the
 database; the result comes back typed.
@@ -42,6 +43,13 @@ from .inputs import input_files, no_documents
 from .parsing import Failed, Unchanged, process_all
 
 _log = logging.getLogger(__name__)
+
+#: great-expectations is imported in the background while documents parse when a build parses at most
+#: this many: its import (2-3 s) is then much of the build's wait. A larger build imports it when the
+#: suites run, at the end: its ~100 MiB (pandas, scipy, altair, SQLAlchemy) would otherwise sit in the
+#: driver beside the growing transaction through the whole load and the conflict counts (issue 16:
+#: peak RSS of a 1,000-document build), for a few seconds saved in minutes of parsing.
+PREFETCH_MAX_DOCUMENTS = 100
 
 
 class Progress(Protocol):
@@ -156,8 +164,8 @@ def build(
         def validate(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
             validations.append(validate_build(con, result.build_id, vocab, result.changed))
 
-        def prefetch(parsing: int) -> None:  # the suites will run: import great-expectations meanwhile
-            if parsing:
+        def prefetch(parsing: int) -> None:  # the suites will run: import great-expectations meanwhile?
+            if 0 < parsing <= PREFETCH_MAX_DOCUMENTS:
                 prefetch_validation()
 
         hooks = LoadHooks(before_commit=validate, on_step=on_step)

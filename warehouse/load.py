@@ -16,12 +16,14 @@ The steps reported to ``LoadHooks.on_step`` are those of the end (3 and 4), afte
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Optional
 
 import duckdb
 
 from .conflicts import counts as conflict_counts
+from .connection import release_memory
 from .errors import LoadError
 from .model import Held, LoadBatch, LoadHooks, LoadResult, ParsedDocument
 from .plan import plan_documents, plan_rules
@@ -33,6 +35,8 @@ from .write import write
 if TYPE_CHECKING:
     from extract import Vocabulary
     from ingest import InputError
+
+_log = logging.getLogger(__name__)
 
 
 class Load:
@@ -92,29 +96,49 @@ class Load:
         inputs whose bytes are loaded already; ``failures``: the inputs that could not be used."""
         hooks = self.hooks
         try:
-            batch = LoadBatch(self.inputs, self.held, unchanged, failures, self.vocab, self.extract_sig, self.prune)
-            docs = plan_documents(batch, self.index)
-            compared = docs.compared - set(self.redo_sides)
-            sides = {**read_sides(self.con, compared, self.index), **self.redo_sides}
-            taken = read_taken(self.con, set(docs.keys.values()))
-            rules = plan_rules(batch, docs, self.index, sides, taken, self.build_id)
-            result = write(self.con, batch, docs, rules, self.build_id, self.rows, hooks)
-            self.held = []
+            result = self._plan_and_write(unchanged, failures)
             opened, result.acknowledged = conflict_counts(self.con)
             result.conflicts = opened + result.acknowledged
             result.unexplained, result.unexplained_docs = self.con.execute(
                 "SELECT count(*), count(DISTINCT doc_id) FROM unexplained_mentions"
             ).fetchall()[0]
+            release_memory(self.con)  # what the plan, the writes and the counts used: validation needs room
             if hooks.before_commit is not None:
                 hooks.before_commit(self.con, result)
+                release_memory(self.con)  # and what validation used: COMMIT writes the whole build
             hooks.step("before_commit")
             hooks.step("commit")
             self.con.execute("COMMIT")
             self._open = False
-            return result
         except BaseException as e:
             self.abort(e)
             raise  # unreachable: abort raises
+        self._checkpoint()
+        return result
+
+    def _checkpoint(self) -> None:
+        """Write the committed build into the database file now and let go of the memory its transaction
+        held. Until a checkpoint DuckDB keeps a commit smaller than its WAL threshold (16 MiB: a few
+        hundred documents) in memory as well, and after one the buffers and freed pages of the
+        transaction stay with DuckDB, through the report and whatever the caller does next."""
+        try:
+            self.con.execute("CHECKPOINT")
+            release_memory(self.con)
+        except duckdb.Error as e:  # the build is committed (in the WAL): the next open checkpoints it
+            _log.debug("%s: checkpoint after the build failed: %s", self.path, e)
+
+    def _plan_and_write(self, unchanged: Mapping[str, str], failures: Sequence[InputError]) -> LoadResult:
+        """Plan and write everything. The plan (every statement unpacked, the change log's rows) and what
+        was held of the documents are let go on return, before the queries and the validation that
+        end the build, which need the memory."""
+        batch = LoadBatch(self.inputs, self.held, unchanged, failures, self.vocab, self.extract_sig, self.prune)
+        self.held, redo_sides, self.redo_sides = [], self.redo_sides, {}
+        docs = plan_documents(batch, self.index)
+        compared = docs.compared - set(redo_sides)
+        sides = {**read_sides(self.con, compared, self.index), **redo_sides}
+        taken = read_taken(self.con, set(docs.keys.values()))
+        rules = plan_rules(batch, docs, self.index, sides, taken, self.build_id)
+        return write(self.con, batch, docs, rules, self.build_id, self.rows, self.hooks)
 
     def abort(self, e: Optional[BaseException] = None) -> None:
         """ROLLBACK (once); re-raise ``e``, a DuckDB error as ``LoadError``."""

@@ -69,8 +69,7 @@ def render_conflicts_markdown(conflicts: Sequence[Conflict]) -> str:
 def write_validation_report(
     con: duckdb.DuckDBPyConnection, report: ValidationReport, db: str | Path, out: str | Path
 ) -> Path:
-    html = render(
-        "validation.html.j2",
+    pieces = _env.get_template("validation.html.j2").generate(
         report=report,
         db=str(db),
         conflicts=read_conflicts(con),
@@ -78,6 +77,7 @@ def write_validation_report(
     )
     out = Path(out)
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
+    with tmp.open("w", encoding="utf-8") as f:  # written as rendered: a report lists every conflict (MiB)
+        f.writelines(pieces)
     tmp.replace(out)
     return out

@@ -63,8 +63,12 @@ SELECT s.rule_id, s.doc_id, s.payer, s.vendor, s.program_type, s.requirement, s.
 FROM statements s
 JOIN coverage_rules c USING (rule_id);
 
+-- rule_claims is read once per query (MATERIALIZED): it is a view over coverage_rules, whose validity
+-- periods join the statements with themselves, and each mention of it would compute that again (the
+-- three self-joins below made it six; at 20,000 rules each cost ~20 MiB of the build's memory).
 CREATE OR REPLACE VIEW conflicts AS
-WITH pairs AS (
+WITH claims AS MATERIALIZED (SELECT * FROM rule_claims),
+pairs AS (
     SELECT a.payer, a.vendor, a.service, a.line_of_business, a.segment,
            CASE WHEN a.breadth <> b.breadth THEN 'scope'
                 WHEN a.exc_key <> b.exc_key THEN 'exceptions'
@@ -74,8 +78,8 @@ WITH pairs AS (
            a.exceptions AS exc_a, b.exceptions AS exc_b, a.inclusions AS inc_a, b.inclusions AS inc_b,
            a.page AS page_a, b.page AS page_b,
            a.exc_key AS exc_key_a, b.exc_key AS exc_key_b, a.inc_key AS inc_key_a, b.inc_key AS inc_key_b
-    FROM rule_claims a
-    JOIN rule_claims b
+    FROM claims a
+    JOIN claims b
       ON a.payer = b.payer AND a.vendor = b.vendor AND a.program_type = b.program_type
      AND a.requirement = b.requirement AND a.service = b.service
      AND a.line_of_business = b.line_of_business AND a.segment = b.segment AND a.cond_key = b.cond_key
@@ -92,7 +96,7 @@ distinct_pairs AS (
         ORDER BY rule_id_a, rule_id_b) = 1
 ),
 claims_all AS (
-    SELECT * FROM rule_claims
+    SELECT * FROM claims
     WHERE breadth = 'all' AND len(exc_key) = 0 AND cond_key = '' AND requirement <> 'not_required'
 ),
 vendor_overlaps AS (
@@ -117,8 +121,8 @@ requirement_clashes AS (
            a.rule_id AS rule_id_a, b.rule_id AS rule_id_b, a.doc_id AS doc_id_a, b.doc_id AS doc_id_b,
            a.vendor || ': ' || a.requirement || ' (' || a.scope || ', p' || a.page || ') vs ' || b.vendor
                || ': not required (' || b.scope || ', p' || b.page || ')' AS detail
-    FROM rule_claims a
-    JOIN rule_claims b
+    FROM claims a
+    JOIN claims b
       ON a.payer = b.payer AND a.program_type = b.program_type AND a.service = b.service
      AND a.line_of_business = b.line_of_business AND a.segment = b.segment AND a.cond_key = b.cond_key
      AND a.requirement IN ('prior_authorization', 'precertification') AND b.requirement = 'not_required'
@@ -154,26 +158,31 @@ ORDER BY payer, vendor, service, line_of_business, segment, kind, rule_id_a, rul
 
 -- Each conflict keyed for review: the content of both claims (rule_claims.claim_key), sorted, with the
 -- kind. An acknowledgement (conflict_reviews) applies while both claims say what they said then.
-CREATE OR REPLACE VIEW conflict_keys AS
-SELECT c.conflict_id, ka.claim_key AS claim_key_a, kb.claim_key AS claim_key_b,
+-- pk_keyed_conflicts() is every column of `conflicts` plus these keys, so that conflict_details computes
+-- the conflicts once (joining `conflicts` with conflict_keys computed them twice).
+CREATE OR REPLACE MACRO pk_keyed_conflicts() AS TABLE
+WITH claims AS MATERIALIZED (SELECT rule_id, claim_key FROM rule_claims)
+SELECT c.*, ka.claim_key AS claim_key_a, kb.claim_key AS claim_key_b,
        md5(c.kind || '|' || least(ka.claim_key, kb.claim_key) || '|' || greatest(ka.claim_key, kb.claim_key))
            AS review_key
 FROM conflicts c
-JOIN rule_claims ka ON ka.rule_id = c.rule_id_a
-JOIN rule_claims kb ON kb.rule_id = c.rule_id_b;
+JOIN claims ka ON ka.rule_id = c.rule_id_a
+JOIN claims kb ON kb.rule_id = c.rule_id_b;
+
+CREATE OR REPLACE VIEW conflict_keys AS
+SELECT conflict_id, claim_key_a, claim_key_b, review_key FROM pk_keyed_conflicts();
 
 -- Each conflict with both statements side by side (source, page and quote of each) and its review:
 -- status `open` or `acknowledged`, the analyst's note and when.
 CREATE OR REPLACE VIEW conflict_details AS
-SELECT c.*, da.source AS source_a, ra.page AS page_a, ra.quote AS quote_a,
+SELECT c.* EXCLUDE (claim_key_a, claim_key_b, review_key), da.source AS source_a, ra.page AS page_a, ra.quote AS quote_a,
        db.source AS source_b, rb.page AS page_b, rb.quote AS quote_b,
        CASE WHEN r.review_key IS NULL THEN 'open' ELSE 'acknowledged' END AS status,
-       r.note, r.acknowledged_at, k.review_key, k.claim_key_a, k.claim_key_b
-FROM conflicts c
-JOIN conflict_keys k USING (conflict_id)
+       r.note, r.acknowledged_at, c.review_key, c.claim_key_a, c.claim_key_b
+FROM pk_keyed_conflicts() c
 JOIN statements ra ON ra.rule_id = c.rule_id_a
 JOIN statements rb ON rb.rule_id = c.rule_id_b
 JOIN documents da ON da.doc_id = c.doc_id_a
 JOIN documents db ON db.doc_id = c.doc_id_b
-LEFT JOIN conflict_reviews r ON r.review_key = k.review_key
+LEFT JOIN conflict_reviews r ON r.review_key = c.review_key
 ORDER BY c.payer, c.vendor, c.service, c.line_of_business, c.segment, c.kind, c.rule_id_a, c.rule_id_b;
