@@ -21,7 +21,15 @@ from dataclasses import replace
 from difflib import SequenceMatcher
 
 from .errors import input_error
-from .limits import MAX_BLOCK_CHARS, MAX_BLOCKS, MAX_CELL_CHARS, MAX_HEADING_LEVEL, MAX_TEXT_CHARS, MAX_TITLE_CHARS
+from .limits import (
+    MAX_BLOCK_CHARS,
+    MAX_BLOCKS,
+    MAX_CELL_CHARS,
+    MAX_HEADING_LEVEL,
+    MAX_TEXT_BLOCKS,
+    MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS,
+)
 from .model import (
     Block,
     BlockKind,
@@ -265,6 +273,8 @@ class DocumentBuilder:
     def _append(self, block_kwargs: dict) -> Block:
         n = 1 + sum(len(r.cells) for r in block_kwargs.get("rows", ()))
         self.reserve(n)
+        if len(self._blocks) >= MAX_TEXT_BLOCKS:
+            raise input_error(self.source, "E142", f"more than {MAX_TEXT_BLOCKS:,} blocks")
         self._size += n
         text = block_kwargs["text"]
         if self._parts:

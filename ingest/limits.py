@@ -15,8 +15,8 @@ named constant saying why its value was chosen:
   ``MAX_PDF_LINE_BYTES`` (pdfminer reads long lines in quadratic time), a PDF page tree deeper
   than ``MAX_PDF_TREE_DEPTH`` (pdfminer walks it by recursion), an HTML page with more than ``MAX_HTML_ELEMENTS`` elements (about
   60 µs and 2 KB per element in BeautifulSoup), a text of more than ``MAX_TEXT_LINES`` lines,
-  and any document of more than ``MAX_BLOCKS`` blocks and table cells or ``MAX_TEXT_CHARS``
-  characters of text;
+  and any document of more than ``MAX_BLOCKS`` blocks and table cells, ``MAX_TEXT_BLOCKS`` blocks
+  or ``MAX_TEXT_CHARS`` characters of text;
 * **refuse** with ``E141`` — a PDF with more pages than ``IngestOptions.max_pages``.
 """
 
@@ -102,10 +102,15 @@ MAX_CELL_CHARS = 4_000
 #: but a line of tens of MB repeated (``make fuzz`` text_huge_line, html_huge_node).
 MAX_TEXT_CHARS = 10_000_000
 
-#: Most blocks plus table cells in one Document (each costs ~1 KB with its section path, and 80 µs
-#: (a paragraph) to 300 µs (a list item) to extract: 100,000 one-line list items took 59 s). A
+#: Most blocks plus table cells in one Document (each costs ~1 KB with its section path). A
 #: 2,000-page PDF holds ~60,000; a page of 50 MB that splits into more is a structure, not a text.
-MAX_BLOCKS = 100_000
+MAX_BLOCKS = 250_000
+
+#: Most blocks in one Document, a table counting once (its cells cost 50 µs each to extract, under
+#: ``MAX_BLOCKS``). A block costs 80 µs (a paragraph) to 300 µs (a list item) to extract: 100,000
+#: one-line list items took 59 s, 100,000 one-sentence paragraphs 13 s, past the fuzzer's 20 s with
+#: their reading. A 2,000-page PDF holds ~60,000.
+MAX_TEXT_BLOCKS = 100_000
 
 
 def _line_break_in(data: bytes, start: int, end: int) -> bool:

@@ -195,6 +195,13 @@ def test_a_document_of_more_blocks_than_the_limit_is_e142(monkeypatch):
     assert _code(b"\n\n".join(b"Paragraph %d." % i for i in range(200)), "blocks.md") == "E142"
 
 
+def test_a_document_of_more_blocks_than_the_text_block_limit_is_e142_but_table_cells_count_apart(monkeypatch):
+    monkeypatch.setattr("ingest.assemble.MAX_TEXT_BLOCKS", 100)
+    assert _code(b"\n\n".join(b"- item %d" % i for i in range(200)), "items.md") == "E142"
+    table = b"\n".join(b"a\tb\tc" for _ in range(500))  # one block of 1,500 cells
+    assert len(parse_bytes(b"Title\n\n" + table, "cells.txt").blocks) == 2
+
+
 def test_a_document_of_more_text_than_the_limit_is_e142_in_every_format(monkeypatch):
     monkeypatch.setattr("ingest.assemble.MAX_TEXT_CHARS", 10_000)
     body = "Prior authorization is required. " * 400  # 13,200 characters
