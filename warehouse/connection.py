@@ -63,10 +63,9 @@ def release_memory(con: duckdb.DuckDBPyConnection) -> None:
     """Hand the memory DuckDB keeps from finished work back to the system: the allocator's freed pages
     (DuckDB's jemalloc purges them only when told), and after a COMMIT the buffers that held the
     transaction's rows. DuckDB has no statement for this; (re)setting its memory limit evicts what is
-    over the limit (nothing, at the default limit: 80% of RAM) and then purges the allocator. Measured
-    on a 1,000-document build: 100-140 MiB after the conflict counts and after COMMIT, which the
-    validation and the report would otherwise add to (issue 16). A connection whose limit someone set
-    is left alone (resetting would change it). Safe inside a transaction: nothing is evicted from it."""
+    over the limit (nothing, at the default limit: 80% of RAM) and then purges the allocator: 100-140 MiB
+    on a 1,000-document build after the conflict counts and after COMMIT (issue 16). A connection whose
+    limit someone set is left alone (resetting would change it). Safe inside a transaction."""
     if con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == _default_memory_limit():
         con.execute("RESET memory_limit")
 
