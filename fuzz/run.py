@@ -15,9 +15,11 @@ the limit), not ``hang``. Each result carries its CPU and wall time.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import logging
 import os
+import pkgutil
 import resource
 import select
 import shutil
@@ -43,14 +45,19 @@ _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def prepare_parent() -> Extractor:
-    """Load what every child needs once (the children share it copy-on-write)."""
+    """Load what every child needs once (the children share it copy-on-write): every module of
+    ``ingest`` and ``extract``, those imported inside functions too (``DocumentWalk`` imports its list
+    and table readers when made), so no child reads a module edited since the run began (a run of
+    seed 30 mixed an old ``claim.py`` with a new ``lists.py``: two false AttributeError crashes)."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    import ingest.html
-    import ingest.pdf
-    import ingest.text  # noqa: F401  (import the parsers now, not in every child)
+    import extract
+    import ingest
     from extract import Extractor
 
+    for package in (ingest, extract):
+        for module in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{package.__name__}.{module.name}")
     return Extractor()
 
 
