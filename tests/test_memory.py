@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse import bulk
+from factories import SPRING, Memo, vocab
+from warehouse import Warehouse, bulk, stream
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,3 +70,53 @@ def test_a_build_driver_imports_no_extractor():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_staged_rows_wait_in_a_file_and_go_in_with_one_insert_in_order(monkeypatch, tmp_path, threads):
+    # a build's blocks and mentions: DuckDB holds many small inserts in memory until COMMIT, while one
+    # large insert it writes to the database file as it goes (with more than one thread)
+    con = duckdb.connect(str(tmp_path / "staged.duckdb"))
+    con.execute(f"SET threads = {threads}")
+    con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, path VARCHAR[], text VARCHAR)")
+    built: list[weakref.ref] = []
+    arrow_table = bulk.arrow_table
+    monkeypatch.setattr(bulk, "arrow_table", lambda *a: built.append(weakref.ref(t := arrow_table(*a))) or t)
+    con.execute("BEGIN TRANSACTION")
+    staged = bulk.Staged(con, "t", str(tmp_path))
+    for start in (0, 3, 6):
+        ids = list(range(start, start + 3))
+        staged.write({"id": ids, "path": [[f"s{i}", "x"] for i in ids], "text": [f"row {i}" for i in ids]})
+    staged.write({"id": [], "path": [], "text": []})  # nothing to add
+    gc.collect()
+    assert [r() for r in built] == [None, None, None]  # each batch is in the file, not in memory
+    assert con.execute("SELECT count(*) FROM t").fetchall() == [(0,)]  # nor in the table yet
+    assert staged.insert() == 9
+    assert staged.insert() == 0  # the file is gone with the insert
+    con.execute("COMMIT")
+    assert con.execute("SELECT id, path, text FROM t ORDER BY rowid").fetchall() == [
+        (i, [f"s{i}", "x"], f"row {i}") for i in range(9)
+    ]
+
+
+def test_a_streaming_load_keeps_no_document_it_was_handed_and_stages_its_blocks(monkeypatch, tmp_path):
+    monkeypatch.setattr(stream, "BATCH_ROWS", 1)  # every document's rows leave the buffers when it is added
+
+    memos = [Memo(f"Bulletin {i}", SPRING.lines, source=f"b{i}.md", extra=f"copy {i}\n") for i in range(3)]
+    for m in memos:
+        m.write(tmp_path)
+    with Warehouse(tmp_path / "kb.duckdb") as wh:
+        run = wh.stream([str(tmp_path)], vocab(), "hand-made")
+        gone, blocks = [], []
+        for m in memos:
+            p = m.parsed(tmp_path)
+            blocks += [(p.document.doc_id, b.index, b.text) for b in p.document.blocks]
+            gone += [weakref.ref(p), weakref.ref(p.document)]
+            run.add(p)
+            del p
+        gc.collect()
+        assert [r() for r in gone] == [None] * 6  # written (or staged) and let go
+        assert wh.con.execute("SELECT count(*) FROM blocks").fetchall() == [(0,)]  # staged until the end
+        result = run.finish({}, [])
+        assert result.parsed == 3
+        assert wh.con.execute("SELECT doc_id, block_index, text FROM blocks ORDER BY rowid").fetchall() == blocks

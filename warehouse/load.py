@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import duckdb
@@ -68,7 +69,7 @@ class Load:
         self._open = True
         try:
             self.index = read_index(con)
-            self.rows = RowStream(con, self.index.next_build_id, extract_sig)
+            self.rows = RowStream(con, self.index.next_build_id, extract_sig, _staging_dir(path))
         except BaseException as e:
             self.abort(e)
 
@@ -144,12 +145,22 @@ class Load:
         """ROLLBACK (once); re-raise ``e``, a DuckDB error as ``LoadError``."""
         if self._open:
             self._open = False
+            rows = getattr(self, "rows", None)
+            if rows is not None:
+                rows.close()
             self.con.execute("ROLLBACK")
         if e is None:
             return
         if isinstance(e, duckdb.Error):
             raise LoadError(f"{self.path}: load failed, database unchanged: {e}") from e
         raise e
+
+
+def _staging_dir(path: str) -> Optional[str]:
+    """Where a build stages rows (``bulk.Staged``): beside its database, whose disk takes the rows anyway
+    (the system's temporary folder may be memory); None (the system's) for an in-memory database."""
+    folder = Path(path).parent if path and path != ":memory:" else None
+    return str(folder) if folder is not None and folder.is_dir() else None
 
 
 def load(con: duckdb.DuckDBPyConnection, path: str, batch: LoadBatch, hooks: Optional[LoadHooks] = None) -> LoadResult:

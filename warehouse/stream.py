@@ -1,7 +1,9 @@
 """Rows of parsed documents written as they arrive, in batches of Arrow inserts, inside the build's
-transaction: a document's text, blocks and unexplained mentions go to the database (and out of
-memory) when it is handed in; what the load plan needs of it afterwards is kept (``Held``: its id,
-source, title, payer, page count and statements).
+transaction: a document's text goes to the database, and its blocks and unexplained mentions to
+staging files (``bulk.Staged``: one INSERT each at the end, which DuckDB writes to the database file
+as it goes instead of holding a build's ~150 rows a document in memory until COMMIT), when it is
+handed in; what the load plan needs of it afterwards is kept (``Held``: its id, source, title,
+payer, page count and statements).
 
 A document's key, version and status are only known once every document of the build is in (two
 documents of one build with the same payer and title get their file names in their keys), so its
@@ -13,11 +15,12 @@ has its stored rows read (its statements, for the change log) and deleted when i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Optional
 
 import duckdb
 
-from .bulk import insert_columns
+from .bulk import Staged, insert_columns
+from .connection import release_memory
 from .model import Held, HeldDocument, ParsedDocument
 from .published import published_on
 
@@ -43,13 +46,15 @@ _MENTION_COLUMNS = ("doc_id", "page", "block_index", "quote_start", "quote_end",
 class RowStream:
     """Buffers the rows of documents handed in and writes them in batches of Arrow inserts."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, build_id: int, extract_sig: str):
+    def __init__(self, con: duckdb.DuckDBPyConnection, build_id: int, extract_sig: str, staging: Optional[str] = None):
         self.con = con
         self.build_id = build_id
         self.extract_sig = extract_sig
         self.documents: dict[str, list[Any]] = {c: [] for c in _DOCUMENT_COLUMNS}
         self.blocks: dict[str, list[Any]] = {c: [] for c in _BLOCK_COLUMNS}
         self.mentions: dict[str, list[Any]] = {c: [] for c in _MENTION_COLUMNS}
+        # blocks and mentions wait in files (``staging``: their folder) and go in with one INSERT each
+        self.staged = {t: Staged(con, t, staging) for t in ("blocks", "mentions")}
 
     def add(self, p: ParsedDocument) -> Held:
         """Buffer ``p``'s rows (written when a batch fills) and return what the plan keeps of it."""
@@ -76,18 +81,32 @@ class RowStream:
         if len(self.documents["doc_id"]) >= BATCH_DOCUMENTS:
             self.flush_documents()
         if len(self.blocks["doc_id"]) + len(self.mentions["doc_id"]) >= BATCH_ROWS:
-            self.flush_blocks()
+            self.stage_blocks()
         return Held.of(HeldDocument(d.doc_id, d.source, d.title, d.page_count), p.payer, p.statements, p.payer_new)
 
     def flush_documents(self) -> None:
         insert_columns(self.con, "documents", self.documents)
         self.documents = {c: [] for c in _DOCUMENT_COLUMNS}
 
-    def flush_blocks(self) -> None:
-        insert_columns(self.con, "blocks", self.blocks)
-        insert_columns(self.con, "mentions", self.mentions)
+    def stage_blocks(self) -> None:
+        """Move the buffered blocks and mentions to their staging files."""
+        self.staged["blocks"].write(self.blocks)
+        self.staged["mentions"].write(self.mentions)
         self.blocks = {c: [] for c in _BLOCK_COLUMNS}
         self.mentions = {c: [] for c in _MENTION_COLUMNS}
+
+    def flush_blocks(self) -> None:
+        """Insert every block and mention handed in (once all documents are in), then let go of what
+        DuckDB used for the inserts."""
+        self.stage_blocks()
+        for staged in self.staged.values():
+            staged.insert()
+        release_memory(self.con)
+
+    def close(self) -> None:
+        """Drop the staging files (the load was rolled back)."""
+        for staged in self.staged.values():
+            staged.close()
 
 
 def forget(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> None:
