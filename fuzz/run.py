@@ -61,6 +61,10 @@ def prepare_parent() -> Extractor:
     return Extractor()
 
 
+#: Python's default recursion limit, the one payerkg's workers run with (fresh interpreters)
+WORKER_RECURSION_LIMIT = 1000
+
+
 def _child(
     recipe: Recipe,
     corpus: list[CorpusFile],
@@ -72,6 +76,10 @@ def _child(
 ) -> NoReturn:
     res: Result
     try:
+        # as a payerkg worker runs (a fresh interpreter's limit): a limit the parent raised (hypothesis
+        # raises it while it draws, in the suite's bounded sample) let pdfminer's recursive walks
+        # overflow the C stack (SIGSEGV) where a worker gets RecursionError, read as E142
+        sys.setrecursionlimit(WORKER_RECURSION_LIMIT)
         resource.setrlimit(resource.RLIMIT_AS, (mem_limit, mem_limit))
         out_path = workdir / f"out{recipe['id']}"
         out = os.open(out_path, os.O_RDWR | os.O_CREAT | os.O_TRUNC)
