@@ -7,6 +7,7 @@ regression test each (``test_fuzz_regressions.py``).
 
 from __future__ import annotations
 
+import mmap
 import random
 import time
 from pathlib import Path
@@ -100,6 +101,26 @@ def test_the_runner_tells_a_crash_from_a_hang(corpus, extractor, outcome):
         assert res["exc"] == "ValueError" and res["stage"] == "extract"
     else:
         assert res["stage"] == "extract" and res["seconds"] >= 1.0
+
+
+@pytest.mark.slow
+def test_an_input_has_its_memory_budget_whatever_its_parent_holds(corpus):
+    # the suite's process, after in-process builds, held 2.5 GiB of address space (DuckDB,
+    # great-expectations): a child capped at 2 GiB in all could not grow its stack, and a deep page
+    # tree's RecursionError (E142) became a SIGSEGV. Untouched, the reservation costs no memory.
+    reserved = mmap.mmap(-1, 3 * 1024**3)
+    try:
+        recipe = {
+            "id": 1,
+            "kind": "pdf",
+            "base": {"gen": "pdf_deep_tree", "seed": 900556153},
+            "ops": [],
+            "max_bytes": 1024,
+        }
+        [(_, res)] = list(run_cases([recipe], corpus, prepare_parent(), jobs=1, time_limit=20.0, wall_factor=30))
+    finally:
+        reserved.close()
+    assert (res["outcome"], res.get("code")) == ("input-error", "E142"), res
 
 
 @pytest.mark.slow
