@@ -24,6 +24,7 @@ import duckdb
 
 from extract import Vocabulary
 
+from .batches import batch_tables, drop_tables, load_batches
 from .checks import (
     ASSETS,
     CONTRACT_TYPES,
@@ -32,7 +33,6 @@ from .checks import (
     ROW_LOCAL_KINDS,
     SAMPLE,
     VALUE_SETS,
-    asset_sql,
     expectations,
 )
 from .connection import release_memory
@@ -49,6 +49,7 @@ __all__ = [
     "prefetch",
     "run_suites",
     "validate_build",
+    "validate_files",
 ]
 
 _log = logging.getLogger(__name__)
@@ -100,38 +101,31 @@ def run_suites(
     are made before great-expectations is imported, and what DuckDB used to make them is handed back
     first (``release_memory``): making the table of the rules (a join of every rule with its
     document's text) is the heaviest query of validation, and the import the largest allocation."""
-    tables = _batch_tables(con, build_id, passed)
+    tables = batch_tables(con, build_id, passed)
     try:
         release_memory(con)
-        return _validate(con, build_id, vocab, today, passed, tables)
+        return validate_tables(con, build_id, vocab, today, passed, tables)
     finally:
-        for table in tables.values():
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        drop_tables(con, tables)
 
 
-def _batch_tables(
-    con: duckdb.DuckDBPyConnection, build_id: int, passed: Collection[tuple[str, str, Optional[str], str]]
-) -> dict[str, str]:
-    """name → temporary table of each batch a suite may read: every asset whole, and the rows of the
-    documents build ``build_id`` loaded of each asset some check passed on last time (its row-local
-    checks may run on those only; a table no suite reads is dropped unread)."""
-    tables: dict[str, str] = {}
+def validate_files(
+    files: dict[str, str],
+    build_id: int,
+    vocab: Vocabulary,
+    today: Optional[date] = None,
+    passed: Collection[tuple[str, str, Optional[str], str]] = (),
+) -> ValidationReport:
+    """``run_suites`` on batches copied out of a build (``batches.write_batches``): loaded into an
+    in-memory DuckDB of this process, where great-expectations' SQL runs (``payerkg.validator``)."""
+    con = duckdb.connect()
     try:
-        for asset, (_, _, changed_only) in ASSETS.items():
-            batches = [(asset, asset_sql(asset))]
-            if changed_only is not None and any(p[0] == asset for p in passed):
-                batches.append((f"{asset}_changed", asset_sql(asset, build_id)))
-            for name, sql in batches:
-                table = tables[name] = f"_payerkg_check_{name}"
-                con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
-    except BaseException:
-        for table in tables.values():
-            con.execute(f"DROP TABLE IF EXISTS {table}")
-        raise
-    return tables
+        return validate_tables(con, build_id, vocab, today, passed, load_batches(con, files))
+    finally:
+        con.close()
 
 
-def _validate(
+def validate_tables(
     con: duckdb.DuckDBPyConnection,
     build_id: int,
     vocab: Vocabulary,
@@ -139,6 +133,7 @@ def _validate(
     passed: Collection[tuple[str, str, Optional[str], str]],
     tables: dict[str, str],
 ) -> ValidationReport:
+    """The suites on the batch tables ``tables`` (name → table of ``con``)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import great_expectations as gx
