@@ -1,8 +1,9 @@
 """Which process of a ``payerkg build`` peaks, and when: the RSS of the build and every descendant,
 sampled from ``/proc`` every 0.2 s.
 
-Each process is named by its role (``driver``, ``forkserver``, ``worker``, ``tracker`` for
-multiprocessing's resource tracker, else its command) and reported with its RSS once started (the
+Each process is named by its role (``driver``, ``forkserver``, ``worker``, ``validator``
+(``payerkg.validator``, which runs great-expectations), ``tracker`` for multiprocessing's resource
+tracker, else its command) and reported with its RSS once started (the
 first sample), its peak (``VmHWM``) and when that peak came, as seconds since the build started and
 as a share of the build. The driver's RSS is also printed over time, and ``wait4``'s figure (what
 ``benchmarks/run.py`` reports: the largest single process) at the end. The workers' lifetimes show
@@ -67,7 +68,8 @@ def _role(pid: int, root: int, roles: dict[int, str]) -> str:
     except (OSError, ValueError, IndexError):
         return "?"
     if roles.get(ppid) == "forkserver":  # forked by the fork server: same command line, a worker
-        return "worker"
+        comm = Path(f"/proc/{pid}/comm").read_text().strip() if Path(f"/proc/{pid}/comm").exists() else ""
+        return "validator" if comm.startswith("payerkg-valid") else "worker"
     if "forkserver" in cmd:
         return "forkserver"
     if "resource_tracker" in cmd:
@@ -112,6 +114,8 @@ def _sample(root: int, t0: float, every: float) -> tuple[dict[int, dict], list[t
                 roles = {p: i["role"] for p, i in seen.items()}
                 info = seen[pid] = {"pid": pid, "role": _role(pid, root, roles), "start": now, "first": s["VmRSS"]}
                 info.update(hwm=0, peak_at=now, series=[])
+            elif info["role"] == "worker":  # the validator names itself once started
+                info["role"] = _role(pid, root, {p: i["role"] for p, i in seen.items()})
             if s["VmHWM"] > info["hwm"]:
                 info["hwm"], info["peak_at"] = s["VmHWM"], now
             info["end"] = now

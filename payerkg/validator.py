@@ -16,8 +16,10 @@ driver with DuckDB's threads. It dies with the driver; ``close`` ends it.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import signal
+import sys
 import tempfile
 import traceback
 from collections.abc import Collection
@@ -36,6 +38,7 @@ from . import logs, quiet, workers
 PRELOAD = ("payerkg.parsing",)
 #: how long a validator asked to stop may take before it is killed
 STOP_GRACE = 2.0
+_PR_SET_NAME = 15
 
 
 class ValidationFailed(RuntimeError):
@@ -112,6 +115,7 @@ def _serve(
     conn: Any, log_levels: tuple[tuple[str, int], ...], library_warnings: bool, library_log: Optional[Path]
 ) -> None:
     workers._die_with_parent()
+    _name_process(b"payerkg-validat")  # what ps and /proc/PID/comm show (15 bytes at most)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's: it rolls back and stops this
     if not logging.getLogger().handlers:  # as a worker logs (``payerkg.parsing``)
         logs.replicate(log_levels, library_log)
@@ -136,3 +140,9 @@ def _serve(
             conn.send(reply)
         except (EOFError, OSError):
             return
+
+
+def _name_process(name: bytes) -> None:
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_NAME, ctypes.c_char_p(name), 0, 0, 0)
