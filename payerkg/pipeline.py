@@ -6,8 +6,9 @@ threads), or in a Ray task (``--engine ray``), so one bad document becomes a nam
 rest of the batch loads. Each parsed document is handed to the load as it arrives (its rows are
 written and it is let go: memory stays flat however many documents a build has); the load is one
 transaction (``warehouse.load``) and validation runs inside it, just before COMMIT, as a hook this
-module injects (great-expectations is imported in the background while the documents of a small build
-parse, ``PREFETCH_MAX_DOCUMENTS``). A database another process holds is waited for
+module injects: the suites' batches are made in place, in the transaction, and great-expectations runs
+on them in a process of its own (``payerkg.validator``), started when parsing starts so that it
+imports great-expectations meanwhile; the driver never does. A database another process holds is waited for
 (``BuildConfig.wait``). Nothing here prints: progress goes to the optional ``progress`` object, the
 one "waiting" notice to ``on_wait``, internal errors' tracebacks to the build log next to the
 database; the result comes back typed.
@@ -34,22 +35,15 @@ from warehouse.model import OnStep
 from warehouse.notices import Notice, document_notices
 from warehouse.report import write_validation_report
 from warehouse.validate import ValidationReport, validate_build
-from warehouse.validate import prefetch as prefetch_validation
 
 from . import __version__, decisions, quiet
 from .config import BuildConfig, ConfigLike
 from .errors import INTERNAL
 from .inputs import input_files, no_documents
 from .parsing import Failed, Unchanged, process_all
+from .validator import Validator
 
 _log = logging.getLogger(__name__)
-
-#: great-expectations is imported in the background while documents parse when a build parses at most
-#: this many: its import (2-3 s) is then much of the build's wait. A larger build imports it when the
-#: suites run, at the end: its ~100 MiB (pandas, scipy, altair, SQLAlchemy) would otherwise sit in the
-#: driver beside the growing transaction through the whole load and the conflict counts (issue 16:
-#: peak RSS of a 1,000-document build), for a few seconds saved in minutes of parsing.
-PREFETCH_MAX_DOCUMENTS = 100
 
 
 class Progress(Protocol):
@@ -161,12 +155,14 @@ def build(
         advance = progress.advance if progress is not None else _ignore
         validations: list[ValidationReport] = []
 
-        def validate(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
-            validations.append(validate_build(con, result.build_id, vocab, result.changed))
+        validator = Validator(Path(cfg.db).resolve().parent)
 
-        def prefetch(parsing: int) -> None:  # the suites will run: import great-expectations meanwhile?
-            if 0 < parsing <= PREFETCH_MAX_DOCUMENTS:
-                prefetch_validation()
+        def validate(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+            validations.append(validate_build(con, result.build_id, vocab, result.changed, runner=validator.run))
+
+        def on_work(parsing: int) -> None:  # the suites will run: the validator imports great-expectations meanwhile
+            if parsing:
+                validator.start()
 
         hooks = LoadHooks(before_commit=validate, on_step=on_step)
         run = wh.stream(inputs, vocab, signature, hooks, prune=prune)
@@ -175,7 +171,7 @@ def build(
         crashed: list[Failed] = []
         parsed: dict[str, None] = {}  # doc_ids, in order
         try:
-            for outcome in process_all([str(f) for f in files], cfg, vocab, loaded, signature, advance, prefetch):
+            for outcome in process_all([str(f) for f in files], cfg, vocab, loaded, signature, advance, on_work):
                 if isinstance(outcome, Failed):
                     _log.info("%s", outcome.error)
                     failures.append(outcome.error)
@@ -190,9 +186,11 @@ def build(
                     run.add(outcome)  # written now and let go
             decisions.build((), unchanged)
         except BaseException as e:
+            validator.close()
             run.abort(e)
         log = _write_log(log_path(cfg.db), crashed) if crashed else None
-        result = run.finish(unchanged, failures)
+        with validator:  # closed once the suites ran
+            result = run.finish(unchanged, failures)
         validation = validations[-1] if validations else None
         html = None
         if validation is not None:

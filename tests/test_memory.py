@@ -120,3 +120,41 @@ def test_a_streaming_load_keeps_no_document_it_was_handed_and_stages_its_blocks(
         result = run.finish({}, [])
         assert result.parsed == 3
         assert wh.con.execute("SELECT doc_id, block_index, text FROM blocks ORDER BY rowid").fetchall() == blocks
+
+
+@pytest.mark.slow
+def test_the_validator_process_finds_what_the_suites_find_in_place(tmp_path):
+    from factories import Corpus
+    from payerkg.validator import Validator
+    from warehouse.validate import run_suites
+
+    corpus = Corpus(tmp_path)
+    corpus.put(SPRING)
+    with Warehouse(tmp_path / "kb.duckdb") as wh:
+        wh.load(corpus.batch())
+        wh.con.execute("BEGIN TRANSACTION")  # as in a build: the suites read the transaction's rows
+        wh.con.execute("UPDATE statements SET effective_from = DATE '1900-01-01'")  # one check fails
+        in_place = run_suites(wh.con, 2, vocab())
+        with Validator(tmp_path) as validator:
+            apart = validator.run(wh.con, 2, vocab())
+            process = validator._process
+        wh.con.execute("ROLLBACK")
+    assert [r.kind for r in in_place.failed] == ["effective_date"]
+    assert apart == in_place
+    assert process is not None and validator._process is None  # closed, and its process gone with it
+    assert not list(tmp_path.glob("payerkg-validate-*"))  # the batches' files too
+
+
+@pytest.mark.slow
+def test_a_build_validates_without_importing_great_expectations(tmp_path):
+    # great-expectations (~150 MiB with scipy, altair and SQLAlchemy) is the validator process's
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    SPRING.write(folder)
+    code = (
+        "import sys; from payerkg.pipeline import build; "
+        f"r = build([{str(folder)!r}], {str(tmp_path / 'kb.duckdb')!r}); "
+        "print(r.validation is not None and r.validation.success, 'great_expectations' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert out.stdout.split() == ["True", "False"], out.stderr[-2000:]

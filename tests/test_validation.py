@@ -17,8 +17,9 @@ from extract import Vocabulary
 from payerkg.cli import app
 from payerkg.pipeline import validation_report_path
 from warehouse import Warehouse
+from warehouse.batches import write_batches
 from warehouse.report import write_validation_report
-from warehouse.validate import KINDS, load_report, run_suites
+from warehouse.validate import KINDS, load_report, run_suites, validate_files
 
 CONFLICTS = DATA / "conflicts"
 #: schema 1, not_null 14, value_set 4, unique 1, quote 2, bbox 1, vendor 1, exception_scope 1, effective_date 1,
@@ -108,6 +109,8 @@ def test_each_kind_of_check_fails_on_corrupted_rows(kind, seed_build, tmp_path, 
         for sql in CORRUPTIONS[kind]:
             con.execute(sql.format(rid=rid, rid_exc=rid_exc, rid_box=rid_box))
         report = run_suites(con, 99, vocab)
+        # a build's validator process reads the same batches copied out, and finds the same
+        assert validate_files(write_batches(con, 99, (), tmp_path), 99, vocab) == report
     failed = {r.kind for r in report.failed}
     assert failed == {kind}, [(r.kind, r.column_name, r.unexpected_values) for r in report.failed]
     bad = report.failed[0]

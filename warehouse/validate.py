@@ -24,6 +24,7 @@ import duckdb
 
 from extract import Vocabulary
 
+from .batches import batch_tables, drop_tables, load_batches
 from .checks import (
     ASSETS,
     CONTRACT_TYPES,
@@ -32,9 +33,9 @@ from .checks import (
     ROW_LOCAL_KINDS,
     SAMPLE,
     VALUE_SETS,
-    asset_sql,
     expectations,
 )
+from .connection import release_memory
 from .gx import datasource, prefetch
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "prefetch",
     "run_suites",
     "validate_build",
+    "validate_files",
 ]
 
 _log = logging.getLogger(__name__)
@@ -92,7 +94,46 @@ def run_suites(
     """Run every check on the database ``con`` sees now, in place (SQL on ``con``, inside its
     transaction if one is open); return the results (not stored). ``passed``: the (asset, expectation,
     column, description) of row-local checks that passed on the previous build; each of those runs
-    on the rows of the documents build ``build_id`` loaded only (``ROW_LOCAL_KINDS``)."""
+    on the rows of the documents build ``build_id`` loaded only (``ROW_LOCAL_KINDS``).
+
+    Each batch is computed once, into a temporary DuckDB table of the same connection (in the same
+    transaction: it goes with it), which great-expectations' many small queries then scan. The tables
+    are made before great-expectations is imported, and what DuckDB used to make them is handed back
+    first (``release_memory``): making the table of the rules (a join of every rule with its
+    document's text) is the heaviest query of validation, and the import the largest allocation."""
+    tables = batch_tables(con, build_id, passed)
+    try:
+        release_memory(con)
+        return validate_tables(con, build_id, vocab, today, passed, tables)
+    finally:
+        drop_tables(con, tables)
+
+
+def validate_files(
+    files: dict[str, str],
+    build_id: int,
+    vocab: Vocabulary,
+    today: Optional[date] = None,
+    passed: Collection[tuple[str, str, Optional[str], str]] = (),
+) -> ValidationReport:
+    """``run_suites`` on batches copied out of a build (``batches.write_batches``): loaded into an
+    in-memory DuckDB of this process, where great-expectations' SQL runs (``payerkg.validator``)."""
+    con = duckdb.connect()
+    try:
+        return validate_tables(con, build_id, vocab, today, passed, load_batches(con, files))
+    finally:
+        con.close()
+
+
+def validate_tables(
+    con: duckdb.DuckDBPyConnection,
+    build_id: int,
+    vocab: Vocabulary,
+    today: Optional[date],
+    passed: Collection[tuple[str, str, Optional[str], str]],
+    tables: dict[str, str],
+) -> ValidationReport:
+    """The suites on the batch tables ``tables`` (name → table of ``con``)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import great_expectations as gx
@@ -111,12 +152,9 @@ def run_suites(
             mine = [(k, e) for k, a, e in checks if a == asset]
             whole = [(k, e) for k, e in mine if not _incremental(asset, k, e, passed, changed_only)]
             part = [(k, e) for k, e in mine if (k, e) not in whole]
-            for name, group, sql in (
-                (asset, whole, asset_sql(asset)),
-                (f"{asset}_changed", part, asset_sql(asset, build_id)),
-            ):
+            for name, group in ((asset, whole), (f"{asset}_changed", part)):
                 if group:
-                    results += _run(ctx, source, con, name, asset, id_col, group, sql)
+                    results += _run(ctx, source, name, asset, id_col, group, tables[name])
     finally:
         engine.dispose()
     order = {k: i for i, k in enumerate(KINDS)}
@@ -136,27 +174,19 @@ def _incremental(
 def _run(
     ctx: Any,
     source: Any,
-    con: duckdb.DuckDBPyConnection,
     name: str,
     asset: str,
     id_col: str,
     group: list[tuple[str, Any]],
-    sql: str,
+    table: str,
 ) -> list:
     import great_expectations as gx
 
     suite = ctx.suites.add(gx.ExpectationSuite(name=f"payerkg.{name}", expectations=[e for _, e in group]))
-    # the batch is computed once, into a temporary DuckDB table of the same connection (in the same
-    # transaction: it goes with it), which great-expectations' many small queries then scan
-    table = f"_payerkg_check_{name}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
-    try:
-        batch = source.add_query_asset(name, query=f"SELECT * FROM {table}").add_batch_definition_whole_table("build")
-        run = batch.get_batch().validate(
-            suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [id_col]}
-        )
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+    batch = source.add_query_asset(name, query=f"SELECT * FROM {table}").add_batch_definition_whole_table("build")
+    run = batch.get_batch().validate(
+        suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [id_col]}
+    )
     kinds = {e.description: k for k, e in group}
     out = []
     for r in run.results:
