@@ -121,10 +121,10 @@ def _serve(
         logs.replicate(log_levels, library_log)
     if not library_warnings:
         quiet.silence()
-    from warehouse.gx import _import_gx
+    from warehouse.gx import import_gx
     from warehouse.validate import validate_files
 
-    _import_gx()  # while the build parses
+    import_gx()  # while the build parses
     while True:
         try:
             job = conn.recv()

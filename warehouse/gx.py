@@ -1,10 +1,10 @@
-"""great-expectations plumbing: its import in the background, and a SQL datasource on a DuckDB
-connection that the suites' queries run on, inside that connection's transaction."""
+"""great-expectations plumbing: its import ahead of the suites (``payerkg.validator`` imports it while a
+build parses), and a SQL datasource on a DuckDB connection that the suites' queries run on, inside
+that connection's transaction."""
 
 from __future__ import annotations
 
 import logging
-import threading
 import warnings
 from typing import Any
 
@@ -13,15 +13,7 @@ import duckdb
 _log = logging.getLogger(__name__)
 
 
-def prefetch() -> threading.Thread:
-    """Import great-expectations (and its SQL layer) in a background thread, so a build that will
-    validate pays for the import (seconds) while its documents are parsed, not after."""
-    thread = threading.Thread(target=_import_gx, name="payerkg-gx-import", daemon=True)
-    thread.start()
-    return thread
-
-
-def _import_gx() -> None:
+def import_gx() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:

@@ -5,8 +5,8 @@ injects ``validate_build`` as the load's before-commit hook), through an ephemer
 great-expectations context whose SQL datasource runs on the build's own DuckDB connection: each
 expectation is SQL that DuckDB runs in place (no pandas copy of a table). On an incremental build
 the row-local checks that passed last time run on the rows of the documents this build loaded only.
-great-expectations is imported when suites run (``prefetch`` starts that import while a build
-parses); a build that changed nothing never imports it. Results go to the
+great-expectations is imported when suites run (a build's validator process, ``payerkg.validator``,
+imports it while the build parses); a build that changed nothing never imports it. Results go to the
 ``validation_results`` table, one row per expectation with up to ``SAMPLE`` failing values and
 the ids of failing rows.
 """
@@ -36,7 +36,7 @@ from .checks import (
     expectations,
 )
 from .connection import release_memory
-from .gx import datasource, prefetch
+from .gx import datasource
 
 __all__ = [
     "CONTRACT_TYPES",
@@ -46,7 +46,6 @@ __all__ = [
     "CheckResult",
     "ValidationReport",
     "load_report",
-    "prefetch",
     "run_suites",
     "validate_build",
     "validate_files",
