@@ -82,9 +82,8 @@ class Emitting(WalkState):
                 s.listed = s.listed or ps.listed
                 return
         topic.services.append(ps)
-        topic.services[:] = [
-            s for s in topic.services if not compound(s.stated or s.name, [o.stated or o.name for o in topic.services])
-        ]
+        names = [o.stated or o.name for o in topic.services]
+        topic.services[:] = [s for s in topic.services if not compound(s.stated or s.name, names)]
 
     def restates(self, claim: Claim, services: list[str], topic: Topic) -> bool:
         """A sentence about services this vendor's rules already state: it dates them ("… requests

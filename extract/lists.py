@@ -75,6 +75,7 @@ class ListReader(ListRules):
                     topic, ProgramService(name, topic.find_vendor(), Source.whole(run[0]), listed=True)
                 )
             return
+        following = _next_item_levels(run)
         for i, b in enumerate(run):
             if b.kind is not BlockKind.LIST_ITEM:
                 self.walk.exceptions_to_last(topic, normalize(b.text), Source.whole(b))
@@ -87,8 +88,8 @@ class ListReader(ListRules):
                 and not (stack[-1].kind == "exceptions" and stack[-1].depth == depth and self._exception_item(b))
             ):
                 self._pop(stack, topic, lead)
-            nxt = next((x for x in run[i + 1 :] if x.kind is BlockKind.LIST_ITEM), None)
-            has_children = nxt is not None and nxt.level > depth
+            below = following[i]
+            has_children = below is not None and below > depth
             item_role = (
                 role if depth == top else (stack[-1].kind if stack and stack[-1].kind in ("excluded",) else None)
             )
@@ -262,3 +263,15 @@ class ListReader(ListRules):
             ctx.vendor = claim.vendor
             return ctx
         return None
+
+
+def _next_item_levels(run: list[Block]) -> list[Optional[int]]:
+    """For each block of ``run``, the level of the next list item after it (None after the last):
+    one pass from the end, where a search from each item was quadratic in a long list."""
+    out: list[Optional[int]] = [None] * len(run)
+    level: Optional[int] = None
+    for i in range(len(run) - 1, -1, -1):
+        out[i] = level
+        if run[i].kind is BlockKind.LIST_ITEM:
+            level = run[i].level
+    return out

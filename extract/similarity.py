@@ -7,6 +7,7 @@ tests" and "molecular and genomic testing" are one service; "advanced imaging" i
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Optional
 
@@ -52,8 +53,13 @@ def stem(t: str) -> str:
     return t
 
 
-def tokens(name: str) -> set[str]:
-    return {stem(t) for t in fold(name).split()} - SERVICE_FILLER
+#: names whose words are kept (a long list compares each new item with every earlier one)
+TOKENS_CACHED = 1 << 16
+
+
+@functools.lru_cache(maxsize=TOKENS_CACHED)
+def tokens(name: str) -> frozenset[str]:
+    return frozenset(stem(t) for t in fold(name).split()) - SERVICE_FILLER
 
 
 def similar(a: str, b: str) -> bool:
@@ -71,12 +77,21 @@ def similar(a: str, b: str) -> bool:
     return len(ta & tb) / len(ta | tb) >= 0.75
 
 
+JOIN_RE = re.compile(r",|\band\b")
+
+
+@functools.lru_cache(maxsize=TOKENS_CACHED)
+def _joins(name: str) -> bool:
+    """Does the name join several ("A, B and C")?"""
+    return JOIN_RE.search(fold(name)) is not None
+
+
 def compound(name: str, others: list[str]) -> bool:
     """A name that sums up others: "Advanced imaging and musculoskeletal programs" when "advanced
     imaging" and "musculoskeletal" are listed; "imaging, surgery and sleep programs" beside
     "advanced imaging", "hip, knee and spine surgery" and "widget studies"."""
     t = tokens(name)
-    if not re.search(r",|\band\b", fold(name)) or not t:
+    if not t or not _joins(name):
         return False
     parts = [tokens(o) for o in others if fold(o) != fold(name) and tokens(o) and tokens(o) & t and not t <= tokens(o)]
     return len(parts) >= 2 and set().union(*parts) >= t - {"advanced", "specialty"}
