@@ -22,7 +22,6 @@ import signal
 import sys
 import tempfile
 import traceback
-from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 from typing import Any, Optional
@@ -30,6 +29,7 @@ from typing import Any, Optional
 import duckdb
 
 from extract import Vocabulary
+from warehouse.batches import Passed
 from warehouse.validate import ValidationReport
 
 from . import logs, quiet, workers
@@ -73,7 +73,7 @@ class Validator:
         build_id: int,
         vocab: Vocabulary,
         today: Optional[date] = None,
-        passed: Collection[tuple[str, str, Optional[str], str]] = (),
+        passed: Passed = (),
     ) -> ValidationReport:
         """The suites on what ``con`` sees now (its open transaction's rows), validated in the process."""
         from warehouse.batches import write_batches

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Optional
@@ -24,7 +24,7 @@ import duckdb
 
 from extract import Vocabulary
 
-from .batches import batch_tables, drop_tables, load_batches
+from .batches import Passed, batch_tables, drop_tables, load_batches
 from .checks import (
     ASSETS,
     CONTRACT_TYPES,
@@ -88,7 +88,7 @@ def run_suites(
     build_id: int,
     vocab: Vocabulary,
     today: Optional[date] = None,
-    passed: Collection[tuple[str, str, Optional[str], str]] = (),
+    passed: Passed = (),
 ) -> ValidationReport:
     """Run every check on the database ``con`` sees now, in place (SQL on ``con``, inside its
     transaction if one is open); return the results (not stored). ``passed``: the (asset, expectation,
@@ -113,7 +113,7 @@ def validate_files(
     build_id: int,
     vocab: Vocabulary,
     today: Optional[date] = None,
-    passed: Collection[tuple[str, str, Optional[str], str]] = (),
+    passed: Passed = (),
 ) -> ValidationReport:
     """``run_suites`` on batches copied out of a build (``batches.write_batches``): loaded into an
     in-memory DuckDB of this process, where great-expectations' SQL runs (``payerkg.validator``)."""
@@ -129,7 +129,7 @@ def validate_tables(
     build_id: int,
     vocab: Vocabulary,
     today: Optional[date],
-    passed: Collection[tuple[str, str, Optional[str], str]],
+    passed: Passed,
     tables: dict[str, str],
 ) -> ValidationReport:
     """The suites on the batch tables ``tables`` (name → table of ``con``)."""
@@ -161,9 +161,7 @@ def validate_tables(
     return ValidationReport(build_id, results)
 
 
-def _incremental(
-    asset: str, kind: str, e: Any, passed: Collection[tuple[str, str, Optional[str], str]], changed_only: Optional[str]
-) -> bool:
+def _incremental(asset: str, kind: str, e: Any, passed: Passed, changed_only: Optional[str]) -> bool:
     if changed_only is None or kind not in ROW_LOCAL_KINDS:
         return False
     col = getattr(e, "column", None) or getattr(e, "column_A", None)
